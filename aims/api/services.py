@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from aims.api.models import ApiToken, hash_token
+from aims.core.permissions import Action, can
+
+
+@transaction.atomic
+def api_token_create(*, user: Any, name: str, scope: str, expires_in_days: int) -> tuple[ApiToken, str]:
+    """A new token for ``user``. The raw secret is returned once and never stored."""
+    raw, prefix = ApiToken.generate()
+    token = ApiToken(
+        user=user, name=name, scope=scope, key_prefix=prefix, key_hash=hash_token(raw),
+        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
+    )
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, user: Any) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if not can(user, Action.CHANGE, token):
+        raise PermissionDenied("Only the token's holder can revoke it.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save()
+    return token

@@ -1,0 +1,162 @@
+"""Generic REST bases: every concrete serializer and viewset is a few declarations on these.
+
+- Lists and details go through ``restrict``: a record out of reach is a 404.
+- A write needs the role for it (403 when the record is visible but not writable) and is
+  re-checked inside its transaction on the locked row.
+- ``ETag`` carries the record's version; a write with a stale ``If-Match`` answers 412.
+- Model validation (``full_clean``) runs for API writes as it does for forms, so a rule
+  lives once, on the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django.http import Http404
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.response import Response
+
+from aims.api.exceptions import PreconditionFailed, validation_error_to_dict
+from aims.core.permissions import Action, can, can_add, policy_of, restrict
+
+
+class ReachableRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key that only accepts records the caller can see (others read as 'invalid')."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        model = queryset.model
+        if model is get_user_model():
+            from aims.core.permissions import roles_of
+
+            return queryset.filter(memberships__organization_id__in=list(roles_of(request.user))).distinct()
+        return restrict(queryset, request.user, Action.VIEW)
+
+
+class TrackedSerializer(serializers.ModelSerializer):
+    """Base serializer: reachable foreign keys, read-only bookkeeping, model validation."""
+
+    serializer_related_field = ReachableRelatedField
+    version = serializers.IntegerField(read_only=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        if self.instance is not None:
+            candidate = self.instance
+            # Validate a copy so a refused write leaves the instance as it was.
+            candidate = model.objects.get(pk=self.instance.pk)
+        else:
+            candidate = model()
+        m2m = {}
+        for key, value in attrs.items():
+            field = model._meta.get_field(key)
+            if field.many_to_many:
+                m2m[key] = value
+            else:
+                setattr(candidate, key, value)
+        # Like a ModelForm: validate the fields this serializer writes, plus the model's clean().
+        writable = {name for name, f in self.fields.items() if not f.read_only}
+        writable |= {f.source for f in self.fields.values() if not f.read_only and f.source != "*"}
+        exclude = [f.name for f in model._meta.get_fields()
+                   if f.many_to_many or f.one_to_many or f.one_to_one and f.auto_created
+                   or (getattr(f, "concrete", False) and f.name not in writable)]
+        try:
+            candidate.full_clean(exclude=exclude, validate_unique=True)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(validation_error_to_dict(exc)) from exc
+        return attrs
+
+
+def etag_for(instance: models.Model) -> str:
+    return f'"{instance.pk}-{instance.version}"'
+
+
+class RestrictedModelViewSet(viewsets.ModelViewSet):
+    """CRUD on a tracked model, through the one permission layer."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.request.user, Action.VIEW)
+
+    def get_object(self):
+        obj = super().get_object()
+        method_action = {
+            "PUT": Action.CHANGE, "PATCH": Action.CHANGE, "DELETE": Action.DELETE,
+        }.get(self.request.method)
+        if method_action and not can(self.request.user, method_action, obj):
+            raise exceptions.PermissionDenied("Your role does not allow changing this record.")
+        return obj
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag_for(self.get_object())
+        return response
+
+    def _check_precondition(self, instance: models.Model) -> None:
+        if_match = self.request.headers.get("If-Match")
+        if if_match and if_match.strip() != "*" and etag_for(instance) not in [
+            tag.strip() for tag in if_match.split(",")
+        ]:
+            raise PreconditionFailed()
+
+    def _locked(self, instance: models.Model, action: Action) -> models.Model:
+        model = type(instance)
+        locked = restrict(model.objects.select_for_update(), self.request.user, action).filter(pk=instance.pk).first()
+        if locked is None:
+            # Reachable a moment ago: the rights or the record changed under us.
+            if not model.objects.filter(pk=instance.pk).exists():
+                raise Http404
+            raise exceptions.PermissionDenied("Your role does not allow changing this record.")
+        return locked
+
+    def perform_create(self, serializer) -> None:
+        model = serializer.Meta.model
+        policy = policy_of(model)
+        candidate = model(**{k: v for k, v in serializer.validated_data.items()
+                             if not model._meta.get_field(k).many_to_many})
+        parent = getattr(candidate, policy.parent_path) if policy.parent_path else None
+        with transaction.atomic():
+            if not can_add(self.request.user, model, policy.organization_id_of(candidate), parent=parent):
+                raise exceptions.PermissionDenied("Your role does not allow adding this record here.")
+            self.create_instance(serializer)
+
+    def create_instance(self, serializer) -> None:
+        serializer.save()
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag_for(self._saved)
+        return response
+
+    def perform_update(self, serializer) -> None:
+        with transaction.atomic():
+            locked = self._locked(serializer.instance, Action.CHANGE)
+            self._check_precondition(locked)
+            serializer.instance = locked
+            self._saved = serializer.save()
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        with transaction.atomic():
+            locked = self._locked(instance, Action.DELETE)
+            self._check_precondition(locked)
+            try:
+                locked.delete()
+            except models.ProtectedError as exc:
+                raise exceptions.ValidationError(
+                    {"non_field_errors": ["Other records still refer to this one; remove those links first."]}
+                ) from exc
+        return Response(status=204)
+
+
+class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.request.user, Action.VIEW)

@@ -1,0 +1,229 @@
+"""Controlled documents (clause 7.5): versioned, reviewed, approved, then frozen.
+
+A concrete document is a subclass of ``ControlledVersion`` that adds its content fields and
+names them in ``content_fields`` (and ``content_m2m``). Each row is one version of a series
+(e.g. the organisation's scope statement). The life cycle:
+
+    draft → in review → approved (immutable) → superseded
+      ↑________| (returned for changes)
+
+Starting a revision of an approved version copies it into a new draft; approving that
+draft supersedes the previous approved version. The workflow functions below are the only
+way the status moves; each re-checks permission inside its transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.models import OrganizationScopedModel
+from aims.core.permissions import Action, can
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    SUPERSEDED = "superseded", _("Superseded")
+    RETIRED = "retired", _("Retired")
+
+
+FROZEN_STATUSES = (DocumentStatus.APPROVED, DocumentStatus.SUPERSEDED, DocumentStatus.RETIRED)
+
+
+class ImmutableVersionError(ValidationError):
+    pass
+
+
+def controlled_version_constraints(name: str, *, series: tuple[str, ...]) -> list:
+    """Database rules every controlled-document table carries."""
+    return [
+        models.UniqueConstraint(fields=[*series, "number"], name=f"{name}_number_unique_in_series"),
+        models.UniqueConstraint(
+            fields=list(series), condition=Q(status=DocumentStatus.APPROVED),
+            name=f"{name}_one_approved_per_series",
+        ),
+        models.UniqueConstraint(
+            fields=list(series), condition=Q(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW]),
+            name=f"{name}_one_open_draft_per_series",
+        ),
+        models.CheckConstraint(
+            condition=~Q(status__in=[DocumentStatus.APPROVED, DocumentStatus.SUPERSEDED])
+            | (Q(approved_by__isnull=False) & Q(approved_at__isnull=False)),
+            name=f"{name}_approved_has_approver",
+        ),
+        models.CheckConstraint(condition=Q(number__gte=1), name=f"{name}_number_positive"),
+    ]
+
+
+class ControlledVersion(OrganizationScopedModel):
+    number = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT, editable=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author"),
+        editable=False,
+    )
+    change_summary = models.CharField(
+        _("summary of changes"), max_length=500, blank=True,
+        help_text=_("What changed in this version and why, in a sentence or two."),
+    )
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("approved by"), editable=False,
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
+    approval_note = models.CharField(_("approval note"), max_length=500, blank=True, editable=False)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True, editable=False)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review every (months)"), default=12,
+        help_text=_("How often the approved document is looked at again."),
+    )
+    next_review_date = models.DateField(_("next review"), null=True, blank=True, editable=False)
+
+    content_fields: ClassVar[tuple[str, ...]] = ()
+    content_m2m: ClassVar[tuple[str, ...]] = ()
+    series_fields: ClassVar[tuple[str, ...]] = ("organization",)
+
+    class Meta:
+        abstract = True
+        ordering = ("-number",)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == DocumentStatus.DRAFT
+
+    def series_filter(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.series_fields}
+
+    def series(self) -> models.QuerySet:
+        return type(self).objects.filter(**self.series_filter())
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An approved version is a record of what was approved: its content never changes.
+        loaded = getattr(self, "_loaded_snapshot", None)
+        if loaded and loaded.get("status") in FROZEN_STATUSES:
+            changed = [f for f in self.content_fields if loaded.get(f) != getattr(self, f)]
+            if changed:
+                raise ImmutableVersionError(
+                    _("Version %(n)s is approved and cannot be edited; start a new version.")
+                    % {"n": self.number}
+                )
+        super().save(*args, **kwargs)
+
+
+def _lock(version: ControlledVersion) -> ControlledVersion:
+    return type(version).objects.select_for_update().get(pk=version.pk)
+
+
+def _require(user: Any, action: Action, version: ControlledVersion) -> None:
+    if not can(user, action, version):
+        raise PermissionDenied(_("You may not do that with this document."))
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError("unreachable")
+
+
+@transaction.atomic
+def document_submit(*, version: ControlledVersion, user: Any) -> ControlledVersion:
+    """Send a draft for review."""
+    version = _lock(version)
+    _require(user, Action.CHANGE, version)
+    if version.status != DocumentStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for review."))
+    version.status = DocumentStatus.IN_REVIEW
+    version.submitted_at = timezone.now()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def document_return(*, version: ControlledVersion, user: Any, note: str = "") -> ControlledVersion:
+    """Send a version in review back to draft for changes."""
+    version = _lock(version)
+    _require(user, Action.APPROVE, version)
+    if version.status != DocumentStatus.IN_REVIEW:
+        raise ValidationError(_("Only a version in review can be returned for changes."))
+    version.status = DocumentStatus.DRAFT
+    version.submitted_at = None
+    version.approval_note = note[:500]
+    version.save()
+    return version
+
+
+@transaction.atomic
+def document_approve(*, version: ControlledVersion, user: Any, note: str = "") -> ControlledVersion:
+    """Approve a version in review; the previously approved version becomes superseded."""
+    version = _lock(version)
+    _require(user, Action.APPROVE, version)
+    if version.status != DocumentStatus.IN_REVIEW:
+        raise ValidationError(_("Only a version in review can be approved."))
+    if version.author_id == user.pk and not version.organization.allow_self_approval:
+        raise ValidationError(
+            _("You wrote this version, so someone else must approve it. "
+              "(An administrator can allow self-approval in the organisation settings.)")
+        )
+    now = timezone.now()
+    for previous in version.series().select_for_update().filter(status=DocumentStatus.APPROVED):
+        previous.status = DocumentStatus.SUPERSEDED
+        previous.superseded_at = now
+        previous.save()
+    version.status = DocumentStatus.APPROVED
+    version.approved_by = user
+    version.approved_at = now
+    version.approval_note = note[:500]
+    version.next_review_date = _add_months(timezone.localdate(), version.review_interval_months)
+    version.save()
+    return version
+
+
+@transaction.atomic
+def document_start_revision(*, version: ControlledVersion, user: Any) -> ControlledVersion:
+    """Copy an approved version into a new draft, the way to change an approved document."""
+    version = _lock(version)
+    _require(user, Action.CHANGE, version)
+    if version.status != DocumentStatus.APPROVED:
+        raise ValidationError(_("A new version starts from the approved one."))
+    if version.series().filter(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW]).exists():
+        raise ValidationError(_("A draft of the next version already exists."))
+    latest = version.series().aggregate(models.Max("number"))["number__max"] or 0
+    draft = type(version)(
+        organization=version.organization,
+        number=latest + 1,
+        status=DocumentStatus.DRAFT,
+        author=user,
+        review_interval_months=version.review_interval_months,
+        **{f: getattr(version, f) for f in version.series_fields if f != "organization"},
+        **{f: getattr(version, f) for f in version.content_fields},
+    )
+    draft.save()
+    for name in version.content_m2m:
+        getattr(draft, name).set(getattr(version, name).all())
+    return draft
+
+
+def next_number(model: type[ControlledVersion], **series: Any) -> int:
+    latest = model.objects.filter(**series).aggregate(models.Max("number"))["number__max"] or 0
+    return latest + 1

@@ -1,0 +1,66 @@
+"""Base form for tracked records."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import models
+
+from aims.core.permissions import Action, policy_of, restrict
+
+VERSION_FIELD = "_version"
+
+
+class TrackedModelForm(forms.ModelForm):
+    """Carries the record's version (to refuse stale saves) and offers only reachable choices.
+
+    ``sections`` groups fields under headings for long forms: ``[(title, help, [fields])]``.
+    """
+
+    sections: ClassVar[list[tuple[str, str, list[str]]]] = []
+
+    @staticmethod
+    def date_widget() -> forms.DateInput:
+        return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, *args: Any, organization=None, user=None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.user = user
+        self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        if self.instance.pk:
+            self.initial.setdefault(VERSION_FIELD, self.instance.version)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 3)
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = self.reachable(field.queryset)
+            if field.required and not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs.setdefault("required", True)
+                field.widget.attrs.setdefault("aria-required", "true")
+
+    def reachable(self, queryset: models.QuerySet) -> models.QuerySet:
+        """Limit a choice list to records of this organisation the user can see."""
+        model = queryset.model
+        if model is get_user_model():
+            return queryset.filter(memberships__organization=self.organization).distinct()
+        policy = policy_of(model)
+        qs = restrict(queryset, self.user, Action.VIEW)
+        if self.organization is not None and not policy.global_read:
+            org_filter = {"pk": self.organization.pk} if policy.org_path == "pk" else {
+                policy.org_path: self.organization}
+            qs = qs.filter(**org_filter)
+        return qs
+
+    def grouped_fields(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        if not self.sections:
+            return [("", "", [f for f in self.visible_fields()])]
+        return [(title, help_text, [self[name] for name in names if name in self.fields])
+                for title, help_text, names in self.sections]
+
+    def save(self, commit: bool = True):
+        self.cleaned_data.pop(VERSION_FIELD, None)
+        return super().save(commit=commit)
+

@@ -1,0 +1,250 @@
+"""Base models shared by every app, the change log and background jobs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.permissions import AccessPolicy
+
+
+class TrackedQuerySet(models.QuerySet):
+    pass
+
+
+class TrackedModel(models.Model):
+    """A record whose every change is written to the change log.
+
+    ``version`` grows by one on every save; the API exposes it as the ETag and the UI
+    forms carry it, so a stale write is refused instead of overwriting a newer one.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
+
+    access: ClassVar[AccessPolicy] = AccessPolicy()
+    changelog_exclude: ClassVar[tuple[str, ...]] = ("updated_at",)
+
+    objects = TrackedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_snapshot = snapshot(instance)
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def organization_id_for_log(self) -> int | None:
+        return self.access.organization_id_of(self)
+
+
+class OrganizationScopedModel(TrackedModel):
+    """A record that belongs to exactly one organisation (tenant)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """A JSON-ready picture of the concrete fields of ``instance`` for the change log."""
+    exclude = set(getattr(instance, "changelog_exclude", ()))
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude or field.attname in exclude:
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(field, models.FileField):
+            value = value.name if value else ""
+        data[field.attname] = value
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+class ChangeSource(models.TextChoices):
+    UI = "ui", _("Web interface")
+    API = "api", _("REST API")
+    ADMIN = "admin", _("Admin site")
+    TASK = "task", _("Background task")
+    IMPORT = "import", _("Import")
+    SYSTEM = "system", _("System")
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+
+
+class ChangeLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ARG002
+        raise PermissionError("The change log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The change log is append-only.")
+
+
+class ChangeLogEntry(models.Model):
+    """One append-only, hash-chained row per create/update/delete of a tracked record."""
+
+    GENESIS_HASH = "0" * 64
+
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="+",
+    )
+    source = models.CharField(max_length=10, choices=ChangeSource.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(max_length=300)
+    action = models.CharField(max_length=10, choices=ChangeAction.choices)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = ChangeLogQuerySet.as_manager()
+    access: ClassVar[AccessPolicy] = AccessPolicy(read_only=True)
+
+    class Meta:
+        ordering = ("-seq",)
+        indexes = [models.Index(fields=["content_type", "object_id", "-seq"])]
+        verbose_name = _("change")
+        verbose_name_plural = _("change log")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The change log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any):
+        raise PermissionError("The change log is append-only.")
+
+    def compute_hash(self) -> str:
+        payload = {
+            "seq": self.seq,
+            "timestamp": self.timestamp.isoformat(),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "organization": self.organization_id,
+            "source": self.source,
+            "content_type": self.content_type_id,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "action": self.action,
+            "before": self.before,
+            "after": self.after,
+            "request_id": self.request_id,
+            "prev_hash": self.prev_hash,
+        }
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @property
+    def changed_fields(self) -> list[str]:
+        before, after = self.before or {}, self.after or {}
+        return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+class ChangeLogHead(models.Model):
+    """The single row holding the end of the chain; locking it serialises appends.
+
+    It also lets verification notice rows removed from the end of the chain.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=ChangeLogEntry.GENESIS_HASH)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="changeloghead_single_row")]
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """A record of long-running work done by a Celery worker (exports, PDFs, imports)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="jobs",
+    )
+    kind = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result_file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    access: ClassVar[AccessPolicy] = AccessPolicy(read_only=True, org_path="organization", nullable_org=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_max_100"),
+            models.CheckConstraint(
+                condition=~models.Q(status="failed") | ~models.Q(error=""), name="job_failed_has_error"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

@@ -1,0 +1,214 @@
+"""The one permission layer: every read and write of tenant data goes through ``restrict``.
+
+Roles come from the user's memberships; object grants (ownership, assignment, an auditor's
+engagement scope) come from django-guardian. UI base views and the API base viewset both
+call ``restrict``, so a list never shows what a detail page would refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    OFFICER = "officer", _("Compliance officer")
+    CONTRIBUTOR = "contributor", _("Contributor")
+    VIEWER = "viewer", _("Viewer")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+    APPROVE = "approve"
+
+
+READ_ROLES = frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR, Role.VIEWER})
+EDIT_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
+
+DEFAULT_ROLES: dict[Action, frozenset[str]] = {
+    Action.VIEW: READ_ROLES,
+    Action.ADD: frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR}),
+    Action.CHANGE: EDIT_ROLES,
+    Action.DELETE: EDIT_ROLES,
+    Action.APPROVE: EDIT_ROLES,
+}
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """How a model relates to organisations and who may do what with it.
+
+    org_path     lookup from the model to its Organization ("pk" for Organization itself)
+    owner_paths  user fields whose holder (a contributor) may change and delete the record
+    roles        per action, the roles allowed on every record of their organisation
+    read_only    no create/update/delete through the UI or API at all
+    global_read  reference data readable by every signed-in user (the catalog)
+    personal_path  a user field; that user may do anything the policy allows with the record
+                   (their own jobs, their own API tokens)
+    parent_path  for a part of another record (a data set of an AI system): adding or changing
+                 the part needs the right to change the parent
+    """
+
+    org_path: str = "organization"
+    owner_paths: tuple[str, ...] = ()
+    roles: dict[Action, frozenset[str]] = field(default_factory=lambda: dict(DEFAULT_ROLES))
+    read_only: bool = False
+    global_read: bool = False
+    nullable_org: bool = False
+    personal_path: str | None = None
+    parent_path: str | None = None
+
+    def organization_id_of(self, obj: models.Model) -> int | None:
+        if self.org_path == "pk":
+            return obj.pk
+        value: Any = obj
+        for part in self.org_path.split("__"):
+            if value is None:
+                return None
+            if part == "organization" and hasattr(value, "organization_id"):
+                return value.organization_id
+            value = getattr(value, part, None)
+        return getattr(value, "pk", None)
+
+    def roles_for(self, action: Action) -> frozenset[str]:
+        return self.roles.get(action, frozenset())
+
+
+def policy_of(model: type[models.Model]) -> AccessPolicy:
+    policy = getattr(model, "access", None)
+    if not isinstance(policy, AccessPolicy):
+        raise TypeError(f"{model.__name__} declares no AccessPolicy; it cannot be reached")
+    return policy
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
+    """The user's active roles by organisation id, cached on the user object."""
+    if not user or not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_aims_roles", None)
+    if cached is not None:
+        return cached
+    from aims.organizations.models import Membership
+
+    today = timezone.localdate()
+    rows = (
+        Membership.objects.filter(user=user, organization__is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values_list("organization_id", "role")
+    )
+    roles = dict(rows)
+    user._aims_roles = roles
+    return roles
+
+
+def forget_roles(user: Any) -> None:
+    if hasattr(user, "_aims_roles"):
+        del user._aims_roles
+
+
+def _granted_pks(user: Any, model: type[models.Model], action: Action) -> QuerySet:
+    """Primary keys of ``model`` on which ``user`` holds a guardian object permission."""
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import UserObjectPermission
+
+    ct = ContentType.objects.get_for_model(model)
+    return (
+        UserObjectPermission.objects.filter(
+            user_id=user.pk,
+            content_type_id=ct.pk,
+            permission__codename=f"{action.value}_{model._meta.model_name}",
+        )
+        .annotate(object_pk_int=Cast("object_pk", BigIntegerField()))
+        .values("object_pk_int")
+    )
+
+
+def _in_orgs(policy: AccessPolicy, org_ids: list[int]) -> Q:
+    return Q(**{f"{policy.org_path}__in": org_ids})
+
+
+def restrict(queryset: QuerySet, user: Any, action: Action | str) -> QuerySet:
+    """Narrow ``queryset`` to the rows ``user`` may perform ``action`` on."""
+    action = Action(action)
+    model = queryset.model
+    policy = policy_of(model)
+    if not user or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if policy.read_only and action is not Action.VIEW:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if policy.global_read and action is Action.VIEW:
+        return queryset
+
+    roles = roles_of(user)
+    full = [org for org, role in roles.items() if role in policy.roles_for(action)]
+    condition = _in_orgs(policy, full) if full else Q(pk__in=[])
+
+    if action in (Action.CHANGE, Action.DELETE) and policy.owner_paths:
+        contributor_orgs = [org for org, role in roles.items() if role == Role.CONTRIBUTOR]
+        if contributor_orgs:
+            owned = Q(pk__in=_granted_pks(user, model, Action.CHANGE))
+            for path in policy.owner_paths:
+                owned |= Q(**{path: user})
+            condition |= _in_orgs(policy, contributor_orgs) & owned
+
+    if action is Action.VIEW:
+        auditor_orgs = [org for org, role in roles.items() if role == Role.AUDITOR]
+        if auditor_orgs:
+            condition |= _in_orgs(policy, auditor_orgs) & Q(pk__in=_granted_pks(user, model, Action.VIEW))
+
+    if policy.personal_path:
+        condition |= Q(**{policy.personal_path: user})
+    return queryset.filter(condition)
+
+
+def can_add(user: Any, model: type[models.Model], organization_id: int | None, *, parent: Any = None) -> bool:
+    """Whether ``user`` may create a ``model`` record in the organisation (or under ``parent``)."""
+    policy = policy_of(model)
+    if not user or not user.is_authenticated or not user.is_active or policy.read_only:
+        return False
+    if policy.parent_path:
+        return parent is not None and can(user, Action.CHANGE, parent)
+    if user.is_superuser:
+        return True
+    if organization_id is None:
+        return False
+    return roles_of(user).get(organization_id) in policy.roles_for(Action.ADD)
+
+
+def organizations_for(user: Any, model: type[models.Model], action: Action) -> list[int]:
+    """Organisation ids in which ``user`` may perform ``action`` on ``model`` as a whole."""
+    policy = policy_of(model)
+    if policy.read_only and action is not Action.VIEW:
+        return []
+    roles = roles_of(user)
+    if getattr(user, "is_superuser", False):
+        return list(roles)
+    return [org for org, role in roles.items() if role in policy.roles_for(action)]
+
+
+def can(user: Any, action: Action | str, obj: models.Model) -> bool:
+    """Whether ``user`` may perform ``action`` on the saved object ``obj`` (one query)."""
+    model = type(obj)
+    return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def role_in(user: Any, organization_id: int) -> str | None:
+    return roles_of(user).get(organization_id)

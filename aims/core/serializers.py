@@ -1,0 +1,31 @@
+from rest_framework import serializers
+
+from aims.core.models import ChangeLogEntry, Job
+
+
+class ChangeLogEntrySerializer(serializers.ModelSerializer):
+    model = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChangeLogEntry
+        fields = ["id", "seq", "timestamp", "actor", "actor_label", "organization", "source", "model", "object_id",
+                  "object_repr", "action", "before", "after", "request_id", "prev_hash", "hash"]
+
+    def get_model(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+
+class JobSerializer(serializers.ModelSerializer):
+    result_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = ["id", "organization", "kind", "title", "status", "progress", "message", "params", "created_by",
+                  "created_at", "started_at", "finished_at", "attempts", "result", "result_url", "error"]
+
+    def get_result_url(self, obj) -> str | None:
+        if not obj.result_file or obj.organization_id is None:
+            return None
+        from django.urls import reverse
+
+        return reverse("core:job_download", kwargs={"org": obj.organization.slug, "pk": obj.pk})

@@ -1,0 +1,129 @@
+"""Platform pages that every organisation shares: jobs, API tokens, health."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from aims.api import services as api_services
+from aims.api.forms import ApiTokenForm
+from aims.api.models import ApiToken
+from aims.core import views as generic
+from aims.core.filters import JobFilterSet
+from aims.core.models import Job
+from aims.core.permissions import Action, restrict
+
+
+class JobListView(generic.ObjectListView):
+    model = Job
+    filterset_class = JobFilterSet
+    select_related = ("created_by",)
+    table_template = "core/_job_table.html"
+    title = gettext_lazy("Background jobs")
+    intro = gettext_lazy("Exports, reports and imports run in the background; their results wait here.")
+    empty_text = gettext_lazy("No jobs yet. Exports and reports you start will appear here.")
+
+    def base_queryset(self, action=Action.VIEW):
+        # The organisation's jobs plus the user's own platform-wide ones (e.g. a catalog reload).
+        qs = restrict(Job.objects.select_related("created_by"), self.request.user, action)
+        return qs.filter(organization=self.organization) | qs.filter(
+            organization__isnull=True, created_by=self.request.user)
+
+
+class JobDetailView(generic.ObjectDetailView):
+    model = Job
+    template_name = "core/job_detail.html"
+
+    def base_queryset(self, action=Action.VIEW):
+        return JobListView.base_queryset(self, action)
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False):
+            return ["core/_job_status.html"]
+        return [self.template_name]
+
+
+class JobDownloadView(generic.ModelViewMixin, View):
+    """A job's result file, only through this authorised view, always as an attachment."""
+
+    model = Job
+
+    def base_queryset(self, action=Action.VIEW):
+        return JobListView.base_queryset(self, action)
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        if not job.result_file:
+            raise Http404(_("This job has no result file."))
+        response = FileResponse(job.result_file.open("rb"), as_attachment=True,
+                                filename=job.result_file.name.rsplit("/", 1)[-1])
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ApiTokenView(LoginRequiredMixin, TemplateView):
+    """The user's personal access tokens: create (shown once) and revoke."""
+
+    template_name = "api/tokens.html"
+
+    def tokens(self):
+        return restrict(ApiToken.objects.all(), self.request.user, Action.VIEW).filter(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", ApiTokenForm())
+        context["tokens"] = self.tokens()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "revoke" in request.POST:
+            token = self.tokens().filter(pk=request.POST.get("revoke")).first()
+            if token is None:
+                raise Http404
+            api_services.api_token_revoke(token=token, user=request.user)
+            messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+            return redirect("api_tokens")
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        token, raw = api_services.api_token_create(user=request.user, **form.cleaned_data)
+        return self.render_to_response(self.get_context_data(new_token=raw, new_token_obj=token))
+
+
+def healthz(request):
+    """Database and broker status for load balancers and the smoke test."""
+    from django.conf import settings
+
+    status = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # any failure is a failed check
+        status["database"] = f"error: {type(exc).__name__}"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+        except Exception as exc:
+            status["broker"] = f"error: {type(exc).__name__}"
+    else:
+        import os
+
+        folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
+        if not os.access(folder, os.W_OK):
+            status["broker"] = "error: queue folder not writable"
+    healthy = all(v == "ok" for v in status.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
+
+
+
+

@@ -1,0 +1,83 @@
+from django.utils.translation import gettext_lazy as _
+
+from aims.core import views as generic
+from aims.inventory.filters import AISystemFilterSet
+from aims.inventory.forms import AISystemComponentForm, AISystemDatasetForm, AISystemForm
+from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
+
+
+class AISystemListView(generic.ObjectListView):
+    model = AISystem
+    filterset_class = AISystemFilterSet
+    select_related = ("owner",)
+    table_template = "inventory/_aisystem_table.html"
+    add_url_name = "inventory:aisystem_add"
+    title = _("AI systems")
+    intro = _("Every AI system the organisation develops, provides, deploys or buys.")
+    empty_text = _("No AI systems yet. Start with the one that matters most to your customers.")
+
+
+class AISystemDetailView(generic.ObjectDetailView):
+    model = AISystem
+    select_related = ("owner",)
+    template_name = "inventory/aisystem_detail.html"
+
+
+class AISystemPartsView(AISystemDetailView):
+    tab = "parts"
+    template_name = "inventory/aisystem_parts.html"
+    prefetch_related = ("datasets", "components")
+
+
+class AISystemHistoryView(generic.ObjectHistoryView):
+    model = AISystem
+    detail_template = "inventory/_aisystem_header.html"
+
+
+class AISystemEditView(generic.ObjectEditView):
+    model = AISystem
+    form_class = AISystemForm
+
+
+class AISystemDeleteView(generic.ObjectDeleteView):
+    model = AISystem
+    success_url_name = "inventory:aisystem_list"
+
+
+class _PartMixin:
+    parent_model = AISystem
+
+    def get_success_url(self, obj):
+        return obj.ai_system.get_absolute_url() + "parts/"
+
+
+class DatasetEditView(_PartMixin, generic.ObjectEditView):
+    model = AISystemDataset
+    form_class = AISystemDatasetForm
+
+
+class DatasetDeleteView(generic.ObjectDeleteView):
+    model = AISystemDataset
+
+    def success_url(self, obj):
+        return obj.ai_system.get_absolute_url() + "parts/"
+
+
+class DatasetHistoryView(generic.ObjectHistoryView):
+    model = AISystemDataset
+
+
+class ComponentEditView(_PartMixin, generic.ObjectEditView):
+    model = AISystemComponent
+    form_class = AISystemComponentForm
+
+
+class ComponentDeleteView(generic.ObjectDeleteView):
+    model = AISystemComponent
+
+    def success_url(self, obj):
+        return obj.ai_system.get_absolute_url() + "parts/"
+
+
+class ComponentHistoryView(generic.ObjectHistoryView):
+    model = AISystemComponent

@@ -1,0 +1,113 @@
+"""Workflows on organisations, memberships and the scope statement."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aims.core.documents import DocumentStatus, next_number
+from aims.core.permissions import Action, Role, can, can_add, forget_roles, restrict
+from aims.organizations.models import Membership, Organization, ScopeStatement, User
+
+
+def _other_admins(membership: Membership) -> bool:
+    return (
+        Membership.objects.select_for_update()
+        .filter(organization_id=membership.organization_id, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    full_name: str = "",
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+    actor: Any,
+    request: Any = None,
+) -> Membership:
+    """Give ``email`` a role in ``organization``; a new person gets an e-mail to set a password."""
+    if not can_add(actor, Membership, organization.pk):
+        raise PermissionDenied(_("Only an administrator can add members."))
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name)
+    if Membership.objects.filter(organization=organization, user=user).exists():
+        raise ValidationError({"email": _("%(email)s is already a member.") % {"email": email}})
+    membership = Membership(organization=organization, user=user, role=role,
+                            valid_from=valid_from, valid_until=valid_until)
+    membership.full_clean()
+    membership.save()
+    if created and request is not None:
+        form = PasswordResetForm({"email": email})
+        if form.is_valid():
+            transaction.on_commit(lambda: form.save(request=request, use_https=request.is_secure()))
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, actor: Any, role: str,
+                      valid_from: datetime.date | None, valid_until: datetime.date | None) -> Membership:
+    """Change a member's role or access window. The last administrator keeps the admin role."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not can(actor, Action.CHANGE, membership):
+        raise PermissionDenied(_("Only an administrator can change roles."))
+    if membership.role == Role.ADMIN and role != Role.ADMIN and not _other_admins(membership):
+        raise ValidationError({"role": _("This is the last administrator; make someone else administrator first.")})
+    membership.role, membership.valid_from, membership.valid_until = role, valid_from, valid_until
+    membership.full_clean()
+    membership.save()
+    forget_roles(actor)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Any) -> None:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not can(actor, Action.DELETE, membership):
+        raise PermissionDenied(_("Only an administrator can remove members."))
+    if membership.role == Role.ADMIN and not _other_admins(membership):
+        raise ValidationError(_("This is the last administrator; make someone else administrator first."))
+    membership.delete()
+    forget_roles(actor)
+
+
+@transaction.atomic
+def scope_start_draft(*, organization: Organization, actor: Any) -> ScopeStatement:
+    """The first scope statement of an organisation, as an empty draft."""
+    if not can_add(actor, ScopeStatement, organization.pk):
+        raise PermissionDenied(_("Your role does not allow drafting the scope."))
+    Organization.objects.select_for_update().get(pk=organization.pk)
+    if ScopeStatement.objects.filter(organization=organization).exists():
+        raise ValidationError(_("A scope statement already exists; start a new version from the approved one."))
+    return ScopeStatement.objects.create(
+        organization=organization, author=actor, number=next_number(ScopeStatement, organization=organization),
+        status=DocumentStatus.DRAFT, in_scope="",
+    )
+
+
+def current_scope(
+    *, organization: Organization, user: Any
+) -> tuple[ScopeStatement | None, ScopeStatement | None]:
+    """The approved scope statement and the open draft that ``user`` may see (either may be missing)."""
+    versions = list(
+        restrict(ScopeStatement.objects.all(), user, Action.VIEW).filter(
+            organization=organization,
+            status__in=[DocumentStatus.APPROVED, DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW],
+        ).select_related("author", "approved_by")
+    )
+    approved = next((v for v in versions if v.status == DocumentStatus.APPROVED), None)
+    draft = next((v for v in versions if v.status != DocumentStatus.APPROVED), None)
+    return approved, draft

@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from aims.core import documents
+from aims.core import views as generic
+from aims.core.models import ChangeLogEntry
+from aims.core.permissions import Action, can, can_add, restrict
+from aims.inventory.models import AISystem, SystemStatus
+from aims.organizations import services
+from aims.organizations.filters import MembershipFilterSet
+from aims.organizations.forms import DecisionForm, MemberAddForm, MembershipForm, OrganizationForm, ScopeStatementForm
+from aims.organizations.models import Membership, Organization, ScopeStatement
+
+
+class ChooseOrganizationView(LoginRequiredMixin, TemplateView):
+    template_name = "organizations/choose.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = Membership.objects.filter(
+            user=self.request.user, organization__is_active=True
+        ).select_related("organization").order_by("organization__name")
+        return context
+
+
+class DashboardView(generic.OrganizationPageView):
+    template_name = "organizations/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, org = self.request.user, self.organization
+        today = timezone.localdate()
+        systems = restrict(AISystem.objects.all(), user, Action.VIEW).filter(organization=org)
+        stats = systems.aggregate(
+            total=Count("id"),
+            active=Count("id", filter=Q(status=SystemStatus.ACTIVE)),
+            overdue=Count("id", filter=Q(next_review_date__lt=today)),
+            unclassified=Count("id", filter=Q(eu_ai_act_tier="unclassified")),
+            high_risk=Count("id", filter=Q(eu_ai_act_tier="high_risk")),
+        )
+        by_stage = systems.values("lifecycle_stage").annotate(n=Count("id")).order_by("lifecycle_stage")
+        approved, draft = services.current_scope(organization=org, user=user)
+        recent = restrict(ChangeLogEntry.objects.all(), user, Action.VIEW).filter(
+            organization=org).select_related("actor", "content_type")[:8]
+        context.update(
+            stats=stats, by_stage=by_stage, scope_approved=approved, scope_draft=draft,
+            recent_changes=recent,
+            due_soon=systems.filter(next_review_date__gte=today,
+                                    next_review_date__lte=today + timezone.timedelta(days=30))
+            .select_related("owner").order_by("next_review_date")[:5],
+        )
+        return context
+
+
+class OrganizationSettingsView(generic.ObjectEditView):
+    model = Organization
+    form_class = OrganizationForm
+    template_name = "organizations/settings.html"
+
+    def get_object(self):
+        return self.organization
+
+    def setup_object(self):
+        self.object = self.organization
+        self.parent = None
+        if not can(self.request.user, Action.CHANGE, self.object):
+            raise PermissionDenied(_("Only an administrator can change the organisation's settings."))
+
+    def get_success_url(self, obj):
+        return self.org_url("organizations:settings")
+
+
+class OrganizationActivityView(generic.ObjectListView):
+    """The organisation's change log: everything that changed, by whom and from where."""
+
+    model = ChangeLogEntry
+    select_related = ("actor", "content_type")
+    table_template = "core/_changelog_table.html"
+    title = gettext_lazy("Activity")
+    intro = gettext_lazy("Every change to the organisation's records, newest first. Rows are hash-chained.")
+
+
+class MemberListView(generic.ObjectListView):
+    model = Membership
+    filterset_class = MembershipFilterSet
+    select_related = ("user",)
+    table_template = "organizations/_membership_table.html"
+    add_url_name = "organizations:member_add"
+    title = gettext_lazy("People and roles")
+    intro = gettext_lazy("Who takes part in the AIMS and what each person may do.")
+
+
+class MemberAddView(generic.OrganizationPageView):
+    template_name = "organizations/member_add.html"
+
+    def check(self):
+        if not can_add(self.request.user, Membership, self.organization.pk):
+            raise PermissionDenied(_("Only an administrator can add members."))
+
+    def get(self, request, *args, **kwargs):
+        self.check()
+        return self.render_to_response(self.get_context_data(form=MemberAddForm()))
+
+    def post(self, request, *args, **kwargs):
+        self.check()
+        form = MemberAddForm(request.POST)
+        if form.is_valid():
+            try:
+                membership = services.membership_add(
+                    organization=self.organization, actor=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("%(user)s added as %(role)s.") % {
+                    "user": membership.user, "role": membership.get_role_display()})
+                return redirect("organizations:member_list", org=self.organization.slug)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MemberEditView(generic.ObjectEditView):
+    model = Membership
+    form_class = MembershipForm
+    select_related = ("user",)
+    success_url_name = "organizations:member_list"
+
+    def save(self, form):
+        return services.membership_update(
+            membership=self.object, actor=self.request.user, role=form.cleaned_data["role"],
+            valid_from=form.cleaned_data["valid_from"], valid_until=form.cleaned_data["valid_until"],
+        )
+
+
+class MemberRemoveView(generic.ObjectDeleteView):
+    model = Membership
+    select_related = ("user",)
+    success_url_name = "organizations:member_list"
+
+    def post(self, request, *args, **kwargs):
+        membership = self.check()
+        try:
+            services.membership_remove(membership=membership, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("organizations:member_list", org=self.organization.slug)
+        messages.success(request, _("Removed %(user)s.") % {"user": membership.user})
+        return redirect("organizations:member_list", org=self.organization.slug)
+
+
+class MemberHistoryView(generic.ObjectHistoryView):
+    model = Membership
+
+
+# --- AIMS scope (4.3), a controlled document -------------------------------------------
+
+
+class ScopeView(generic.OrganizationPageView):
+    template_name = "organizations/scope.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        approved, draft = services.current_scope(organization=self.organization, user=self.request.user)
+        context.update(
+            approved=approved, draft=draft,
+            versions=restrict(ScopeStatement.objects.all(), self.request.user, Action.VIEW)
+            .filter(organization=self.organization).select_related("author", "approved_by"),
+            can_draft=can_add(self.request.user, ScopeStatement, self.organization.pk),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            draft = services.scope_start_draft(organization=self.organization, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("organizations:scope", org=self.organization.slug)
+        return redirect("organizations:scope_edit", org=self.organization.slug, pk=draft.pk)
+
+
+class ScopeVersionView(generic.ObjectDetailView):
+    model = ScopeStatement
+    select_related = ("author", "approved_by")
+    prefetch_related = ("ai_systems",)
+    template_name = "organizations/scope_version.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = context["object"]
+        user = self.request.user
+        context.update(
+            can_approve=can(user, Action.APPROVE, version),
+            decision_form=DecisionForm(),
+            self_approval_blocked=version.author_id == user.pk and not self.organization.allow_self_approval,
+        )
+        return context
+
+
+class ScopeHistoryView(generic.ObjectHistoryView):
+    model = ScopeStatement
+
+
+class ScopeEditView(generic.ObjectEditView):
+    model = ScopeStatement
+    form_class = ScopeStatementForm
+
+    def setup_object(self):
+        super().setup_object()
+        if self.object is not None and not self.object.is_editable:
+            raise PermissionDenied(_("Only a draft can be edited; start a new version instead."))
+
+    def get_success_url(self, obj):
+        return self.org_url("organizations:scope_version", pk=obj.pk)
+
+
+class ScopeActionView(generic.ModelViewMixin, TemplateView):
+    """POST-only: move a scope version through its life cycle."""
+
+    model = ScopeStatement
+    actions = {
+        "submit": (documents.document_submit, gettext_lazy("Sent for review.")),
+        "approve": (documents.document_approve, gettext_lazy("Approved. The previous version is superseded.")),
+        "return": (documents.document_return, gettext_lazy("Returned to draft for changes.")),
+        "revise": (documents.document_start_revision, gettext_lazy("A new draft version was started.")),
+    }
+
+    def post(self, request, *args, **kwargs):
+        version = self.get_object()
+        action = kwargs["action"]
+        if action not in self.actions:
+            raise Http404
+        service, done = self.actions[action]
+        form = DecisionForm(request.POST)
+        extra = {"note": form.cleaned_data["note"]} if form.is_valid() and action in ("approve", "return") else {}
+        try:
+            result = service(version=version, user=request.user, **extra)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("organizations:scope_version", org=self.organization.slug, pk=version.pk)
+        messages.success(request, done)
+        return HttpResponseRedirect(self.org_url("organizations:scope_version", pk=result.pk))

@@ -1,0 +1,282 @@
+"""Settings, all read from the environment (12-factor).
+
+Every value is parsed strictly: a malformed value stops start-up with the variable named.
+A secret may come from ``NAME`` or from a file named by ``NAME_FILE`` (Docker/K8s secrets).
+There is no separate production settings module: the same code runs everywhere, and the
+environment decides. With nothing set, the embedded default runs: SQLite under ``var/``,
+a Celery broker on kombu's filesystem transport, e-mail to the console.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+
+def _from_env_or_file(name: str, default: str | None = None) -> str | None:
+    """Return ``name`` from the environment, or the content of the file named by ``name_FILE``."""
+    file_var = f"{name}_FILE"
+    if os.environ.get(file_var):
+        path = Path(os.environ[file_var])
+        try:
+            return path.read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{file_var}={path} cannot be read: {exc}") from exc
+    return os.environ.get(name, default)
+
+
+def _parse(name: str, cast, default):
+    try:
+        return cast(name, default=default)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"{name} has an invalid value: {exc}") from exc
+
+
+VAR_DIR = Path(_parse("AIMS_VAR_DIR", env.str, str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = _parse("DEBUG", env.bool, False)
+
+
+def _secret_key() -> str:
+    key = _from_env_or_file("SECRET_KEY")
+    if key:
+        return key
+    # The embedded default keeps a generated key on disk so sessions survive restarts.
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = _parse("ALLOWED_HOSTS", env.list, ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = _parse("CSRF_TRUSTED_ORIGINS", env.list, [])
+SITE_URL = _parse("SITE_URL", env.str, "http://localhost:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "guardian",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "aims.core",
+    "aims.organizations",
+    "aims.inventory",
+    "aims.api",
+    "controls",
+    "policies",
+    "risks",
+    "impact_assessments",
+    "audits",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "aims.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "aims.core.middleware.ChangeContextMiddleware",
+]
+
+ROOT_URLCONF = "aims.urls"
+WSGI_APPLICATION = "aims.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "aims.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------
+DATABASE_URL = _from_env_or_file("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'aims.sqlite3'}"
+try:
+    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+except Exception as exc:  # environ raises several types for a bad URL
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = _parse("DATABASE_CONN_MAX_AGE", env.int, 60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web and worker share the file: wait for a lock rather than failing at once.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not memory, so a worker process in the tests sees the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis, cache, Celery --------------------------------------------------------------
+REDIS_URL = _from_env_or_file("REDIS_URL") or ""
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CELERY_BROKER_URL = "filesystem://"
+    _queue_dir = VAR_DIR / "celery" / "queue"
+    _processed_dir = VAR_DIR / "celery" / "processed"
+    _queue_dir.mkdir(parents=True, exist_ok=True)
+    _processed_dir.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir),
+        "data_folder_out": str(_queue_dir),
+        "processed_folder": str(_processed_dir),
+        "store_processed": False,
+    }
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # outcomes live in the Job table, not a result backend
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = _parse("CELERY_TASK_TIME_LIMIT", env.int, 30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = _parse("CELERY_TASK_SOFT_TIME_LIMIT", env.int, 25 * 60)
+CELERY_TASK_ALWAYS_EAGER = _parse("CELERY_TASK_ALWAYS_EAGER", env.bool, False)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Auth ------------------------------------------------------------------------------
+AUTH_USER_MODEL = "organizations.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_ADAPTER = "aims.organizations.adapters.AccountAdapter"  # closes public sign-up
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = _parse("MFA_TOTP_ISSUER", env.str, "AIMS")
+ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
+GUARDIAN_RAISE_403 = False
+
+SESSION_COOKIE_AGE = _parse("SESSION_COOKIE_AGE", env.int, 60 * 60 * 12)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _parse("SECURE_SSL_REDIRECT", env.bool, False)
+SESSION_COOKIE_SECURE = _parse("SECURE_COOKIES", env.bool, False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = _parse("SECURE_HSTS_SECONDS", env.int, 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- E-mail ----------------------------------------------------------------------------
+_email = _parse("EMAIL_URL", env.email_url, "consolemail://")
+vars().update(_email)
+DEFAULT_FROM_EMAIL = _parse("DEFAULT_FROM_EMAIL", env.str, "AIMS <aims@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- I18N, static, media --------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+TIME_ZONE = _parse("TIME_ZONE", env.str, "UTC")
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(_parse("STATIC_ROOT", env.str, str(VAR_DIR / "staticfiles")))
+MEDIA_ROOT = Path(_parse("MEDIA_ROOT", env.str, str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never served directly: files go out through authorised views
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# --- REST API --------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "aims.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["aims.api.permissions.ApiAccess"],
+    "DEFAULT_FILTER_BACKENDS": [
+        # One filter set per model serves UI and API, sorting (``ordering``) included.
+        "django_filters.rest_framework.DjangoFilterBackend",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "aims.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "aims.api.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AIMS API",
+    "DESCRIPTION": "REST API of the AIMS platform (ISO/IEC 42001 AI management system).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+API_TOKEN_MAX_DAYS = _parse("API_TOKEN_MAX_DAYS", env.int, 365)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": _parse("LOG_LEVEL", env.str, "INFO")},
+}

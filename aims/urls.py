@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from aims.core import ui
+from aims.core.views import RedirectToCurrentOrganization
+from aims.organizations.views import ChooseOrganizationView, DashboardView
+
+org_patterns = [
+    path("", DashboardView.as_view(), name="dashboard"),
+    path("ai-systems/", include("aims.inventory.urls")),
+    path("", include("aims.organizations.urls")),
+    path("", include("controls.urls")),
+    path("", include("aims.core.urls")),
+]
+
+urlpatterns = [
+    path("", RedirectToCurrentOrganization.as_view(), name="home"),
+    path("organizations/", ChooseOrganizationView.as_view(), name="choose_organization"),
+    path("o/<slug:org>/", include(org_patterns)),
+    path("account/tokens/", ui.ApiTokenView.as_view(), name="api_tokens"),
+    path("accounts/", include("allauth.urls")),
+    path("api/", include("aims.api.urls")),
+    path("healthz", ui.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
