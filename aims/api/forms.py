@@ -1,11 +1,13 @@
 from django import forms
+
+from aims.core.forms import SectionedFormMixin
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from aims.api.models import TokenScope
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(SectionedFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “MLflow sync”."))
     scope = forms.ChoiceField(label=_("Access"), choices=TokenScope.choices, initial=TokenScope.READ)
     expires_in_days = forms.IntegerField(

@@ -13,13 +13,20 @@ from aims.core.permissions import Action, policy_of, restrict
 VERSION_FIELD = "_version"
 
 
-class TrackedModelForm(forms.ModelForm):
-    """Carries the record's version (to refuse stale saves) and offers only reachable choices.
-
-    ``sections`` groups fields under headings for long forms: ``[(title, help, [fields])]``.
-    """
+class SectionedFormMixin:
+    """``sections`` groups fields under headings for long forms: ``[(title, help, [fields])]``."""
 
     sections: ClassVar[list[tuple[str, str, list[str]]]] = []
+
+    def grouped_fields(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        if not self.sections:
+            return [("", "", list(self.visible_fields()))]
+        return [(title, help_text, [self[name] for name in names if name in self.fields])
+                for title, help_text, names in self.sections]
+
+
+class TrackedModelForm(SectionedFormMixin, forms.ModelForm):
+    """Carries the record's version (to refuse stale saves) and offers only reachable choices."""
 
     @staticmethod
     def date_widget() -> forms.DateInput:
@@ -34,7 +41,7 @@ class TrackedModelForm(forms.ModelForm):
             self.initial.setdefault(VERSION_FIELD, self.instance.version)
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.setdefault("rows", 3)
+                field.widget.attrs["rows"] = 3
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = self.reachable(field.queryset)
             if field.required and not isinstance(field.widget, forms.HiddenInput):
@@ -53,12 +60,6 @@ class TrackedModelForm(forms.ModelForm):
                 policy.org_path: self.organization}
             qs = qs.filter(**org_filter)
         return qs
-
-    def grouped_fields(self) -> list[tuple[str, str, list[forms.BoundField]]]:
-        if not self.sections:
-            return [("", "", [f for f in self.visible_fields()])]
-        return [(title, help_text, [self[name] for name in names if name in self.fields])
-                for title, help_text, names in self.sections]
 
     def save(self, commit: bool = True):
         self.cleaned_data.pop(VERSION_FIELD, None)

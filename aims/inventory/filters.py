@@ -9,14 +9,29 @@ from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset, 
 from aims.organizations.models import AIRole
 
 
+def organization_members(request):
+    """Owner choices: people of the current organisation (UI) or of the caller's organisations (API)."""
+    from django.contrib.auth import get_user_model
+
+    from aims.core.permissions import roles_of
+
+    users = get_user_model().objects.all()
+    if request is None:
+        return users.none()
+    org = getattr(request, "organization", None)
+    orgs = [org.pk] if org is not None else list(roles_of(request.user))
+    return users.filter(memberships__organization_id__in=orgs).distinct()
+
+
 class AISystemFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    status = django_filters.MultipleChoiceFilter(choices=SystemStatus.choices, label=_("Status"))
-    lifecycle_stage = django_filters.MultipleChoiceFilter(choices=LifecycleStage.choices, label=_("Stage"))
+    status = django_filters.ChoiceFilter(choices=SystemStatus.choices, label=_("Status"))
+    lifecycle_stage = django_filters.ChoiceFilter(choices=LifecycleStage.choices, label=_("Stage"))
     ai_role = django_filters.ChoiceFilter(choices=AIRole.choices, label=_("Our role"))
     eu_ai_act_tier = django_filters.ChoiceFilter(choices=EUAIActTier.choices, label=_("EU AI Act tier"))
-    owner = django_filters.NumberFilter(field_name="owner_id", label=_("Owner (id)"))
+    owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
     review_overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
+    business_unit = django_filters.CharFilter(lookup_expr="icontains", label=_("Business unit"))
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("lifecycle_stage", "stage"), ("status", "status"),
                 ("next_review_date", "next_review"), ("updated_at", "updated"), ("owner__full_name", "owner")),
@@ -25,7 +40,7 @@ class AISystemFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AISystem
-        fields = ["organization", "business_unit"]
+        fields = ["organization"]
 
     def search(self, queryset, name, value):
         return queryset.filter(

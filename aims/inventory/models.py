@@ -177,6 +177,9 @@ class AISystemDataset(TrackedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return self.ai_system.get_absolute_url() + "parts/"
+
     def clean(self) -> None:
         if self.special_category_data and not self.contains_personal_data:
             raise ValidationError(
@@ -220,6 +223,9 @@ class AISystemComponent(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.component_version}".strip()
+
+    def get_absolute_url(self) -> str:
+        return self.ai_system.get_absolute_url() + "parts/"
 
     def clean(self) -> None:
         if self.is_third_party and not self.supplier:

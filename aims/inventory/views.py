@@ -31,7 +31,7 @@ class AISystemPartsView(AISystemDetailView):
 
 class AISystemHistoryView(generic.ObjectHistoryView):
     model = AISystem
-    detail_template = "inventory/_aisystem_header.html"
+    detail_template = "inventory/_aisystem_layout.html"
 
 
 class AISystemEditView(generic.ObjectEditView):
@@ -47,9 +47,6 @@ class AISystemDeleteView(generic.ObjectDeleteView):
 class _PartMixin:
     parent_model = AISystem
 
-    def get_success_url(self, obj):
-        return obj.ai_system.get_absolute_url() + "parts/"
-
 
 class DatasetEditView(_PartMixin, generic.ObjectEditView):
     model = AISystemDataset
@@ -60,7 +57,7 @@ class DatasetDeleteView(generic.ObjectDeleteView):
     model = AISystemDataset
 
     def success_url(self, obj):
-        return obj.ai_system.get_absolute_url() + "parts/"
+        return obj.get_absolute_url()
 
 
 class DatasetHistoryView(generic.ObjectHistoryView):
@@ -76,7 +73,7 @@ class ComponentDeleteView(generic.ObjectDeleteView):
     model = AISystemComponent
 
     def success_url(self, obj):
-        return obj.ai_system.get_absolute_url() + "parts/"
+        return obj.get_absolute_url()
 
 
 class ComponentHistoryView(generic.ObjectHistoryView):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import TrackedModelForm
+from aims.core.forms import SectionedFormMixin, TrackedModelForm
 from aims.core.permissions import Role
 from aims.organizations.models import AIRole, Membership, Organization, ScopeStatement
 
@@ -12,7 +12,7 @@ class OrganizationForm(TrackedModelForm):
         fields = ["name", "legal_name", "sector", "country", "time_zone", "allow_self_approval"]
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(SectionedFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False,
                                 help_text=_("Used only when this person has no account yet."))
@@ -58,5 +58,5 @@ class ScopeStatementForm(TrackedModelForm):
         widgets = {"ai_systems": forms.CheckboxSelectMultiple}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SectionedFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,63 @@
+// Keeps what a person typed in an edit form until it is saved, so an expired session
+// (the POST is answered by the sign-in page) or a closed tab never loses it silently.
+(function () {
+  "use strict";
+  var PREFIX = "aims-draft:";
+  function values(form) {
+    var data = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "hidden" || el.type === "password") return;
+      if (el.type === "checkbox" || el.type === "radio") { data[el.name + "=" + el.value] = el.checked; }
+      else if (el.multiple) { data[el.name] = Array.prototype.map.call(el.selectedOptions, function (o) { return o.value; }); }
+      else { data[el.name] = el.value; }
+    });
+    return data;
+  }
+  function apply(form, data) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name) return;
+      if (el.type === "checkbox" || el.type === "radio") { var k = el.name + "=" + el.value; if (k in data) el.checked = data[k]; }
+      else if (el.multiple && Array.isArray(data[el.name])) { Array.prototype.forEach.call(el.options, function (o) { o.selected = data[el.name].indexOf(o.value) >= 0; }); }
+      else if (el.name in data && el.type !== "hidden" && el.type !== "password") { el.value = data[el.name]; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var onLogin = !!document.querySelector("form[action*='/accounts/login/']");
+    var form = document.querySelector("form[data-keep-draft]");
+    var hasErrors = !!document.querySelector(".form-errors");
+    // A draft for another page than this one (and not the sign-in detour) was saved: drop it.
+    Object.keys(localStorage).forEach(function (key) {
+      if (key.indexOf(PREFIX) !== 0 || onLogin) return;
+      var path = key.slice(PREFIX.length);
+      var entry = JSON.parse(localStorage.getItem(key) || "{}");
+      if (entry.submitted && path !== location.pathname) localStorage.removeItem(key);
+    });
+    if (!form) return;
+    var key = PREFIX + form.getAttribute("data-keep-draft");
+    var saved = JSON.parse(localStorage.getItem(key) || "null");
+    if (saved && !hasErrors && JSON.stringify(saved.data) !== JSON.stringify(values(form))) {
+      var banner = document.createElement("div");
+      banner.className = "draft-banner";
+      banner.setAttribute("role", "status");
+      banner.innerHTML = "<span>You have unsaved changes to this form from " +
+        new Date(saved.at).toLocaleString() + ".</span>";
+      var restore = document.createElement("button"); restore.type = "button"; restore.className = "btn"; restore.textContent = "Restore them";
+      var discard = document.createElement("button"); discard.type = "button"; discard.className = "btn btn-ghost"; discard.textContent = "Discard";
+      restore.onclick = function () { apply(form, saved.data); banner.remove(); };
+      discard.onclick = function () { localStorage.removeItem(key); banner.remove(); };
+      banner.appendChild(restore); banner.appendChild(discard);
+      form.parentNode.insertBefore(banner, form);
+    } else if (hasErrors) {
+      localStorage.removeItem(key); // the server re-showed the form with everything typed
+    }
+    form.addEventListener("input", function () {
+      localStorage.setItem(key, JSON.stringify({ at: Date.now(), data: values(form) }));
+    });
+    form.addEventListener("submit", function () {
+      var entry = JSON.parse(localStorage.getItem(key) || "null");
+      if (entry) { entry.submitted = true; localStorage.setItem(key, JSON.stringify(entry)); }
+    });
+    var errors = document.getElementById("form-errors");
+    if (errors) errors.focus();
+  });
+})();
