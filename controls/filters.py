@@ -15,6 +15,8 @@ class RequirementFilterSet(django_filters.FilterSet):
     assessable = django_filters.BooleanFilter(label=_("Assessable"))
     withdrawn = django_filters.BooleanFilter(label=_("Withdrawn"))
 
+    ui_exclude = ("parent", "ordering", "withdrawn", "ref")
+
     class Meta:
         model = Requirement
         fields = ["parent"]

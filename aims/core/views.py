@@ -26,6 +26,10 @@ from aims.core.forms import VERSION_FIELD, TrackedModelForm
 from aims.core.permissions import Action, can, can_add, policy_of, restrict, role_in
 
 
+# Filters the API offers but the UI's filter bar leaves out (the page fixes or sorts them).
+UI_EXCLUDE = ("organization", "ordering")
+
+
 def page_size_from(request, default: int = 50, maximum: int = 500) -> int:
     try:
         size = int(request.GET.get("page_size", default))
@@ -118,6 +122,8 @@ class ObjectListView(ModelViewMixin, TemplateView):
             intro=self.intro,
             empty_text=self.empty_text,
             filterset=filterset,
+            filter_fields=[f for f in filterset.form if f.name not in getattr(filterset, "ui_exclude", UI_EXCLUDE)]
+            if filterset else [],
             page_obj=page,
             object_list=page.object_list,
             table_template=self.table_template,
