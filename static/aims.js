@@ -57,6 +57,19 @@
       var entry = JSON.parse(localStorage.getItem(key) || "null");
       if (entry) { entry.submitted = true; localStorage.setItem(key, JSON.stringify(entry)); }
     });
+    // Section progress: mark each section whose required fields all have a value.
+    var steps = document.querySelectorAll(".form-steps a[data-section]");
+    function progress() {
+      Array.prototype.forEach.call(steps, function (link) {
+        var section = document.getElementById(link.getAttribute("data-section"));
+        if (!section) return;
+        var required = section.querySelectorAll("[required]");
+        var done = Array.prototype.every.call(required, function (el) { return !!el.value; });
+        link.classList.toggle("complete", done);
+        link.setAttribute("aria-label", link.textContent + (done ? " (complete)" : ""));
+      });
+    }
+    if (steps.length) { progress(); form.addEventListener("input", progress); form.addEventListener("change", progress); }
     var errors = document.getElementById("form-errors");
     if (errors) errors.focus();
   });

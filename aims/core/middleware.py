@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 
+from django.utils import timezone
+
 from aims.core.changelog import change_context
 from aims.core.models import ChangeSource
 
@@ -38,5 +40,8 @@ class ChangeContextMiddleware:
             source = ChangeSource.ADMIN
         else:
             source = ChangeSource.UI
+        # Threads are reused: start every request in the default zone; organisation pages
+        # switch to the organisation's own.
+        timezone.deactivate()
         with change_context(source=source, request=request, request_id=request.id):
             return self.get_response(request)

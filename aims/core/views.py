@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -52,6 +53,8 @@ class OrganizationMixin(LoginRequiredMixin):
         request.organization = org
         request.org_role = role_in(request.user, org.pk) or ("admin" if request.user.is_superuser else None)
         request.session["current_org"] = org.slug
+        # Dates on the organisation's pages read in its own time zone.
+        timezone.activate(org.time_zone)
         self.organization = org
         return super().dispatch(request, *args, **kwargs)
 
@@ -63,6 +66,7 @@ class ModelViewMixin(OrganizationMixin):
     model: ClassVar[type[models.Model]]
     select_related: ClassVar[tuple[str, ...]] = ()
     prefetch_related: ClassVar[tuple[str, ...]] = ()
+    list_url_name: ClassVar[str | None] = None
 
     def base_queryset(self, action: Action = Action.VIEW) -> models.QuerySet:
         policy = policy_of(self.model)
@@ -85,7 +89,11 @@ class ModelViewMixin(OrganizationMixin):
 
     def model_context(self) -> dict[str, Any]:
         meta = self.model._meta
-        return {"verbose_name": meta.verbose_name, "verbose_name_plural": meta.verbose_name_plural}
+        return {
+            "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+            "list_url": self.org_url(self.list_url_name) if self.list_url_name else None,
+        }
 
 
 class ObjectListView(ModelViewMixin, TemplateView):

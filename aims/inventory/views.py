@@ -37,6 +37,7 @@ class AISystemHistoryView(generic.ObjectHistoryView):
 class AISystemEditView(generic.ObjectEditView):
     model = AISystem
     form_class = AISystemForm
+    list_url_name = "inventory:aisystem_list"
 
 
 class AISystemDeleteView(generic.ObjectDeleteView):
