@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aims.settings")
 os.environ.setdefault("AIMS_VAR_DIR", "/tmp/aims-bench")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -40,10 +40,18 @@ def seed(n: int):
         Membership.objects.create(organization=org, user=user, role="officer")
         for i in range(n):
             system = AISystem.objects.create(
-                organization=org, name=f"System {i:05d}", description="d", purpose="p", intended_use="u",
-                ai_role="developer", lifecycle_stage="operation_monitoring", owner=user,
+                organization=org,
+                name=f"System {i:05d}",
+                description="d",
+                purpose="p",
+                intended_use="u",
+                ai_role="developer",
+                lifecycle_stage="operation_monitoring",
+                owner=user,
             )
-            AISystemDataset.objects.create(ai_system=system, name="Data", purpose="training", source="s")
+            AISystemDataset.objects.create(
+                ai_system=system, name="Data", purpose="training", source="s"
+            )
             AISystemComponent.objects.create(ai_system=system, name="Model", kind="model")
     return user, org
 
@@ -71,9 +79,11 @@ def main() -> None:
     old = runner.setup_databases()
     try:
         t0 = time.perf_counter()
-        user, org = seed(args.systems)
-        print(f"seeded {args.systems} AI systems in {time.perf_counter() - t0:.1f} s "
-              f"on {connection.vendor}")
+        user, _org = seed(args.systems)
+        print(
+            f"seeded {args.systems} AI systems in {time.perf_counter() - t0:.1f} s "
+            f"on {connection.vendor}"
+        )
         from aims.api.services import api_token_create
 
         _, raw = api_token_create(user=user, name="bench", scope="read", expires_in_days=1)

@@ -17,8 +17,19 @@ class RequirementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Requirement
-        fields = ["id", "framework", "ref", "title", "kind", "parent", "description", "assessable",
-                  "documented_information", "documented_information_note", "withdrawn"]
+        fields = [
+            "id",
+            "framework",
+            "ref",
+            "title",
+            "kind",
+            "parent",
+            "description",
+            "assessable",
+            "documented_information",
+            "documented_information_note",
+            "withdrawn",
+        ]
 
 
 class RequirementMappingSerializer(serializers.ModelSerializer):
@@ -27,8 +38,17 @@ class RequirementMappingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RequirementMapping
-        fields = ["id", "crosswalk", "source", "source_ref", "target", "target_ref", "relationship", "note",
-                  "withdrawn"]
+        fields = [
+            "id",
+            "crosswalk",
+            "source",
+            "source_ref",
+            "target",
+            "target_ref",
+            "relationship",
+            "note",
+            "withdrawn",
+        ]
 
 
 class FrameworkViewSet(RestrictedReadOnlyViewSet):

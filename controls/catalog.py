@@ -107,16 +107,20 @@ def _parse_framework(path: Path) -> _ParsedFramework:
         di = item.get("documented_information", "none")
         if di not in DocumentedInformation.values:
             raise CatalogError(name, entry, f"unknown documented_information {di!r}")
-    for index, item in enumerate(items):
+    for item in items:
         parent = item.get("parent")
         if parent is not None and parent not in seen:
-            raise CatalogError(name, f"requirement {item['ref']!r}", f"parent {parent!r} is not in this file")
+            raise CatalogError(
+                name, f"requirement {item['ref']!r}", f"parent {parent!r} is not in this file"
+            )
     mappings = data.get("mappings", [])
     for index, row in enumerate(mappings):
         entry = f"mappings[{index}]"
         for key in ("source", "target"):
             if row.get(key) not in seen:
-                raise CatalogError(name, entry, f"{key} {row.get(key)!r} is not a requirement of this file")
+                raise CatalogError(
+                    name, entry, f"{key} {row.get(key)!r} is not a requirement of this file"
+                )
         if row.get("relationship") not in MappingRelationship.values:
             raise CatalogError(name, entry, f"unknown relationship {row.get('relationship')!r}")
     extra = {k: v for k, v in data.items() if k not in ("framework", "requirements", "mappings")}
@@ -134,15 +138,21 @@ def _parse_crosswalks(path: Path, refs_by_framework: dict[str, set[str]]) -> lis
         for side in ("source_framework", "target_framework"):
             fw = crosswalk.get(side)
             if fw not in refs_by_framework:
-                raise CatalogError(name, f"crosswalk {code!r}", f"{side} {fw!r} is not a loaded framework")
+                raise CatalogError(
+                    name, f"crosswalk {code!r}", f"{side} {fw!r} is not a loaded framework"
+                )
         pairs: set[tuple[str, str]] = set()
         for index, row in enumerate(crosswalk.get("rows") or []):
             entry = f"crosswalk {code!r} row {index + 1}"
             src, tgt = row.get("source"), row.get("target")
             if src not in refs_by_framework[crosswalk["source_framework"]]:
-                raise CatalogError(name, entry, f"source {src!r} is not in {crosswalk['source_framework']}")
+                raise CatalogError(
+                    name, entry, f"source {src!r} is not in {crosswalk['source_framework']}"
+                )
             if tgt not in refs_by_framework[crosswalk["target_framework"]]:
-                raise CatalogError(name, entry, f"target {tgt!r} is not in {crosswalk['target_framework']}")
+                raise CatalogError(
+                    name, entry, f"target {tgt!r} is not in {crosswalk['target_framework']}"
+                )
             if row.get("relationship") not in MappingRelationship.values:
                 raise CatalogError(name, entry, f"unknown relationship {row.get('relationship')!r}")
             if (src, tgt) in pairs:
@@ -180,27 +190,59 @@ def load_catalog(data_dir: Path | None = None) -> LoadReport:
     with transaction.atomic():
         by_key: dict[tuple[str, str], Requirement] = {}
         for fw in parsed:
-            framework = Framework.objects.filter(code=fw.meta["code"]).first() or Framework(code=fw.meta["code"])
-            _apply(framework, {
-                "name": fw.meta["name"], "edition": fw.meta["edition"], "title": fw.meta.get("title", ""),
-                "notice": fw.meta.get("notice", ""), "extra": fw.extra,
-            }, report)
+            framework = Framework.objects.filter(code=fw.meta["code"]).first() or Framework(
+                code=fw.meta["code"]
+            )
+            _apply(
+                framework,
+                {
+                    "name": fw.meta["name"],
+                    "edition": fw.meta["edition"],
+                    "title": fw.meta.get("title", ""),
+                    "notice": fw.meta.get("notice", ""),
+                    "extra": fw.extra,
+                },
+                report,
+            )
             report.frameworks += 1
             existing = {r.ref: r for r in Requirement.objects.filter(framework=framework)}
             # Parents appear before children in the files, so one ordered pass resolves them.
             for index, item in enumerate(fw.requirements):
-                requirement = existing.pop(item["ref"], None) or Requirement(framework=framework, ref=item["ref"])
+                requirement = existing.pop(item["ref"], None) or Requirement(
+                    framework=framework, ref=item["ref"]
+                )
                 parent = by_key[(framework.code, item["parent"])] if item.get("parent") else None
-                extra = {k: v for k, v in item.items() if k not in {
-                    "ref", "kind", "parent", "title", "description", "assessable",
-                    "documented_information", "di_note"}}
-                _apply(requirement, {
-                    "kind": item["kind"], "parent_id": parent.pk if parent else None, "title": item["title"],
-                    "description": item.get("description") or "", "assessable": item.get("assessable", False),
-                    "documented_information": item.get("documented_information") or "none",
-                    "documented_information_note": item.get("di_note") or "", "sort_key": f"{index:05d}",
-                    "withdrawn": False, "extra": extra,
-                }, report)
+                extra = {
+                    k: v
+                    for k, v in item.items()
+                    if k
+                    not in {
+                        "ref",
+                        "kind",
+                        "parent",
+                        "title",
+                        "description",
+                        "assessable",
+                        "documented_information",
+                        "di_note",
+                    }
+                }
+                _apply(
+                    requirement,
+                    {
+                        "kind": item["kind"],
+                        "parent_id": parent.pk if parent else None,
+                        "title": item["title"],
+                        "description": item.get("description") or "",
+                        "assessable": item.get("assessable", False),
+                        "documented_information": item.get("documented_information") or "none",
+                        "documented_information_note": item.get("di_note") or "",
+                        "sort_key": f"{index:05d}",
+                        "withdrawn": False,
+                        "extra": extra,
+                    },
+                    report,
+                )
                 by_key[(framework.code, item["ref"])] = requirement
                 report.requirements += 1
             for gone in existing.values():
@@ -213,19 +255,38 @@ def load_catalog(data_dir: Path | None = None) -> LoadReport:
         for fw in parsed:
             for row in fw.mappings:
                 code = fw.meta["code"]
-                wanted.append((ISO_POINTERS if code == "iso42001" else f"{code}-internal",
-                               by_key[(code, row["source"])], by_key[(code, row["target"])],
-                               row["relationship"], row.get("note") or ""))
+                wanted.append(
+                    (
+                        ISO_POINTERS if code == "iso42001" else f"{code}-internal",
+                        by_key[(code, row["source"])],
+                        by_key[(code, row["target"])],
+                        row["relationship"],
+                        row.get("note") or "",
+                    )
+                )
         for crosswalk in crosswalks:
             for row in crosswalk["rows"]:
-                wanted.append((crosswalk["code"], by_key[(crosswalk["source_framework"], row["source"])],
-                               by_key[(crosswalk["target_framework"], row["target"])],
-                               row["relationship"], row.get("note") or ""))
-        existing_maps = {(m.crosswalk, m.source_id, m.target_id): m for m in RequirementMapping.objects.all()}
+                wanted.append(
+                    (
+                        crosswalk["code"],
+                        by_key[(crosswalk["source_framework"], row["source"])],
+                        by_key[(crosswalk["target_framework"], row["target"])],
+                        row["relationship"],
+                        row.get("note") or "",
+                    )
+                )
+        existing_maps = {
+            (m.crosswalk, m.source_id, m.target_id): m for m in RequirementMapping.objects.all()
+        }
         for code, source, target, relationship, note in wanted:
             mapping = existing_maps.pop((code, source.pk, target.pk), None) or RequirementMapping(
-                crosswalk=code, source=source, target=target)
-            _apply(mapping, {"relationship": relationship, "note": note[:300], "withdrawn": False}, report)
+                crosswalk=code, source=source, target=target
+            )
+            _apply(
+                mapping,
+                {"relationship": relationship, "note": note[:300], "withdrawn": False},
+                report,
+            )
             report.mappings += 1
         for gone in existing_maps.values():
             if not gone.withdrawn:

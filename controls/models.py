@@ -61,18 +61,25 @@ class Requirement(TrackedModel):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="requirements")
     ref = models.CharField(_("reference"), max_length=40)
     kind = models.CharField(_("kind"), max_length=24, choices=RequirementKind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     title = models.TextField(_("title"))
     description = models.TextField(_("description"), blank=True)
     assessable = models.BooleanField(_("assessable"), default=False)
     documented_information = models.CharField(
-        _("documented information"), max_length=20, choices=DocumentedInformation.choices,
+        _("documented information"),
+        max_length=20,
+        choices=DocumentedInformation.choices,
         default=DocumentedInformation.NONE,
     )
-    documented_information_note = models.CharField(_("documented information note"), max_length=200, blank=True)
+    documented_information_note = models.CharField(
+        _("documented information note"), max_length=200, blank=True
+    )
     sort_key = models.CharField(max_length=80, editable=False, db_index=True)
     withdrawn = models.BooleanField(
-        _("withdrawn"), default=False,
+        _("withdrawn"),
+        default=False,
         help_text=_("Not in the latest loaded edition; kept so existing links stay intact."),
     )
     extra = models.JSONField(default=dict, blank=True)
@@ -82,12 +89,18 @@ class Requirement(TrackedModel):
     class Meta:
         ordering = ("framework__code", "sort_key")
         constraints = [
-            models.UniqueConstraint(fields=["framework", "ref"], name="requirement_ref_unique_in_framework"),
-            models.CheckConstraint(condition=Q(kind__in=RequirementKind.values), name="requirement_kind_valid"),
+            models.UniqueConstraint(
+                fields=["framework", "ref"], name="requirement_ref_unique_in_framework"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RequirementKind.values), name="requirement_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.ref} {self.title}" if len(self.title) < 90 else f"{self.ref} {self.title[:87]}…"
+        return (
+            f"{self.ref} {self.title}" if len(self.title) < 90 else f"{self.ref} {self.title[:87]}…"
+        )
 
 
 class MappingRelationship(models.TextChoices):
@@ -103,7 +116,9 @@ class RequirementMapping(TrackedModel):
     crosswalk = models.CharField(_("crosswalk"), max_length=60, db_index=True)
     source = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="mappings_out")
     target = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="mappings_in")
-    relationship = models.CharField(_("relationship"), max_length=12, choices=MappingRelationship.choices)
+    relationship = models.CharField(
+        _("relationship"), max_length=12, choices=MappingRelationship.choices
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
 
@@ -112,8 +127,12 @@ class RequirementMapping(TrackedModel):
     class Meta:
         ordering = ("crosswalk", "source__sort_key", "target__sort_key")
         constraints = [
-            models.UniqueConstraint(fields=["crosswalk", "source", "target"], name="mapping_pair_unique"),
-            models.CheckConstraint(condition=~Q(source=models.F("target")), name="mapping_not_to_itself"),
+            models.UniqueConstraint(
+                fields=["crosswalk", "source", "target"], name="mapping_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="mapping_not_to_itself"
+            ),
         ]
 
     def __str__(self) -> str:

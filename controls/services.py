@@ -17,7 +17,9 @@ def catalog_reload_start(*, user: Any) -> Job:
         raise PermissionDenied("Only a platform operator can reload the catalog.")
     from controls.tasks import catalog_reload
 
-    return job_enqueue(kind="catalog_reload", title="Reload the reference catalog", task=catalog_reload, user=user)
+    return job_enqueue(
+        kind="catalog_reload", title="Reload the reference catalog", task=catalog_reload, user=user
+    )
 
 
 def catalog_reload_run(job: Job, context: JobContext) -> dict:

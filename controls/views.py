@@ -43,7 +43,9 @@ class RequirementDetailView(generic.ObjectDetailView):
         requirement = context["object"]
         context["children"] = requirement.children.all()
         context["mappings_out"] = requirement.mappings_out.filter(withdrawn=False).select_related(
-            "target__framework")
+            "target__framework"
+        )
         context["mappings_in"] = requirement.mappings_in.filter(withdrawn=False).select_related(
-            "source__framework")
+            "source__framework"
+        )
         return context

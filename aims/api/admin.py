@@ -5,7 +5,15 @@ from aims.api.models import ApiToken
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "key_prefix", "scope", "expires_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name",
+        "user",
+        "key_prefix",
+        "scope",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     readonly_fields = ("key_prefix", "last_used_at", "revoked_at")
     exclude = ("key_hash",)
 

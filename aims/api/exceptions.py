@@ -16,7 +16,9 @@ class PreconditionFailed(exceptions.APIException):
 def validation_error_to_dict(exc: DjangoValidationError) -> dict:
     if hasattr(exc, "error_dict"):
         return {
-            ("non_field_errors" if field == "__all__" else field): [str(m) for e in errors for m in e.messages]
+            ("non_field_errors" if field == "__all__" else field): [
+                str(m) for e in errors for m in e.messages
+            ]
             for field, errors in exc.error_dict.items()
         }
     return {"non_field_errors": [str(m) for m in exc.messages]}

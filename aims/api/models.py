@@ -30,11 +30,17 @@ def hash_token(raw: str) -> str:
 class ApiToken(TrackedModel):
     """A bearer token acting as its user. Only a SHA-256 of the secret is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. “MLflow sync”."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. “MLflow sync”.")
+    )
     key_prefix = models.CharField(max_length=16, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    scope = models.CharField(_("access"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ)
+    scope = models.CharField(
+        _("access"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ
+    )
     expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
@@ -50,7 +56,9 @@ class ApiToken(TrackedModel):
     class Meta:
         ordering = ("-created_at",)
         constraints = [
-            models.CheckConstraint(condition=Q(scope__in=TokenScope.values), name="apitoken_scope_valid"),
+            models.CheckConstraint(
+                condition=Q(scope__in=TokenScope.values), name="apitoken_scope_valid"
+            ),
         ]
 
     def __str__(self) -> str:

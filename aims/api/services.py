@@ -12,11 +12,17 @@ from aims.core.permissions import Action, can
 
 
 @transaction.atomic
-def api_token_create(*, user: Any, name: str, scope: str, expires_in_days: int) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: Any, name: str, scope: str, expires_in_days: int
+) -> tuple[ApiToken, str]:
     """A new token for ``user``. The raw secret is returned once and never stored."""
     raw, prefix = ApiToken.generate()
     token = ApiToken(
-        user=user, name=name, scope=scope, key_prefix=prefix, key_hash=hash_token(raw),
+        user=user,
+        name=name,
+        scope=scope,
+        key_prefix=prefix,
+        key_hash=hash_token(raw),
         expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
     )
     token.full_clean()

@@ -35,7 +35,9 @@ class ReachableRelatedField(serializers.PrimaryKeyRelatedField):
         if model is get_user_model():
             from aims.core.permissions import roles_of
 
-            return queryset.filter(memberships__organization_id__in=list(roles_of(request.user))).distinct()
+            return queryset.filter(
+                memberships__organization_id__in=list(roles_of(request.user))
+            ).distinct()
         return restrict(queryset, request.user, Action.VIEW)
 
 
@@ -64,9 +66,14 @@ class TrackedSerializer(serializers.ModelSerializer):
         # Like a ModelForm: validate the fields this serializer writes, plus the model's clean().
         writable = {name for name, f in self.fields.items() if not f.read_only}
         writable |= {f.source for f in self.fields.values() if not f.read_only and f.source != "*"}
-        exclude = [f.name for f in model._meta.get_fields()
-                   if f.many_to_many or f.one_to_many or f.one_to_one and f.auto_created
-                   or (getattr(f, "concrete", False) and f.name not in writable)]
+        exclude = [
+            f.name
+            for f in model._meta.get_fields()
+            if f.many_to_many
+            or f.one_to_many
+            or (f.one_to_one and f.auto_created)
+            or (getattr(f, "concrete", False) and f.name not in writable)
+        ]
         try:
             candidate.full_clean(exclude=exclude, validate_unique=True)
         except DjangoValidationError as exc:
@@ -89,7 +96,9 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     def get_object(self):
         obj = super().get_object()
         method_action = {
-            "PUT": Action.CHANGE, "PATCH": Action.CHANGE, "DELETE": Action.DELETE,
+            "PUT": Action.CHANGE,
+            "PATCH": Action.CHANGE,
+            "DELETE": Action.DELETE,
         }.get(self.request.method)
         if method_action and not can(self.request.user, method_action, obj):
             raise exceptions.PermissionDenied("Your role does not allow changing this record.")
@@ -102,14 +111,20 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
 
     def _check_precondition(self, instance: models.Model) -> None:
         if_match = self.request.headers.get("If-Match")
-        if if_match and if_match.strip() != "*" and etag_for(instance) not in [
-            tag.strip() for tag in if_match.split(",")
-        ]:
+        if (
+            if_match
+            and if_match.strip() != "*"
+            and etag_for(instance) not in [tag.strip() for tag in if_match.split(",")]
+        ):
             raise PreconditionFailed()
 
     def _locked(self, instance: models.Model, action: Action) -> models.Model:
         model = type(instance)
-        locked = restrict(model.objects.select_for_update(), self.request.user, action).filter(pk=instance.pk).first()
+        locked = (
+            restrict(model.objects.select_for_update(), self.request.user, action)
+            .filter(pk=instance.pk)
+            .first()
+        )
         if locked is None:
             # Reachable a moment ago: the rights or the record changed under us.
             if not model.objects.filter(pk=instance.pk).exists():
@@ -120,12 +135,21 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer) -> None:
         model = serializer.Meta.model
         policy = policy_of(model)
-        candidate = model(**{k: v for k, v in serializer.validated_data.items()
-                             if not model._meta.get_field(k).many_to_many})
+        candidate = model(
+            **{
+                k: v
+                for k, v in serializer.validated_data.items()
+                if not model._meta.get_field(k).many_to_many
+            }
+        )
         parent = getattr(candidate, policy.parent_path) if policy.parent_path else None
         with transaction.atomic():
-            if not can_add(self.request.user, model, policy.organization_id_of(candidate), parent=parent):
-                raise exceptions.PermissionDenied("Your role does not allow adding this record here.")
+            if not can_add(
+                self.request.user, model, policy.organization_id_of(candidate), parent=parent
+            ):
+                raise exceptions.PermissionDenied(
+                    "Your role does not allow adding this record here."
+                )
             self.create_instance(serializer)
 
     def create_instance(self, serializer) -> None:
@@ -152,7 +176,11 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
                 locked.delete()
             except models.ProtectedError as exc:
                 raise exceptions.ValidationError(
-                    {"non_field_errors": ["Other records still refer to this one; remove those links first."]}
+                    {
+                        "non_field_errors": [
+                            "Other records still refer to this one; remove those links first."
+                        ]
+                    }
                 ) from exc
         return Response(status=204)
 

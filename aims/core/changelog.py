@@ -200,18 +200,26 @@ def verify_chain(*, batch_size: int = 2000) -> ChainReport:
     for entry in qs.iterator(chunk_size=batch_size):
         rows += 1
         if entry.seq != expected_seq:
-            return ChainReport(rows, entry.seq, f"row #{expected_seq} is missing before row #{entry.seq}")
+            return ChainReport(
+                rows, entry.seq, f"row #{expected_seq} is missing before row #{entry.seq}"
+            )
         if entry.prev_hash != prev_hash:
-            return ChainReport(rows, entry.seq, f"row #{entry.seq} does not link to the row before it")
+            return ChainReport(
+                rows, entry.seq, f"row #{entry.seq} does not link to the row before it"
+            )
         if entry.compute_hash() != entry.hash:
-            return ChainReport(rows, entry.seq, f"row #{entry.seq} was altered after it was written")
+            return ChainReport(
+                rows, entry.seq, f"row #{entry.seq} was altered after it was written"
+            )
         prev_hash = entry.hash
         expected_seq += 1
     head = ChangeLogHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, ChangeLogEntry.GENESIS_HASH)
     if head_seq != expected_seq - 1 or head_hash != prev_hash:
         return ChainReport(
-            rows, expected_seq, f"the chain ends at row #{expected_seq - 1} but #{head_seq} was written"
+            rows,
+            expected_seq,
+            f"the chain ends at row #{expected_seq - 1} but #{head_seq} was written",
         )
     return ChainReport(rows)
 
@@ -219,6 +227,6 @@ def verify_chain(*, batch_size: int = 2000) -> ChainReport:
 def history_for(instance: models.Model):
     """Change-log rows of one record, newest first."""
     ct = ContentType.objects.get_for_model(type(instance))
-    return ChangeLogEntry.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related(
-        "actor"
-    )
+    return ChangeLogEntry.objects.filter(
+        content_type=ct, object_id=str(instance.pk)
+    ).select_related("actor")

@@ -11,8 +11,11 @@ def navigation(request):
 
         if not user or not user.is_authenticated:
             return []
-        return list(Membership.objects.filter(user=user, organization__is_active=True)
-                    .select_related("organization").order_by("organization__name"))
+        return list(
+            Membership.objects.filter(user=user, organization__is_active=True)
+            .select_related("organization")
+            .order_by("organization__name")
+        )
 
     role = getattr(request, "org_role", None)
     from aims.core.permissions import Role

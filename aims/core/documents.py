@@ -48,11 +48,13 @@ def controlled_version_constraints(name: str, *, series: tuple[str, ...]) -> lis
     return [
         models.UniqueConstraint(fields=[*series, "number"], name=f"{name}_number_unique_in_series"),
         models.UniqueConstraint(
-            fields=list(series), condition=Q(status=DocumentStatus.APPROVED),
+            fields=list(series),
+            condition=Q(status=DocumentStatus.APPROVED),
             name=f"{name}_one_approved_per_series",
         ),
         models.UniqueConstraint(
-            fields=list(series), condition=Q(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW]),
+            fields=list(series),
+            condition=Q(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW]),
             name=f"{name}_one_open_draft_per_series",
         ),
         models.CheckConstraint(
@@ -67,26 +69,43 @@ def controlled_version_constraints(name: str, *, series: tuple[str, ...]) -> lis
 class ControlledVersion(OrganizationScopedModel):
     number = models.PositiveIntegerField(_("version"), default=1, editable=False)
     status = models.CharField(
-        _("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT, editable=False
+        _("status"),
+        max_length=12,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.DRAFT,
+        editable=False,
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
         editable=False,
     )
     change_summary = models.CharField(
-        _("summary of changes"), max_length=500, blank=True,
+        _("summary of changes"),
+        max_length=500,
+        blank=True,
         help_text=_("What changed in this version and why, in a sentence or two."),
     )
-    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(
+        _("submitted for review"), null=True, blank=True, editable=False
+    )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("approved by"), editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+        editable=False,
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
     approval_note = models.CharField(_("approval note"), max_length=500, blank=True, editable=False)
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True, editable=False)
     review_interval_months = models.PositiveSmallIntegerField(
-        _("review every (months)"), default=12,
+        _("review every (months)"),
+        default=12,
         help_text=_("How often the approved document is looked at again."),
     )
     next_review_date = models.DateField(_("next review"), null=True, blank=True, editable=False)
@@ -182,8 +201,10 @@ def document_approve(*, version: ControlledVersion, user: Any, note: str = "") -
         raise ValidationError(_("Only a version in review can be approved."))
     if version.author_id == user.pk and not version.organization.allow_self_approval:
         raise ValidationError(
-            _("You wrote this version, so someone else must approve it. "
-              "(An administrator can allow self-approval in the organisation settings.)")
+            _(
+                "You wrote this version, so someone else must approve it. "
+                "(An administrator can allow self-approval in the organisation settings.)"
+            )
         )
     now = timezone.now()
     for previous in version.series().select_for_update().filter(status=DocumentStatus.APPROVED):
@@ -206,7 +227,11 @@ def document_start_revision(*, version: ControlledVersion, user: Any) -> Control
     _require(user, Action.CHANGE, version)
     if version.status != DocumentStatus.APPROVED:
         raise ValidationError(_("A new version starts from the approved one."))
-    if version.series().filter(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW]).exists():
+    if (
+        version.series()
+        .filter(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW])
+        .exists()
+    ):
         raise ValidationError(_("A draft of the next version already exists."))
     latest = version.series().aggregate(models.Max("number"))["number__max"] or 0
     draft = type(version)(

@@ -21,8 +21,10 @@ class SectionedFormMixin:
     def grouped_fields(self) -> list[tuple[str, str, list[forms.BoundField]]]:
         if not self.sections:
             return [("", "", list(self.visible_fields()))]
-        return [(title, help_text, [self[name] for name in names if name in self.fields])
-                for title, help_text, names in self.sections]
+        return [
+            (title, help_text, [self[name] for name in names if name in self.fields])
+            for title, help_text, names in self.sections
+        ]
 
 
 class TrackedModelForm(SectionedFormMixin, forms.ModelForm):
@@ -56,12 +58,14 @@ class TrackedModelForm(SectionedFormMixin, forms.ModelForm):
         policy = policy_of(model)
         qs = restrict(queryset, self.user, Action.VIEW)
         if self.organization is not None and not policy.global_read:
-            org_filter = {"pk": self.organization.pk} if policy.org_path == "pk" else {
-                policy.org_path: self.organization}
+            org_filter = (
+                {"pk": self.organization.pk}
+                if policy.org_path == "pk"
+                else {policy.org_path: self.organization}
+            )
             qs = qs.filter(**org_filter)
         return qs
 
     def save(self, commit: bool = True):
         self.cleaned_data.pop(VERSION_FIELD, None)
         return super().save(commit=commit)
-

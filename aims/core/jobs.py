@@ -39,10 +39,20 @@ class JobContext:
 
 
 def job_enqueue(
-    *, kind: str, title: str, task: Any, user: Any, organization: Any = None, params: dict | None = None
+    *,
+    kind: str,
+    title: str,
+    task: Any,
+    user: Any,
+    organization: Any = None,
+    params: dict | None = None,
 ) -> Job:
     job = Job.objects.create(
-        kind=kind, title=title[:200], organization=organization, created_by=user, params=params or {}
+        kind=kind,
+        title=title[:200],
+        organization=organization,
+        created_by=user,
+        params=params or {},
     )
     transaction.on_commit(lambda: task.delay(job.pk))
     return job
@@ -51,27 +61,43 @@ def job_enqueue(
 def run_job(job_id: int, work: Callable[[Job, JobContext], dict | None]) -> None:
     """Run ``work`` for the job; safe to call twice (a finished job is not run again)."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("created_by", "organization").filter(pk=job_id).first()
+        job = (
+            Job.objects.select_for_update()
+            .select_related("created_by", "organization")
+            .filter(pk=job_id)
+            .first()
+        )
         if job is None:
             log.warning("job %s no longer exists", job_id)
             return
         if job.status == JobStatus.SUCCEEDED:
             return
-        job.status, job.started_at, job.attempts = JobStatus.RUNNING, timezone.now(), job.attempts + 1
+        job.status, job.started_at, job.attempts = (
+            JobStatus.RUNNING,
+            timezone.now(),
+            job.attempts + 1,
+        )
         job.error, job.progress = "", 0
         job.save(update_fields=["status", "started_at", "attempts", "error", "progress"])
     context = JobContext(job)
     try:
-        with change_context(source=ChangeSource.TASK, actor=job.created_by, request_id=f"job-{job.pk}"):
+        with change_context(
+            source=ChangeSource.TASK, actor=job.created_by, request_id=f"job-{job.pk}"
+        ):
             result = work(job, context) or {}
     except Exception as exc:
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, finished_at=timezone.now(),
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
             error=f"{type(exc).__name__}: {exc}"[:2000] or type(exc).__name__,
             message="Failed",
         )
         log.error("job %s failed:\n%s", job.pk, traceback.format_exc())
         raise
     Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.SUCCEEDED, finished_at=timezone.now(), progress=100, result=result, message="Done"
+        status=JobStatus.SUCCEEDED,
+        finished_at=timezone.now(),
+        progress=100,
+        result=result,
+        message="Done",
     )

@@ -39,12 +39,6 @@ class TrackedModel(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_snapshot = snapshot(instance)
-        return instance
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             self.version = (self.version or 0) + 1
@@ -52,9 +46,12 @@ class TrackedModel(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
 
-    @property
-    def organization_id_for_log(self) -> int | None:
-        return self.access.organization_id_of(self)
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # Keep what was loaded, so the change log's "before" costs no extra query.
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_snapshot = snapshot(instance)
+        return instance
 
 
 class OrganizationScopedModel(TrackedModel):
@@ -101,7 +98,7 @@ class ChangeAction(models.TextChoices):
 
 
 class ChangeLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ARG002
+    def update(self, **kwargs):
         raise PermissionError("The change log is append-only.")
 
     def delete(self):
@@ -120,8 +117,12 @@ class ChangeLogEntry(models.Model):
     )
     actor_label = models.CharField(max_length=254, blank=True)
     organization = models.ForeignKey(
-        "organizations.Organization", null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     source = models.CharField(max_length=10, choices=ChangeSource.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -171,7 +172,9 @@ class ChangeLogEntry(models.Model):
             "request_id": self.request_id,
             "prev_hash": self.prev_hash,
         }
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+        canonical = json.dumps(
+            payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder
+        )
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     @property
@@ -191,7 +194,12 @@ class ChangeLogHead(models.Model):
     hash = models.CharField(max_length=64, default=ChangeLogEntry.GENESIS_HASH)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="changeloghead_single_row")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="changeloghead_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"change log head #{self.seq}"
 
 
 class JobStatus(models.TextChoices):
@@ -205,7 +213,10 @@ class Job(models.Model):
     """A record of long-running work done by a Celery worker (exports, PDFs, imports)."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", null=True, blank=True, on_delete=models.CASCADE,
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="jobs",
     )
     kind = models.CharField(max_length=60)
@@ -225,14 +236,19 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 
-    access: ClassVar[AccessPolicy] = AccessPolicy(read_only=True, org_path="organization", nullable_org=True)
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        read_only=True, org_path="organization", nullable_org=True
+    )
 
     class Meta:
         ordering = ("-created_at", "-id")
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_max_100"),
             models.CheckConstraint(
-                condition=~models.Q(status="failed") | ~models.Q(error=""), name="job_failed_has_error"
+                condition=models.Q(progress__lte=100), name="job_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="failed") | ~models.Q(error=""),
+                name="job_failed_has_error",
             ),
         ]
 

@@ -172,14 +172,18 @@ def restrict(queryset: QuerySet, user: Any, action: Action | str) -> QuerySet:
     if action is Action.VIEW:
         auditor_orgs = [org for org, role in roles.items() if role == Role.AUDITOR]
         if auditor_orgs:
-            condition |= _in_orgs(policy, auditor_orgs) & Q(pk__in=_granted_pks(user, model, Action.VIEW))
+            condition |= _in_orgs(policy, auditor_orgs) & Q(
+                pk__in=_granted_pks(user, model, Action.VIEW)
+            )
 
     if policy.personal_path:
         condition |= Q(**{policy.personal_path: user})
     return queryset.filter(condition)
 
 
-def can_add(user: Any, model: type[models.Model], organization_id: int | None, *, parent: Any = None) -> bool:
+def can_add(
+    user: Any, model: type[models.Model], organization_id: int | None, *, parent: Any = None
+) -> bool:
     """Whether ``user`` may create a ``model`` record in the organisation (or under ``parent``)."""
     policy = policy_of(model)
     if not user or not user.is_authenticated or not user.is_active or policy.read_only:

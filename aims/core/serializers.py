@@ -8,8 +8,24 @@ class ChangeLogEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChangeLogEntry
-        fields = ["id", "seq", "timestamp", "actor", "actor_label", "organization", "source", "model", "object_id",
-                  "object_repr", "action", "before", "after", "request_id", "prev_hash", "hash"]
+        fields = [
+            "id",
+            "seq",
+            "timestamp",
+            "actor",
+            "actor_label",
+            "organization",
+            "source",
+            "model",
+            "object_id",
+            "object_repr",
+            "action",
+            "before",
+            "after",
+            "request_id",
+            "prev_hash",
+            "hash",
+        ]
 
     def get_model(self, obj) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
@@ -20,8 +36,24 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "organization", "kind", "title", "status", "progress", "message", "params", "created_by",
-                  "created_at", "started_at", "finished_at", "attempts", "result", "result_url", "error"]
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "title",
+            "status",
+            "progress",
+            "message",
+            "params",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "attempts",
+            "result",
+            "result_url",
+            "error",
+        ]
 
     def get_result_url(self, obj) -> str | None:
         if not obj.result_file or obj.organization_id is None:

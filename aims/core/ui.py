@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
@@ -28,14 +27,17 @@ class JobListView(generic.ObjectListView):
     select_related = ("created_by",)
     table_template = "core/_job_table.html"
     title = gettext_lazy("Background jobs")
-    intro = gettext_lazy("Exports, reports and imports run in the background; their results wait here.")
+    intro = gettext_lazy(
+        "Exports, reports and imports run in the background; their results wait here."
+    )
     empty_text = gettext_lazy("No jobs yet. Exports and reports you start will appear here.")
 
     def base_queryset(self, action=Action.VIEW):
         # The organisation's jobs plus the user's own platform-wide ones (e.g. a catalog reload).
         qs = restrict(Job.objects.select_related("created_by"), self.request.user, action)
         return qs.filter(organization=self.organization) | qs.filter(
-            organization__isnull=True, created_by=self.request.user)
+            organization__isnull=True, created_by=self.request.user
+        )
 
 
 class JobDetailView(generic.ObjectDetailView):
@@ -63,8 +65,11 @@ class JobDownloadView(generic.ModelViewMixin, View):
         job = self.get_object()
         if not job.result_file:
             raise Http404(_("This job has no result file."))
-        response = FileResponse(job.result_file.open("rb"), as_attachment=True,
-                                filename=job.result_file.name.rsplit("/", 1)[-1])
+        response = FileResponse(
+            job.result_file.open("rb"),
+            as_attachment=True,
+            filename=job.result_file.name.rsplit("/", 1)[-1],
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -75,7 +80,9 @@ class ApiTokenView(LoginRequiredMixin, TemplateView):
     template_name = "api/tokens.html"
 
     def tokens(self):
-        return restrict(ApiToken.objects.all(), self.request.user, Action.VIEW).filter(user=self.request.user)
+        return restrict(ApiToken.objects.all(), self.request.user, Action.VIEW).filter(
+            user=self.request.user
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -112,7 +119,9 @@ def healthz(request):
         try:
             import redis
 
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+            redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+            ).ping()
         except Exception as exc:
             status["broker"] = f"error: {type(exc).__name__}"
     else:
@@ -122,8 +131,6 @@ def healthz(request):
         if not os.access(folder, os.W_OK):
             status["broker"] = "error: queue folder not writable"
     healthy = all(v == "ok" for v in status.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
-
-
-
-
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
+    )

@@ -26,7 +26,6 @@ from aims.core.changelog import history_for
 from aims.core.forms import VERSION_FIELD, TrackedModelForm
 from aims.core.permissions import Action, can, can_add, policy_of, restrict, role_in
 
-
 # Filters the API offers but the UI's filter bar leaves out (the page fixes or sorts them).
 UI_EXCLUDE = ("organization", "ordering")
 
@@ -47,11 +46,17 @@ class OrganizationMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         from aims.organizations.models import Organization
 
-        org = restrict(Organization.objects.all(), request.user, Action.VIEW).filter(slug=kwargs["org"]).first()
+        org = (
+            restrict(Organization.objects.all(), request.user, Action.VIEW)
+            .filter(slug=kwargs["org"])
+            .first()
+        )
         if org is None:
             raise Http404(_("No such organisation."))
         request.organization = org
-        request.org_role = role_in(request.user, org.pk) or ("admin" if request.user.is_superuser else None)
+        request.org_role = role_in(request.user, org.pk) or (
+            "admin" if request.user.is_superuser else None
+        )
         request.session["current_org"] = org.slug
         # Dates on the organisation's pages read in its own time zone.
         timezone.activate(org.time_zone)
@@ -78,7 +83,11 @@ class ModelViewMixin(OrganizationMixin):
         qs = restrict(qs, self.request.user, action)
         if policy.global_read:
             return qs
-        org_filter = {"pk": self.organization.pk} if policy.org_path == "pk" else {policy.org_path: self.organization}
+        org_filter = (
+            {"pk": self.organization.pk}
+            if policy.org_path == "pk"
+            else {policy.org_path: self.organization}
+        )
         return qs.filter(**org_filter)
 
     def get_object(self) -> models.Model:
@@ -116,8 +125,11 @@ class ObjectListView(ModelViewMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         queryset = self.base_queryset()
-        filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request) \
-            if self.filterset_class else None
+        filterset = (
+            self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
+            if self.filterset_class
+            else None
+        )
         if filterset is not None:
             queryset = filterset.qs if filterset.is_valid() else queryset.none()
         paginator = Paginator(queryset, page_size_from(self.request))
@@ -130,16 +142,25 @@ class ObjectListView(ModelViewMixin, TemplateView):
             intro=self.intro,
             empty_text=self.empty_text,
             filterset=filterset,
-            filter_fields=[f for f in filterset.form if f.name not in getattr(filterset, "ui_exclude", UI_EXCLUDE)]
-            if filterset else [],
+            filter_fields=[
+                f
+                for f in filterset.form
+                if f.name not in getattr(filterset, "ui_exclude", UI_EXCLUDE)
+            ]
+            if filterset
+            else [],
             page_obj=page,
             object_list=page.object_list,
             table_template=self.table_template,
             querystring=query.urlencode(),
             current_ordering=self.request.GET.get("ordering", ""),
-            is_filtered=any(k not in ("page", "page_size", "ordering") and v for k, v in self.request.GET.items()),
+            is_filtered=any(
+                k not in ("page", "page_size", "ordering") and v
+                for k, v in self.request.GET.items()
+            ),
             add_url=self.org_url(self.add_url_name)
-            if self.add_url_name and can_add(self.request.user, self.model, self.organization.pk) else None,
+            if self.add_url_name and can_add(self.request.user, self.model, self.organization.pk)
+            else None,
         )
         return context
 
@@ -190,9 +211,11 @@ class ObjectEditView(ModelViewMixin, TemplateView):
         if self.parent_model is None:
             return None
         policy = policy_of(self.parent_model)
-        parent = restrict(self.parent_model.objects.all(), self.request.user, Action.VIEW).filter(
-            pk=self.kwargs[self.parent_kwarg], **{policy.org_path: self.organization}
-        ).first()
+        parent = (
+            restrict(self.parent_model.objects.all(), self.request.user, Action.VIEW)
+            .filter(pk=self.kwargs[self.parent_kwarg], **{policy.org_path: self.organization})
+            .first()
+        )
         if parent is None:
             raise Http404(_("No such record."))
         return parent
@@ -218,8 +241,13 @@ class ObjectEditView(ModelViewMixin, TemplateView):
 
     def get_form(self, data=None) -> TrackedModelForm:
         instance = self.object or self.new_instance()
-        return self.form_class(data=data, files=self.request.FILES or None, instance=instance,
-                               organization=self.organization, user=self.request.user)
+        return self.form_class(
+            data=data,
+            files=self.request.FILES or None,
+            instance=instance,
+            organization=self.organization,
+            user=self.request.user,
+        )
 
     def get(self, request, *args, **kwargs):
         self.setup_object()
@@ -242,15 +270,20 @@ class ObjectEditView(ModelViewMixin, TemplateView):
     def save(self, form: TrackedModelForm) -> models.Model:
         """Re-check access and freshness on the locked row, then save the form."""
         if self.object is not None:
-            locked = restrict(self.model.objects.select_for_update(), self.request.user, Action.CHANGE).filter(
-                pk=self.object.pk).first()
+            locked = (
+                restrict(self.model.objects.select_for_update(), self.request.user, Action.CHANGE)
+                .filter(pk=self.object.pk)
+                .first()
+            )
             if locked is None:
                 raise PermissionDenied(_("Your role does not allow changing this record."))
             submitted = form.cleaned_data.get(VERSION_FIELD)
             if submitted is not None and submitted != locked.version:
                 raise DjangoValidationError(
-                    _("Someone else saved this record after you opened it. Your changes are still in the "
-                      "form below: compare them with the current record (open it in a new tab) and save again."),
+                    _(
+                        "Someone else saved this record after you opened it. Your changes are still in the "
+                        "form below: compare them with the current record (open it in a new tab) and save again."
+                    ),
                     code="stale",
                 )
             form.instance.version = locked.version
@@ -263,9 +296,13 @@ class ObjectEditView(ModelViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(self.model_context(), object=self.object, parent=getattr(self, "parent", None))
+        context.update(
+            self.model_context(), object=self.object, parent=getattr(self, "parent", None)
+        )
         if self.object is not None:
-            context["cancel_url"] = self.object.get_absolute_url() if hasattr(self.object, "get_absolute_url") else ""
+            context["cancel_url"] = (
+                self.object.get_absolute_url() if hasattr(self.object, "get_absolute_url") else ""
+            )
         elif context["parent"] is not None and hasattr(context["parent"], "get_absolute_url"):
             context["cancel_url"] = context["parent"].get_absolute_url()
         return context
@@ -289,15 +326,20 @@ class ObjectDeleteView(ModelViewMixin, TemplateView):
         obj = self.check()
         try:
             with transaction.atomic():
-                locked = restrict(self.model.objects.select_for_update(), request.user, Action.DELETE).filter(
-                    pk=obj.pk).first()
+                locked = (
+                    restrict(self.model.objects.select_for_update(), request.user, Action.DELETE)
+                    .filter(pk=obj.pk)
+                    .first()
+                )
                 if locked is None:
                     raise PermissionDenied
                 name = str(locked)
                 redirect_to = self.success_url(locked)
                 locked.delete()
         except models.ProtectedError:
-            messages.error(request, _("Other records still refer to this one; remove those links first."))
+            messages.error(
+                request, _("Other records still refer to this one; remove those links first.")
+            )
             return redirect(obj.get_absolute_url())
         messages.success(request, _("Deleted “%(name)s”.") % {"name": name})
         return HttpResponseRedirect(redirect_to)

@@ -1,30 +1,77 @@
 from aims.core.api import RestrictedModelViewSet, TrackedSerializer
-from aims.inventory.filters import AISystemComponentFilterSet, AISystemDatasetFilterSet, AISystemFilterSet
+from aims.inventory.filters import (
+    AISystemComponentFilterSet,
+    AISystemDatasetFilterSet,
+    AISystemFilterSet,
+)
 from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
 
 
 class AISystemDatasetSerializer(TrackedSerializer):
     class Meta:
         model = AISystemDataset
-        fields = ["id", "ai_system", "name", "purpose", "source", "provenance", "contains_personal_data",
-                  "special_category_data", "notes", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "ai_system",
+            "name",
+            "purpose",
+            "source",
+            "provenance",
+            "contains_personal_data",
+            "special_category_data",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class AISystemComponentSerializer(TrackedSerializer):
     class Meta:
         model = AISystemComponent
-        fields = ["id", "ai_system", "name", "kind", "component_version", "supplier", "is_third_party", "notes",
-                  "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "ai_system",
+            "name",
+            "kind",
+            "component_version",
+            "supplier",
+            "is_third_party",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class AISystemSerializer(TrackedSerializer):
     class Meta:
         model = AISystem
         fields = [
-            "id", "organization", "name", "reference", "description", "purpose", "intended_use",
-            "foreseeable_misuse", "ai_role", "lifecycle_stage", "status", "owner", "business_unit",
-            "users_description", "geographies", "languages", "compute", "human_oversight", "eu_ai_act_tier",
-            "review_interval_months", "next_review_date", "version", "created_at", "updated_at",
+            "id",
+            "organization",
+            "name",
+            "reference",
+            "description",
+            "purpose",
+            "intended_use",
+            "foreseeable_misuse",
+            "ai_role",
+            "lifecycle_stage",
+            "status",
+            "owner",
+            "business_unit",
+            "users_description",
+            "geographies",
+            "languages",
+            "compute",
+            "human_oversight",
+            "eu_ai_act_tier",
+            "review_interval_months",
+            "next_review_date",
+            "version",
+            "created_at",
+            "updated_at",
         ]
 
 

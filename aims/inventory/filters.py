@@ -5,7 +5,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset, EUAIActTier, LifecycleStage, SystemStatus
+from aims.inventory.models import (
+    AISystem,
+    AISystemComponent,
+    AISystemDataset,
+    EUAIActTier,
+    LifecycleStage,
+    SystemStatus,
+)
 from aims.organizations.models import AIRole
 
 
@@ -28,13 +35,23 @@ class AISystemFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SystemStatus.choices, label=_("Status"))
     lifecycle_stage = django_filters.ChoiceFilter(choices=LifecycleStage.choices, label=_("Stage"))
     ai_role = django_filters.ChoiceFilter(choices=AIRole.choices, label=_("Our role"))
-    eu_ai_act_tier = django_filters.ChoiceFilter(choices=EUAIActTier.choices, label=_("EU AI Act tier"))
+    eu_ai_act_tier = django_filters.ChoiceFilter(
+        choices=EUAIActTier.choices, label=_("EU AI Act tier")
+    )
     owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
-    review_overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
+    review_overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Review overdue")
+    )
     business_unit = django_filters.CharFilter(lookup_expr="icontains", label=_("Business unit"))
     ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("lifecycle_stage", "stage"), ("status", "status"),
-                ("next_review_date", "next_review"), ("updated_at", "updated"), ("owner__full_name", "owner")),
+        fields=(
+            ("name", "name"),
+            ("lifecycle_stage", "stage"),
+            ("status", "status"),
+            ("next_review_date", "next_review"),
+            ("updated_at", "updated"),
+            ("owner__full_name", "owner"),
+        ),
         label=_("Sort by"),
     )
 
@@ -44,7 +61,9 @@ class AISystemFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(name__icontains=value) | Q(description__icontains=value) | Q(reference__icontains=value)
+            Q(name__icontains=value)
+            | Q(description__icontains=value)
+            | Q(reference__icontains=value)
             | Q(business_unit__icontains=value)
         )
 

@@ -6,24 +6,55 @@ from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
 
 class AISystemForm(TrackedModelForm):
     sections = [
-        (_("Identity"), _("What the system is called and who answers for it."),
-         ["name", "reference", "owner", "business_unit", "status"]),
-        (_("Purpose and use"), _("Why the system exists and how it should — and should not — be used."),
-         ["description", "purpose", "intended_use", "foreseeable_misuse"]),
-        (_("Role and life cycle"), _("Our part in the system's life and where it stands now."),
-         ["ai_role", "lifecycle_stage", "eu_ai_act_tier"]),
-        (_("Deployment context"), _("Where it runs, for whom, and in which languages."),
-         ["users_description", "geographies", "languages", "compute"]),
-        (_("Oversight and review"), _("How people stay in control, and when the record is looked at again."),
-         ["human_oversight", "review_interval_months", "next_review_date"]),
+        (
+            _("Identity"),
+            _("What the system is called and who answers for it."),
+            ["name", "reference", "owner", "business_unit", "status"],
+        ),
+        (
+            _("Purpose and use"),
+            _("Why the system exists and how it should — and should not — be used."),
+            ["description", "purpose", "intended_use", "foreseeable_misuse"],
+        ),
+        (
+            _("Role and life cycle"),
+            _("Our part in the system's life and where it stands now."),
+            ["ai_role", "lifecycle_stage", "eu_ai_act_tier"],
+        ),
+        (
+            _("Deployment context"),
+            _("Where it runs, for whom, and in which languages."),
+            ["users_description", "geographies", "languages", "compute"],
+        ),
+        (
+            _("Oversight and review"),
+            _("How people stay in control, and when the record is looked at again."),
+            ["human_oversight", "review_interval_months", "next_review_date"],
+        ),
     ]
 
     class Meta:
         model = AISystem
         fields = [
-            "name", "reference", "owner", "business_unit", "status", "description", "purpose", "intended_use",
-            "foreseeable_misuse", "ai_role", "lifecycle_stage", "eu_ai_act_tier", "users_description",
-            "geographies", "languages", "compute", "human_oversight", "review_interval_months", "next_review_date",
+            "name",
+            "reference",
+            "owner",
+            "business_unit",
+            "status",
+            "description",
+            "purpose",
+            "intended_use",
+            "foreseeable_misuse",
+            "ai_role",
+            "lifecycle_stage",
+            "eu_ai_act_tier",
+            "users_description",
+            "geographies",
+            "languages",
+            "compute",
+            "human_oversight",
+            "review_interval_months",
+            "next_review_date",
         ]
         widgets = {"next_review_date": TrackedModelForm.date_widget()}
 
@@ -31,7 +62,15 @@ class AISystemForm(TrackedModelForm):
 class AISystemDatasetForm(TrackedModelForm):
     class Meta:
         model = AISystemDataset
-        fields = ["name", "purpose", "source", "provenance", "contains_personal_data", "special_category_data", "notes"]
+        fields = [
+            "name",
+            "purpose",
+            "source",
+            "provenance",
+            "contains_personal_data",
+            "special_category_data",
+            "notes",
+        ]
 
 
 class AISystemComponentForm(TrackedModelForm):

@@ -49,47 +49,82 @@ class SystemStatus(models.TextChoices):
 class AISystem(OrganizationScopedModel):
     name = models.CharField(_("name"), max_length=200)
     reference = models.CharField(
-        _("reference"), max_length=40, blank=True,
+        _("reference"),
+        max_length=40,
+        blank=True,
         help_text=_("Your own identifier, e.g. from the CMDB or model registry."),
     )
-    description = models.TextField(_("description"), help_text=_("What the system is and what it does."))
+    description = models.TextField(
+        _("description"), help_text=_("What the system is and what it does.")
+    )
     purpose = models.TextField(_("purpose"), help_text=_("The business need the system serves."))
     intended_use = models.TextField(
-        _("intended use"), help_text=_("Who uses it, for what decisions or outputs, under which conditions."),
+        _("intended use"),
+        help_text=_("Who uses it, for what decisions or outputs, under which conditions."),
     )
     foreseeable_misuse = models.TextField(
-        _("reasonably foreseeable misuse"), blank=True,
+        _("reasonably foreseeable misuse"),
+        blank=True,
         help_text=_("Ways people could plausibly use it outside its intended use."),
     )
     ai_role = models.CharField(
-        _("our AI role"), max_length=12, choices=AIRole.choices,
+        _("our AI role"),
+        max_length=12,
+        choices=AIRole.choices,
         help_text=_("The role the organisation plays for this system."),
     )
-    lifecycle_stage = models.CharField(_("life-cycle stage"), max_length=30, choices=LifecycleStage.choices)
-    status = models.CharField(_("status"), max_length=12, choices=SystemStatus.choices, default=SystemStatus.ACTIVE)
+    lifecycle_stage = models.CharField(
+        _("life-cycle stage"), max_length=30, choices=LifecycleStage.choices
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=SystemStatus.choices, default=SystemStatus.ACTIVE
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_ai_systems",
-        verbose_name=_("owner"), help_text=_("Accountable for the system; may keep its record current."),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_ai_systems",
+        verbose_name=_("owner"),
+        help_text=_("Accountable for the system; may keep its record current."),
     )
     business_unit = models.CharField(_("business unit"), max_length=150, blank=True)
     users_description = models.TextField(
-        _("users and affected people"), blank=True,
+        _("users and affected people"),
+        blank=True,
         help_text=_("Who interacts with the system and who is affected by its outputs."),
     )
-    geographies = models.CharField(_("geographies"), max_length=300, blank=True,
-                                   help_text=_("Countries or regions where it is used, comma-separated."))
-    languages = models.CharField(_("languages"), max_length=200, blank=True,
-                                 help_text=_("Languages it works in, comma-separated."))
-    compute = models.TextField(_("compute and hosting"), blank=True,
-                               help_text=_("Where it runs: cloud region, on-premises cluster, vendor SaaS…"))
+    geographies = models.CharField(
+        _("geographies"),
+        max_length=300,
+        blank=True,
+        help_text=_("Countries or regions where it is used, comma-separated."),
+    )
+    languages = models.CharField(
+        _("languages"),
+        max_length=200,
+        blank=True,
+        help_text=_("Languages it works in, comma-separated."),
+    )
+    compute = models.TextField(
+        _("compute and hosting"),
+        blank=True,
+        help_text=_("Where it runs: cloud region, on-premises cluster, vendor SaaS…"),
+    )
     human_oversight = models.TextField(
-        _("human oversight"), blank=True,
+        _("human oversight"),
+        blank=True,
         help_text=_("How people can monitor, override or stop the system, and who does."),
     )
     eu_ai_act_tier = models.CharField(
-        _("EU AI Act tier"), max_length=24, choices=EUAIActTier.choices, default=EUAIActTier.UNCLASSIFIED,
+        _("EU AI Act tier"),
+        max_length=24,
+        choices=EUAIActTier.choices,
+        default=EUAIActTier.UNCLASSIFIED,
     )
-    review_interval_months = models.PositiveSmallIntegerField(_("review every (months)"), default=12)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review every (months)"), default=12
+    )
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
 
     access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
@@ -99,16 +134,23 @@ class AISystem(OrganizationScopedModel):
         verbose_name = _("AI system")
         verbose_name_plural = _("AI systems")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="aisystem_name_unique_in_org"),
             models.UniqueConstraint(
-                fields=["organization", "reference"], condition=~Q(reference=""),
+                fields=["organization", "name"], name="aisystem_name_unique_in_org"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "reference"],
+                condition=~Q(reference=""),
                 name="aisystem_reference_unique_in_org",
             ),
-            models.CheckConstraint(condition=Q(ai_role__in=AIRole.values), name="aisystem_ai_role_valid"),
+            models.CheckConstraint(
+                condition=Q(ai_role__in=AIRole.values), name="aisystem_ai_role_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(lifecycle_stage__in=LifecycleStage.values), name="aisystem_stage_valid"
             ),
-            models.CheckConstraint(condition=Q(status__in=SystemStatus.values), name="aisystem_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=SystemStatus.values), name="aisystem_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(eu_ai_act_tier__in=EUAIActTier.values), name="aisystem_tier_valid"
             ),
@@ -122,10 +164,15 @@ class AISystem(OrganizationScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("inventory:aisystem_detail", kwargs={"org": self.organization.slug, "pk": self.pk})
+        return reverse(
+            "inventory:aisystem_detail", kwargs={"org": self.organization.slug, "pk": self.pk}
+        )
 
     def clean(self) -> None:
-        if self.status == SystemStatus.RETIRED and self.lifecycle_stage != LifecycleStage.RETIREMENT:
+        if (
+            self.status == SystemStatus.RETIRED
+            and self.lifecycle_stage != LifecycleStage.RETIREMENT
+        ):
             raise ValidationError(
                 {"lifecycle_stage": _("A retired system should be in the retirement stage.")}
             )
@@ -150,9 +197,12 @@ class AISystemDataset(TrackedModel):
     ai_system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="datasets")
     name = models.CharField(_("name"), max_length=200)
     purpose = models.CharField(_("used for"), max_length=20, choices=DatasetPurpose.choices)
-    source = models.CharField(_("source"), max_length=300, help_text=_("Where the data comes from."))
+    source = models.CharField(
+        _("source"), max_length=300, help_text=_("Where the data comes from.")
+    )
     provenance = models.TextField(
-        _("provenance"), blank=True,
+        _("provenance"),
+        blank=True,
         help_text=_("How it was collected, labelled and transformed, and under what rights."),
     )
     contains_personal_data = models.BooleanField(_("contains personal data"), default=False)
@@ -160,14 +210,18 @@ class AISystemDataset(TrackedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
-        org_path="ai_system__organization", owner_paths=("ai_system__owner",), parent_path="ai_system"
+        org_path="ai_system__organization",
+        owner_paths=("ai_system__owner",),
+        parent_path="ai_system",
     )
 
     class Meta:
         ordering = ("name",)
         verbose_name = _("data set")
         constraints = [
-            models.UniqueConstraint(fields=["ai_system", "name"], name="dataset_name_unique_per_system"),
+            models.UniqueConstraint(
+                fields=["ai_system", "name"], name="dataset_name_unique_per_system"
+            ),
             models.CheckConstraint(
                 condition=Q(special_category_data=False) | Q(contains_personal_data=True),
                 name="dataset_special_category_is_personal",
@@ -203,22 +257,30 @@ class AISystemComponent(TrackedModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=ComponentKind.choices)
     component_version = models.CharField(_("version"), max_length=80, blank=True)
-    supplier = models.CharField(_("supplier"), max_length=200, blank=True,
-                                help_text=_("Leave empty when built in-house."))
+    supplier = models.CharField(
+        _("supplier"), max_length=200, blank=True, help_text=_("Leave empty when built in-house.")
+    )
     is_third_party = models.BooleanField(_("third party"), default=False)
     notes = models.TextField(_("notes"), blank=True)
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
-        org_path="ai_system__organization", owner_paths=("ai_system__owner",), parent_path="ai_system"
+        org_path="ai_system__organization",
+        owner_paths=("ai_system__owner",),
+        parent_path="ai_system",
     )
 
     class Meta:
         ordering = ("name",)
         verbose_name = _("component")
         constraints = [
-            models.UniqueConstraint(fields=["ai_system", "name", "component_version"], name="component_unique_per_system"),
-            models.CheckConstraint(condition=Q(is_third_party=False) | ~Q(supplier=""),
-                                   name="component_third_party_has_supplier"),
+            models.UniqueConstraint(
+                fields=["ai_system", "name", "component_version"],
+                name="component_unique_per_system",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_third_party=False) | ~Q(supplier=""),
+                name="component_third_party_has_supplier",
+            ),
         ]
 
     def __str__(self) -> str:

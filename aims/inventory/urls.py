@@ -16,8 +16,17 @@ urlpatterns = [
     path("datasets/<int:pk>/edit/", views.DatasetEditView.as_view(), name="dataset_edit"),
     path("datasets/<int:pk>/delete/", views.DatasetDeleteView.as_view(), name="dataset_delete"),
     path("datasets/<int:pk>/history/", views.DatasetHistoryView.as_view(), name="dataset_history"),
-    path("<int:parent_pk>/components/add/", views.ComponentEditView.as_view(), name="component_add"),
+    path(
+        "<int:parent_pk>/components/add/", views.ComponentEditView.as_view(), name="component_add"
+    ),
     path("components/<int:pk>/edit/", views.ComponentEditView.as_view(), name="component_edit"),
-    path("components/<int:pk>/delete/", views.ComponentDeleteView.as_view(), name="component_delete"),
-    path("components/<int:pk>/history/", views.ComponentHistoryView.as_view(), name="component_history"),
+    path(
+        "components/<int:pk>/delete/", views.ComponentDeleteView.as_view(), name="component_delete"
+    ),
+    path(
+        "components/<int:pk>/history/",
+        views.ComponentHistoryView.as_view(),
+        name="component_history",
+    ),
+    path("export/", views.InventoryExportView.as_view(), name="aisystem_export"),
 ]

@@ -1,6 +1,10 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aims.core import views as generic
+from aims.inventory import services
 from aims.inventory.filters import AISystemFilterSet
 from aims.inventory.forms import AISystemComponentForm, AISystemDatasetForm, AISystemForm
 from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
@@ -79,3 +83,16 @@ class ComponentDeleteView(generic.ObjectDeleteView):
 
 class ComponentHistoryView(generic.ObjectHistoryView):
     model = AISystemComponent
+
+
+class InventoryExportView(generic.OrganizationPageView):
+    """POST only: queue the CSV export of the inventory and show its job page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        job = services.inventory_export_start(organization=self.organization, user=request.user)
+        messages.success(
+            request, gettext("The export has started. The file will be ready here in a moment.")
+        )
+        return redirect("core:job_detail", org=self.organization.slug, pk=job.pk)

@@ -6,18 +6,34 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aims.core import documents
-from aims.core.permissions import Action
 from aims.core.api import RestrictedModelViewSet, TrackedSerializer
+from aims.core.permissions import Action
 from aims.organizations import services
-from aims.organizations.filters import MembershipFilterSet, OrganizationFilterSet, ScopeStatementFilterSet
+from aims.organizations.filters import (
+    MembershipFilterSet,
+    OrganizationFilterSet,
+    ScopeStatementFilterSet,
+)
 from aims.organizations.models import Membership, Organization, ScopeStatement
 
 
 class OrganizationSerializer(TrackedSerializer):
     class Meta:
         model = Organization
-        fields = ["id", "name", "slug", "legal_name", "sector", "country", "time_zone", "allow_self_approval",
-                  "is_active", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "legal_name",
+            "sector",
+            "country",
+            "time_zone",
+            "allow_self_approval",
+            "is_active",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["slug", "is_active"]
 
 
@@ -28,14 +44,28 @@ class MembershipSerializer(TrackedSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "organization", "user", "user_email", "user_name", "email", "role", "valid_from",
-                  "valid_until", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "organization",
+            "user",
+            "user_email",
+            "user_name",
+            "email",
+            "role",
+            "valid_from",
+            "valid_until",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["user"]
 
     def validate(self, attrs):
         if self.instance is None:
             if not attrs.get("email"):
-                raise serializers.ValidationError({"email": ["The e-mail address of the person to add is required."]})
+                raise serializers.ValidationError(
+                    {"email": ["The e-mail address of the person to add is required."]}
+                )
             return attrs  # the service validates the new membership as a whole
         attrs.pop("email", None)
         return super().validate(attrs)
@@ -44,12 +74,42 @@ class MembershipSerializer(TrackedSerializer):
 class ScopeStatementSerializer(TrackedSerializer):
     class Meta:
         model = ScopeStatement
-        fields = ["id", "organization", "number", "status", "author", "change_summary", "in_scope", "exclusions",
-                  "ai_roles", "external_internal_issues", "interested_parties", "interfaces", "ai_systems",
-                  "submitted_at", "approved_by", "approved_at", "approval_note", "superseded_at",
-                  "review_interval_months", "next_review_date", "version", "created_at", "updated_at"]
-        read_only_fields = ["number", "status", "author", "submitted_at", "approved_by", "approved_at",
-                            "approval_note", "superseded_at", "next_review_date"]
+        fields = [
+            "id",
+            "organization",
+            "number",
+            "status",
+            "author",
+            "change_summary",
+            "in_scope",
+            "exclusions",
+            "ai_roles",
+            "external_internal_issues",
+            "interested_parties",
+            "interfaces",
+            "ai_systems",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "approval_note",
+            "superseded_at",
+            "review_interval_months",
+            "next_review_date",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "author",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "approval_note",
+            "superseded_at",
+            "next_review_date",
+        ]
 
 
 class OrganizationViewSet(RestrictedModelViewSet):
@@ -67,9 +127,13 @@ class MembershipViewSet(RestrictedModelViewSet):
     def create_instance(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.membership_add(
-            organization=data["organization"], email=data["email"], role=data["role"],
-            valid_from=data.get("valid_from"), valid_until=data.get("valid_until"),
-            actor=self.request.user, request=self.request,
+            organization=data["organization"],
+            email=data["email"],
+            role=data["role"],
+            valid_from=data.get("valid_from"),
+            valid_until=data.get("valid_until"),
+            actor=self.request.user,
+            request=self.request,
         )
 
     def perform_update(self, serializer):
@@ -78,7 +142,9 @@ class MembershipViewSet(RestrictedModelViewSet):
             self._check_precondition(locked)
             data = serializer.validated_data
             self._saved = services.membership_update(
-                membership=locked, actor=self.request.user, role=data.get("role", locked.role),
+                membership=locked,
+                actor=self.request.user,
+                role=data.get("role", locked.role),
                 valid_from=data.get("valid_from", locked.valid_from),
                 valid_until=data.get("valid_until", locked.valid_until),
             )
@@ -95,21 +161,26 @@ class MembershipViewSet(RestrictedModelViewSet):
 class ScopeStatementViewSet(RestrictedModelViewSet):
     """Scope statement versions. Only a draft can be edited; the workflow moves by actions."""
 
-    queryset = ScopeStatement.objects.select_related("organization", "author", "approved_by").prefetch_related(
-        "ai_systems")
+    queryset = ScopeStatement.objects.select_related(
+        "organization", "author", "approved_by"
+    ).prefetch_related("ai_systems")
     serializer_class = ScopeStatementSerializer
     filterset_class = ScopeStatementFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def create_instance(self, serializer):
         data = serializer.validated_data
-        draft = services.scope_start_draft(organization=data["organization"], actor=self.request.user)
+        draft = services.scope_start_draft(
+            organization=data["organization"], actor=self.request.user
+        )
         serializer.instance = draft
         serializer.save()
 
     def perform_update(self, serializer):
         if not serializer.instance.is_editable:
-            raise ValidationError("Only a draft can be edited; start a new version with the 'revise' action.")
+            raise ValidationError(
+                "Only a draft can be edited; start a new version with the 'revise' action."
+            )
         super().perform_update(serializer)
 
     def _transition(self, request, service, **extra):
@@ -125,16 +196,18 @@ class ScopeStatementViewSet(RestrictedModelViewSet):
     @extend_schema(request=None, responses=ScopeStatementSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._transition(request, documents.document_approve, note=str(request.data.get("note", "")))
+        return self._transition(
+            request, documents.document_approve, note=str(request.data.get("note", ""))
+        )
 
     @extend_schema(request=None, responses=ScopeStatementSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_to_draft(self, request, pk=None):
-        return self._transition(request, documents.document_return, note=str(request.data.get("note", "")))
+        return self._transition(
+            request, documents.document_return, note=str(request.data.get("note", ""))
+        )
 
     @extend_schema(request=None, responses=ScopeStatementSerializer)
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         return self._transition(request, documents.document_start_revision)
-
-

@@ -17,7 +17,12 @@ class MembershipFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     role = django_filters.MultipleChoiceFilter(choices=Role.choices, label=_("Role"))
     ordering = django_filters.OrderingFilter(
-        fields=(("user__full_name", "name"), ("user__email", "email"), ("role", "role"), ("created_at", "added")),
+        fields=(
+            ("user__full_name", "name"),
+            ("user__email", "email"),
+            ("role", "role"),
+            ("created_at", "added"),
+        ),
     )
 
     class Meta:
@@ -25,7 +30,9 @@ class MembershipFilterSet(django_filters.FilterSet):
         fields = ["organization", "user"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(user__email__icontains=value) | Q(user__full_name__icontains=value))
+        return queryset.filter(
+            Q(user__email__icontains=value) | Q(user__full_name__icontains=value)
+        )
 
 
 class ScopeStatementFilterSet(django_filters.FilterSet):

@@ -56,7 +56,9 @@ class User(AbstractUser):
 
     # Secrets and bookkeeping stay out of the change log.
     changelog_exclude: ClassVar[tuple[str, ...]] = ("password", "last_login")
-    access: ClassVar[AccessPolicy] = AccessPolicy(org_path="memberships__organization", read_only=True)
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        org_path="memberships__organization", read_only=True
+    )
 
     class Meta:
         ordering = ("full_name", "email")
@@ -100,16 +102,23 @@ class Organization(TrackedModel):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
-        _("short name"), max_length=60, unique=True,
+        _("short name"),
+        max_length=60,
+        unique=True,
         help_text=_("Used in addresses. Lower-case letters, digits and hyphens."),
     )
     legal_name = models.CharField(_("legal name"), max_length=250, blank=True)
     sector = models.CharField(_("sector"), max_length=120, blank=True)
     country = models.CharField(_("country"), max_length=80, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
+    )
     allow_self_approval = models.BooleanField(
-        _("authors may approve their own documents"), default=False,
-        help_text=_("Leave off unless the organisation is too small to separate authoring from approval."),
+        _("authors may approve their own documents"),
+        default=False,
+        help_text=_(
+            "Leave off unless the organisation is too small to separate authoring from approval."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -139,28 +148,41 @@ class Organization(TrackedModel):
 class Membership(TrackedModel):
     """A person's role in one organisation. Auditors' access may be limited to a window."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     valid_from = models.DateField(_("access from"), null=True, blank=True)
     valid_until = models.DateField(
-        _("access until"), null=True, blank=True,
+        _("access until"),
+        null=True,
+        blank=True,
         help_text=_("Access ends after this day. Typical for auditors: the end of the engagement."),
     )
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
-        roles={**DEFAULT_ROLES, Action.ADD: ADMIN_ONLY, Action.CHANGE: ADMIN_ONLY, Action.DELETE: ADMIN_ONLY}
+        roles={
+            **DEFAULT_ROLES,
+            Action.ADD: ADMIN_ONLY,
+            Action.CHANGE: ADMIN_ONLY,
+            Action.DELETE: ADMIN_ONLY,
+        }
     )
 
     class Meta:
         ordering = ("organization", "user__full_name", "user__email")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "user"], name="membership_one_per_user_and_org"),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="membership_role_valid"
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="membership_one_per_user_and_org"
             ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
                 name="membership_window_ordered",
             ),
         ]
@@ -184,30 +206,47 @@ class ScopeStatement(ControlledVersion):
         help_text=_("Business units, sites, products and activities the management system covers."),
     )
     exclusions = models.TextField(
-        _("exclusions and why"), blank=True,
+        _("exclusions and why"),
+        blank=True,
         help_text=_("Anything left out, with the reason it can be left out."),
     )
     ai_roles = models.JSONField(
-        _("our AI roles"), default=list, blank=True,
+        _("our AI roles"),
+        default=list,
+        blank=True,
         help_text=_("The roles the organisation plays for the AI systems in scope."),
     )
     external_internal_issues = models.TextField(
-        _("issues considered"), blank=True,
-        help_text=_("Internal and external issues (4.1), including climate-related ones, that shaped the scope."),
+        _("issues considered"),
+        blank=True,
+        help_text=_(
+            "Internal and external issues (4.1), including climate-related ones, that shaped the scope."
+        ),
     )
     interested_parties = models.TextField(
-        _("interested parties and their requirements"), blank=True,
+        _("interested parties and their requirements"),
+        blank=True,
         help_text=_("Who has a stake in our AI systems (4.2) and what they expect of us."),
     )
     interfaces = models.TextField(
-        _("interfaces and dependencies"), blank=True,
+        _("interfaces and dependencies"),
+        blank=True,
         help_text=_("Where our activities meet those of suppliers, customers and other parties."),
     )
-    ai_systems = models.ManyToManyField("inventory.AISystem", blank=True, related_name="scope_statements",
-                                        verbose_name=_("AI systems in scope"))
+    ai_systems = models.ManyToManyField(
+        "inventory.AISystem",
+        blank=True,
+        related_name="scope_statements",
+        verbose_name=_("AI systems in scope"),
+    )
 
     content_fields: ClassVar[tuple[str, ...]] = (
-        "in_scope", "exclusions", "ai_roles", "external_internal_issues", "interested_parties", "interfaces",
+        "in_scope",
+        "exclusions",
+        "ai_roles",
+        "external_internal_issues",
+        "interested_parties",
+        "interfaces",
     )
     content_m2m: ClassVar[tuple[str, ...]] = ("ai_systems",)
     series_fields: ClassVar[tuple[str, ...]] = ("organization",)
@@ -220,13 +259,17 @@ class ScopeStatement(ControlledVersion):
         return f"AIMS scope v{self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("organizations:scope_version", kwargs={"org": self.organization.slug, "pk": self.pk})
+        return reverse(
+            "organizations:scope_version", kwargs={"org": self.organization.slug, "pk": self.pk}
+        )
 
     def clean(self) -> None:
         super().clean()
         invalid = [r for r in (self.ai_roles or []) if r not in AIRole.values]
         if invalid:
-            raise ValidationError({"ai_roles": _("Unknown AI role: %(r)s") % {"r": ", ".join(invalid)}})
+            raise ValidationError(
+                {"ai_roles": _("Unknown AI role: %(r)s") % {"r": ", ".join(invalid)}}
+            )
 
     def get_ai_roles_display(self) -> list[str]:
         labels = dict(AIRole.choices)

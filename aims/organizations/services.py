@@ -46,8 +46,13 @@ def membership_add(
         user = User.objects.create_user(email=email, password=None, full_name=full_name)
     if Membership.objects.filter(organization=organization, user=user).exists():
         raise ValidationError({"email": _("%(email)s is already a member.") % {"email": email}})
-    membership = Membership(organization=organization, user=user, role=role,
-                            valid_from=valid_from, valid_until=valid_until)
+    membership = Membership(
+        organization=organization,
+        user=user,
+        role=role,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
     membership.full_clean()
     membership.save()
     if created and request is not None:
@@ -58,14 +63,22 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_update(*, membership: Membership, actor: Any, role: str,
-                      valid_from: datetime.date | None, valid_until: datetime.date | None) -> Membership:
+def membership_update(
+    *,
+    membership: Membership,
+    actor: Any,
+    role: str,
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None,
+) -> Membership:
     """Change a member's role or access window. The last administrator keeps the admin role."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not can(actor, Action.CHANGE, membership):
         raise PermissionDenied(_("Only an administrator can change roles."))
     if membership.role == Role.ADMIN and role != Role.ADMIN and not _other_admins(membership):
-        raise ValidationError({"role": _("This is the last administrator; make someone else administrator first.")})
+        raise ValidationError(
+            {"role": _("This is the last administrator; make someone else administrator first.")}
+        )
     membership.role, membership.valid_from, membership.valid_until = role, valid_from, valid_until
     membership.full_clean()
     membership.save()
@@ -79,7 +92,9 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
     if not can(actor, Action.DELETE, membership):
         raise PermissionDenied(_("Only an administrator can remove members."))
     if membership.role == Role.ADMIN and not _other_admins(membership):
-        raise ValidationError(_("This is the last administrator; make someone else administrator first."))
+        raise ValidationError(
+            _("This is the last administrator; make someone else administrator first.")
+        )
     membership.delete()
     forget_roles(actor)
 
@@ -91,10 +106,15 @@ def scope_start_draft(*, organization: Organization, actor: Any) -> ScopeStateme
         raise PermissionDenied(_("Your role does not allow drafting the scope."))
     Organization.objects.select_for_update().get(pk=organization.pk)
     if ScopeStatement.objects.filter(organization=organization).exists():
-        raise ValidationError(_("A scope statement already exists; start a new version from the approved one."))
+        raise ValidationError(
+            _("A scope statement already exists; start a new version from the approved one.")
+        )
     return ScopeStatement.objects.create(
-        organization=organization, author=actor, number=next_number(ScopeStatement, organization=organization),
-        status=DocumentStatus.DRAFT, in_scope="",
+        organization=organization,
+        author=actor,
+        number=next_number(ScopeStatement, organization=organization),
+        status=DocumentStatus.DRAFT,
+        in_scope="",
     )
 
 
@@ -103,10 +123,12 @@ def current_scope(
 ) -> tuple[ScopeStatement | None, ScopeStatement | None]:
     """The approved scope statement and the open draft that ``user`` may see (either may be missing)."""
     versions = list(
-        restrict(ScopeStatement.objects.all(), user, Action.VIEW).filter(
+        restrict(ScopeStatement.objects.all(), user, Action.VIEW)
+        .filter(
             organization=organization,
             status__in=[DocumentStatus.APPROVED, DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW],
-        ).select_related("author", "approved_by")
+        )
+        .select_related("author", "approved_by")
     )
     approved = next((v for v in versions if v.status == DocumentStatus.APPROVED), None)
     draft = next((v for v in versions if v.status != DocumentStatus.APPROVED), None)

@@ -6,6 +6,7 @@ app_name = "organizations"
 
 urlpatterns = [
     path("settings/", views.OrganizationSettingsView.as_view(), name="settings"),
+    path("settings/history/", views.OrganizationHistoryView.as_view(), name="settings_history"),
     path("activity/", views.OrganizationActivityView.as_view(), name="activity"),
     path("people/", views.MemberListView.as_view(), name="member_list"),
     path("people/add/", views.MemberAddView.as_view(), name="member_add"),

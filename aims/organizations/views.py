@@ -18,7 +18,13 @@ from aims.core.permissions import Action, can, can_add, restrict
 from aims.inventory.models import AISystem, SystemStatus
 from aims.organizations import services
 from aims.organizations.filters import MembershipFilterSet
-from aims.organizations.forms import DecisionForm, MemberAddForm, MembershipForm, OrganizationForm, ScopeStatementForm
+from aims.organizations.forms import (
+    DecisionForm,
+    MemberAddForm,
+    MembershipForm,
+    OrganizationForm,
+    ScopeStatementForm,
+)
 from aims.organizations.models import Membership, Organization, ScopeStatement
 
 
@@ -27,9 +33,11 @@ class ChooseOrganizationView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["memberships"] = Membership.objects.filter(
-            user=self.request.user, organization__is_active=True
-        ).select_related("organization").order_by("organization__name")
+        context["memberships"] = (
+            Membership.objects.filter(user=self.request.user, organization__is_active=True)
+            .select_related("organization")
+            .order_by("organization__name")
+        )
         return context
 
 
@@ -48,16 +56,27 @@ class DashboardView(generic.OrganizationPageView):
             unclassified=Count("id", filter=Q(eu_ai_act_tier="unclassified")),
             high_risk=Count("id", filter=Q(eu_ai_act_tier="high_risk")),
         )
-        by_stage = systems.values("lifecycle_stage").annotate(n=Count("id")).order_by("lifecycle_stage")
+        by_stage = (
+            systems.values("lifecycle_stage").annotate(n=Count("id")).order_by("lifecycle_stage")
+        )
         approved, draft = services.current_scope(organization=org, user=user)
-        recent = restrict(ChangeLogEntry.objects.all(), user, Action.VIEW).filter(
-            organization=org).select_related("actor", "content_type")[:8]
+        recent = (
+            restrict(ChangeLogEntry.objects.all(), user, Action.VIEW)
+            .filter(organization=org)
+            .select_related("actor", "content_type")[:8]
+        )
         context.update(
-            stats=stats, by_stage=by_stage, scope_approved=approved, scope_draft=draft,
+            stats=stats,
+            by_stage=by_stage,
+            scope_approved=approved,
+            scope_draft=draft,
             recent_changes=recent,
-            due_soon=systems.filter(next_review_date__gte=today,
-                                    next_review_date__lte=today + timezone.timedelta(days=30))
-            .select_related("owner").order_by("next_review_date")[:5],
+            due_soon=systems.filter(
+                next_review_date__gte=today,
+                next_review_date__lte=today + timezone.timedelta(days=30),
+            )
+            .select_related("owner")
+            .order_by("next_review_date")[:5],
         )
         return context
 
@@ -74,10 +93,21 @@ class OrganizationSettingsView(generic.ObjectEditView):
         self.object = self.organization
         self.parent = None
         if not can(self.request.user, Action.CHANGE, self.object):
-            raise PermissionDenied(_("Only an administrator can change the organisation's settings."))
+            raise PermissionDenied(
+                _("Only an administrator can change the organisation's settings.")
+            )
 
     def get_success_url(self, obj):
         return self.org_url("organizations:settings")
+
+
+class OrganizationHistoryView(generic.ObjectHistoryView):
+    """Changes to the organisation record itself (name, settings)."""
+
+    model = Organization
+
+    def get_object(self):
+        return self.organization
 
 
 class OrganizationActivityView(generic.ObjectListView):
@@ -87,7 +117,9 @@ class OrganizationActivityView(generic.ObjectListView):
     select_related = ("actor", "content_type")
     table_template = "core/_changelog_table.html"
     title = gettext_lazy("Activity")
-    intro = gettext_lazy("Every change to the organisation's records, newest first. Rows are hash-chained.")
+    intro = gettext_lazy(
+        "Every change to the organisation's records, newest first. Rows are hash-chained."
+    )
 
 
 class MemberListView(generic.ObjectListView):
@@ -117,13 +149,19 @@ class MemberAddView(generic.OrganizationPageView):
         if form.is_valid():
             try:
                 membership = services.membership_add(
-                    organization=self.organization, actor=request.user, request=request, **form.cleaned_data
+                    organization=self.organization,
+                    actor=request.user,
+                    request=request,
+                    **form.cleaned_data,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("%(user)s added as %(role)s.") % {
-                    "user": membership.user, "role": membership.get_role_display()})
+                messages.success(
+                    request,
+                    _("%(user)s added as %(role)s.")
+                    % {"user": membership.user, "role": membership.get_role_display()},
+                )
                 return redirect("organizations:member_list", org=self.organization.slug)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -136,8 +174,11 @@ class MemberEditView(generic.ObjectEditView):
 
     def save(self, form):
         return services.membership_update(
-            membership=self.object, actor=self.request.user, role=form.cleaned_data["role"],
-            valid_from=form.cleaned_data["valid_from"], valid_until=form.cleaned_data["valid_until"],
+            membership=self.object,
+            actor=self.request.user,
+            role=form.cleaned_data["role"],
+            valid_from=form.cleaned_data["valid_from"],
+            valid_until=form.cleaned_data["valid_until"],
         )
 
 
@@ -169,11 +210,15 @@ class ScopeView(generic.OrganizationPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        approved, draft = services.current_scope(organization=self.organization, user=self.request.user)
+        approved, draft = services.current_scope(
+            organization=self.organization, user=self.request.user
+        )
         context.update(
-            approved=approved, draft=draft,
+            approved=approved,
+            draft=draft,
             versions=restrict(ScopeStatement.objects.all(), self.request.user, Action.VIEW)
-            .filter(organization=self.organization).select_related("author", "approved_by"),
+            .filter(organization=self.organization)
+            .select_related("author", "approved_by"),
             can_draft=can_add(self.request.user, ScopeStatement, self.organization.pk),
         )
         return context
@@ -200,7 +245,8 @@ class ScopeVersionView(generic.ObjectDetailView):
         context.update(
             can_approve=can(user, Action.APPROVE, version),
             decision_form=DecisionForm(),
-            self_approval_blocked=version.author_id == user.pk and not self.organization.allow_self_approval,
+            self_approval_blocked=version.author_id == user.pk
+            and not self.organization.allow_self_approval,
         )
         return context
 
@@ -228,9 +274,15 @@ class ScopeActionView(generic.ModelViewMixin, TemplateView):
     model = ScopeStatement
     actions = {
         "submit": (documents.document_submit, gettext_lazy("Sent for review.")),
-        "approve": (documents.document_approve, gettext_lazy("Approved. The previous version is superseded.")),
+        "approve": (
+            documents.document_approve,
+            gettext_lazy("Approved. The previous version is superseded."),
+        ),
         "return": (documents.document_return, gettext_lazy("Returned to draft for changes.")),
-        "revise": (documents.document_start_revision, gettext_lazy("A new draft version was started.")),
+        "revise": (
+            documents.document_start_revision,
+            gettext_lazy("A new draft version was started."),
+        ),
     }
 
     def post(self, request, *args, **kwargs):
@@ -240,11 +292,17 @@ class ScopeActionView(generic.ModelViewMixin, TemplateView):
             raise Http404
         service, done = self.actions[action]
         form = DecisionForm(request.POST)
-        extra = {"note": form.cleaned_data["note"]} if form.is_valid() and action in ("approve", "return") else {}
+        extra = (
+            {"note": form.cleaned_data["note"]}
+            if form.is_valid() and action in ("approve", "return")
+            else {}
+        )
         try:
             result = service(version=version, user=request.user, **extra)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return redirect("organizations:scope_version", org=self.organization.slug, pk=version.pk)
+            return redirect(
+                "organizations:scope_version", org=self.organization.slug, pk=version.pk
+            )
         messages.success(request, done)
         return HttpResponseRedirect(self.org_url("organizations:scope_version", pk=result.pk))

@@ -12,13 +12,32 @@ register = template.Library()
 
 # One tone per status value, used by the UI and the PDFs alike; a label always goes with it.
 TONES = {
-    "draft": "neutral", "in_review": "info", "approved": "success", "superseded": "muted", "retired": "muted",
-    "proposed": "info", "active": "success", "suspended": "warning",
-    "queued": "neutral", "running": "info", "succeeded": "success", "failed": "danger",
-    "high_risk": "danger", "prohibited": "danger", "limited_transparency": "warning", "minimal": "success",
-    "unclassified": "neutral", "out_of_scope": "muted",
-    "create": "success", "update": "info", "delete": "danger",
-    "admin": "info", "officer": "info", "contributor": "neutral", "viewer": "muted", "auditor": "warning",
+    "draft": "neutral",
+    "in_review": "info",
+    "approved": "success",
+    "superseded": "muted",
+    "retired": "muted",
+    "proposed": "info",
+    "active": "success",
+    "suspended": "warning",
+    "queued": "neutral",
+    "running": "info",
+    "succeeded": "success",
+    "failed": "danger",
+    "high_risk": "danger",
+    "prohibited": "danger",
+    "limited_transparency": "warning",
+    "minimal": "success",
+    "unclassified": "neutral",
+    "out_of_scope": "muted",
+    "create": "success",
+    "update": "info",
+    "delete": "danger",
+    "admin": "info",
+    "officer": "info",
+    "contributor": "neutral",
+    "viewer": "muted",
+    "auditor": "warning",
 }
 
 
@@ -44,7 +63,11 @@ def sort_header(context, field: str, label: str):
     return format_html(
         '<th scope="col" aria-sort="{}"><a href="?{}" hx-get="?{}" hx-target="#results" hx-push-url="true">{} '
         '<span aria-hidden="true">{}</span></a></th>',
-        state, query.urlencode(), query.urlencode(), label, arrow,
+        state,
+        query.urlencode(),
+        query.urlencode(),
+        label,
+        arrow,
     )
 
 

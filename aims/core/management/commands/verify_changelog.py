@@ -9,5 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = verify_chain()
         if not report.ok:
-            raise CommandError(f"Change log broken at row #{report.first_broken_seq}: {report.problem}")
+            raise CommandError(
+                f"Change log broken at row #{report.first_broken_seq}: {report.problem}"
+            )
         self.stdout.write(self.style.SUCCESS(f"Change log intact: {report.rows} rows verified."))
