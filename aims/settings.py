@@ -240,6 +240,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(_parse("STATIC_ROOT", env.str, str(VAR_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it, even before collectstatic
 MEDIA_ROOT = Path(_parse("MEDIA_ROOT", env.str, str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: files go out through authorised views
 STORAGES = {

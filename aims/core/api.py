@@ -135,13 +135,9 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer) -> None:
         model = serializer.Meta.model
         policy = policy_of(model)
-        candidate = model(
-            **{
-                k: v
-                for k, v in serializer.validated_data.items()
-                if not model._meta.get_field(k).many_to_many
-            }
-        )
+        # Only concrete model fields: a serializer may carry write-only extras (a membership's e-mail).
+        concrete = {f.name for f in model._meta.concrete_fields}
+        candidate = model(**{k: v for k, v in serializer.validated_data.items() if k in concrete})
         parent = getattr(candidate, policy.parent_path) if policy.parent_path else None
         with transaction.atomic():
             if not can_add(

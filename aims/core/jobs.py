@@ -61,8 +61,9 @@ def job_enqueue(
 def run_job(job_id: int, work: Callable[[Job, JobContext], dict | None]) -> None:
     """Run ``work`` for the job; safe to call twice (a finished job is not run again)."""
     with transaction.atomic():
+        # Lock only the job row: Postgres refuses FOR UPDATE on the nullable side of a join.
         job = (
-            Job.objects.select_for_update()
+            Job.objects.select_for_update(of=("self",))
             .select_related("created_by", "organization")
             .filter(pk=job_id)
             .first()

@@ -236,8 +236,9 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 
+    # Members see their organisation's jobs; whoever started a job always sees it.
     access: ClassVar[AccessPolicy] = AccessPolicy(
-        read_only=True, org_path="organization", nullable_org=True
+        read_only=True, org_path="organization", nullable_org=True, personal_path="created_by"
     )
 
     class Meta:

@@ -269,6 +269,11 @@ class ObjectEditView(ModelViewMixin, TemplateView):
 
     def save(self, form: TrackedModelForm) -> models.Model:
         """Re-check access and freshness on the locked row, then save the form."""
+        self.check_fresh(form)
+        return form.save()
+
+    def check_fresh(self, form: TrackedModelForm) -> None:
+        """Lock the record being edited; refuse if access went or someone saved it meanwhile."""
         if self.object is not None:
             locked = (
                 restrict(self.model.objects.select_for_update(), self.request.user, Action.CHANGE)
@@ -287,7 +292,6 @@ class ObjectEditView(ModelViewMixin, TemplateView):
                     code="stale",
                 )
             form.instance.version = locked.version
-        return form.save()
 
     def get_success_url(self, obj: models.Model) -> str:
         if self.success_url_name:

@@ -15,6 +15,7 @@ class AISystemListView(generic.ObjectListView):
     filterset_class = AISystemFilterSet
     select_related = ("owner",)
     table_template = "inventory/_aisystem_table.html"
+    template_name = "inventory/aisystem_list.html"
     add_url_name = "inventory:aisystem_add"
     title = _("AI systems")
     intro = _("Every AI system the organisation develops, provides, deploys or buys.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -56,9 +55,20 @@ def membership_add(
     membership.full_clean()
     membership.save()
     if created and request is not None:
-        form = PasswordResetForm({"email": email})
+        # allauth's reset form: Django's skips accounts without a usable password (every new
+        # person here) and links to a URL this project does not route.
+        from allauth.account.forms import ResetPasswordForm
+        from allauth.core.context import request_context
+
+        http_request = getattr(request, "_request", request)  # a DRF request wraps Django's
+        form = ResetPasswordForm({"email": email})
+
+        def send() -> None:
+            with request_context(http_request):  # the link is built from the request
+                form.save(http_request)
+
         if form.is_valid():
-            transaction.on_commit(lambda: form.save(request=request, use_https=request.is_secure()))
+            transaction.on_commit(send)
     return membership
 
 

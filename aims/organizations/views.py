@@ -173,6 +173,7 @@ class MemberEditView(generic.ObjectEditView):
     success_url_name = "organizations:member_list"
 
     def save(self, form):
+        self.check_fresh(form)  # refuse a stale form, as every edit view does
         return services.membership_update(
             membership=self.object,
             actor=self.request.user,
