@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
-from aims.core.permissions import Action, organizations_for, restrict
+from aims.core.permissions import Action, restrict, role_in
 from aims.inventory.models import AISystem
 from aims.organizations.models import Organization
 
@@ -51,14 +51,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def inventory_export_start(*, organization: Organization, user: Any) -> Job:
-    """Queue a CSV export of the organisation's AI systems, as far as ``user`` may see them."""
-    allowed = (
+def inventory_export_allowed(*, organization: Organization, user: Any) -> bool:
+    """Every member may export what they can see (an auditor: the systems shared with them)."""
+    return bool(
         user.is_authenticated
         and user.is_active
-        and (user.is_superuser or organization.pk in organizations_for(user, AISystem, Action.VIEW))
+        and (user.is_superuser or role_in(user, organization.pk) is not None)
     )
-    if not allowed:
+
+
+def inventory_export_start(*, organization: Organization, user: Any) -> Job:
+    """Queue a CSV export of the organisation's AI systems, as far as ``user`` may see them."""
+    if not inventory_export_allowed(organization=organization, user=user):
         raise PermissionDenied(_("Your role does not allow exporting the AI system inventory."))
     from aims.inventory.tasks import inventory_export
 

@@ -21,6 +21,13 @@ class AISystemListView(generic.ObjectListView):
     intro = _("Every AI system the organisation develops, provides, deploys or buys.")
     empty_text = _("No AI systems yet. Start with the one that matters most to your customers.")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_export"] = services.inventory_export_allowed(
+            organization=self.organization, user=self.request.user
+        )
+        return context
+
 
 class AISystemDetailView(generic.ObjectDetailView):
     model = AISystem

@@ -15,7 +15,7 @@ from aims.core import documents
 from aims.core import views as generic
 from aims.core.models import ChangeLogEntry
 from aims.core.permissions import Action, can, can_add, restrict
-from aims.inventory.models import AISystem, SystemStatus
+from aims.inventory.models import AISystem, LifecycleStage, SystemStatus
 from aims.organizations import services
 from aims.organizations.filters import MembershipFilterSet
 from aims.organizations.forms import (
@@ -56,9 +56,17 @@ class DashboardView(generic.OrganizationPageView):
             unclassified=Count("id", filter=Q(eu_ai_act_tier="unclassified")),
             high_risk=Count("id", filter=Q(eu_ai_act_tier="high_risk")),
         )
-        by_stage = (
-            systems.values("lifecycle_stage").annotate(n=Count("id")).order_by("lifecycle_stage")
-        )
+        stage_labels = dict(LifecycleStage.choices)
+        by_stage = [
+            {
+                "stage": row["lifecycle_stage"],
+                "label": stage_labels.get(row["lifecycle_stage"]),
+                "n": row["n"],
+            }
+            for row in systems.values("lifecycle_stage")
+            .annotate(n=Count("id"))
+            .order_by("lifecycle_stage")
+        ]
         approved, draft = services.current_scope(organization=org, user=user)
         recent = (
             restrict(ChangeLogEntry.objects.all(), user, Action.VIEW)
