@@ -160,8 +160,28 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             locked = self._locked(serializer.instance, Action.CHANGE)
             self._check_precondition(locked)
+            placed = self._placement(locked)
             serializer.instance = locked
             self._saved = serializer.save()
+            self._check_move(placed, self._saved)
+
+    @staticmethod
+    def _placement(instance: models.Model) -> tuple[Any, Any]:
+        """Where a record sits: its organisation and, for a part, its parent."""
+        policy = policy_of(type(instance))
+        parent = getattr(instance, f"{policy.parent_path}_id", None) if policy.parent_path else None
+        return policy.organization_id_of(instance), parent
+
+    def _check_move(self, before: tuple[Any, Any], saved: models.Model) -> None:
+        """Moving a record to another organisation or parent needs the right to add it there."""
+        if self._placement(saved) == before:
+            return
+        policy = policy_of(type(saved))
+        parent = getattr(saved, policy.parent_path) if policy.parent_path else None
+        if not can_add(
+            self.request.user, type(saved), policy.organization_id_of(saved), parent=parent
+        ):
+            raise exceptions.PermissionDenied("Your role does not allow moving this record there.")
 
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -1,0 +1,180 @@
+"""factory-boy factories for the platform's models.
+
+Users get an unusable password (no slow hashing); tests sign in with ``force_login`` or a
+bearer token. Every factory goes through the model's ``save``, so the change log records
+factory-made rows like any other write.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from aims.api import services as api_services
+from aims.core.models import Job, JobStatus
+from aims.core.permissions import Role
+from aims.inventory.models import (
+    AISystem,
+    AISystemComponent,
+    AISystemDataset,
+    ComponentKind,
+    DatasetPurpose,
+    LifecycleStage,
+)
+from aims.organizations.models import AIRole, Membership, Organization, ScopeStatement, User
+from controls.models import Framework, Requirement, RequirementKind, RequirementMapping
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = None  # unusable password: nothing to hash
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        password = kwargs.pop("password", None)
+        return model_class.objects.create_user(*args, password=password, **kwargs)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.VIEWER
+
+
+class AISystemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AISystem
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"AI system {n}")
+    description = "Ranks incoming support tickets by urgency."
+    purpose = "Answer urgent customers first."
+    intended_use = "Support agents see the ranking; they decide what to open."
+    ai_role = AIRole.DEPLOYER
+    lifecycle_stage = LifecycleStage.OPERATION_MONITORING
+
+
+class AISystemDatasetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AISystemDataset
+
+    ai_system = factory.SubFactory(AISystemFactory)
+    name = factory.Sequence(lambda n: f"Data set {n}")
+    purpose = DatasetPurpose.TRAINING
+    source = "Ticket archive 2019-2024"
+
+
+class AISystemComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AISystemComponent
+
+    ai_system = factory.SubFactory(AISystemFactory)
+    name = factory.Sequence(lambda n: f"Component {n}")
+    kind = ComponentKind.MODEL
+    component_version = "1.0"
+
+
+class ScopeStatementFactory(factory.django.DjangoModelFactory):
+    """A draft (version 1 unless ``number`` is given) of the organisation's scope."""
+
+    class Meta:
+        model = ScopeStatement
+
+    organization = factory.SubFactory(OrganizationFactory)
+    author = factory.SubFactory(UserFactory)
+    number = 1
+    in_scope = "The customer-support AI systems of the EU business unit."
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Job
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = "export"
+    title = factory.Sequence(lambda n: f"Export {n}")
+    status = JobStatus.SUCCEEDED
+    progress = 100
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Framework
+
+    code = factory.Sequence(lambda n: f"test-fw-{n}")
+    name = factory.Sequence(lambda n: f"Test framework {n}")
+    edition = "2024"
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Requirement
+
+    framework = factory.SubFactory(FrameworkFactory)
+    ref = factory.Sequence(lambda n: f"T.{n}")
+    kind = RequirementKind.CONTROL
+    title = factory.Sequence(lambda n: f"Test requirement {n}")
+    sort_key = factory.Sequence(lambda n: f"{n:05d}")
+
+
+class RequirementMappingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequirementMapping
+
+    crosswalk = "test-crosswalk"
+    source = factory.SubFactory(RequirementFactory)
+    target = factory.SubFactory(
+        RequirementFactory, framework=factory.SelfAttribute("..source.framework")
+    )
+    relationship = "related"
+
+
+class ApiTokenFactory(factory.Factory):
+    """``ApiTokenFactory(user=...)`` makes a token through the service; its secret is ``.raw``."""
+
+    class Meta:
+        model = dict  # built by the service below, never by the constructor
+
+    user = factory.SubFactory(UserFactory)
+    name = "Test token"
+    scope = "write"
+    expires_in_days = 30
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        token, raw = api_services.api_token_create(**kwargs)
+        token.raw = raw
+        return token
+
+    _build = _create
+
+
+def api_token(user, *, scope: str = "write", expires_in_days: int = 30, name: str = "Test token"):
+    """A token for ``user`` made by the service; returns ``(token, raw)``."""
+    return api_services.api_token_create(
+        user=user, name=name, scope=scope, expires_in_days=expires_in_days
+    )
+
+
+def expired(token) -> None:
+    type(token).objects.filter(pk=token.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )

@@ -1,0 +1,724 @@
+"""Generic test cases: a model's whole permission matrix from a few declarations (NetBox style).
+
+A test module declares a ``ModelCase`` for a model and a class::
+
+    class TestAISystem(GenericModelTests):
+        case = AISYSTEM_CASE
+
+and gets, for every role in ``org`` plus the outsider (admin of ``other_org``) and an
+anonymous caller: API list / retrieve / create / update / delete, the same for the UI pages,
+auditor grants, contributor ownership and grants, change-log rows for every write through
+the API and the UI, and a query-count check (1 row vs 25 rows). Tests that do not apply to a
+case (no UI add page, a read-only model…) are removed from the class, not skipped, so a
+report names only what was really checked: ``TestAISystem::test_api_update[contributor]``.
+
+What a role may do is derived from the case's role sets and mirrors ``AccessPolicy``:
+
+- ``view_roles`` see every record of their organisation; an auditor sees only what it was
+  granted (guardian ``view_<model>``); the outsider sees nothing of ``org`` (unless the model
+  is ``global_read`` reference data, which every signed-in user reads).
+- A write by a role that can see the record but may not do it is a 403; a record out of reach
+  is a 404; a create aimed at an organisation/parent the caller cannot see is refused as an
+  invalid value (API 400, UI 404).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from guardian.shortcuts import assign_perm
+
+from aims.core.forms import VERSION_FIELD
+from aims.core.models import ChangeLogEntry
+
+ORG_ROLES = ("admin", "officer", "contributor", "viewer", "auditor")
+ALL_ROLES = (*ORG_ROLES, "outsider", "anonymous")
+READ_ROLES = frozenset({"admin", "officer", "contributor", "viewer"})
+EDIT_ROLES = frozenset({"admin", "officer"})
+ADD_ROLES = frozenset({"admin", "officer", "contributor"})
+QUERY_BUDGET = 15
+
+
+@dataclass
+class Ctx:
+    """What the builders of a case receive."""
+
+    org: Any
+    other_org: Any
+    users: Any
+    shared: dict = field(default_factory=dict)
+
+    def user(self, role: str):
+        return None if role == "anonymous" else self.users[role]
+
+
+Builder = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class ModelCase:
+    model: type[models.Model]
+    make: Builder  # make(ctx) -> a new record of ``ctx.org`` (not owned by anyone)
+    view_roles: frozenset = READ_ROLES
+    add_roles: frozenset = ADD_ROLES
+    change_roles: frozenset = EDIT_ROLES
+    delete_roles: frozenset = EDIT_ROLES
+    # Roles that can see where a new record goes (the organisation, or the parent record).
+    create_target_visible: frozenset = frozenset(ORG_ROLES)
+    global_read: bool = False
+    # Contributors: owner_of(record, user) makes ``user`` the record's owner (or its parent's).
+    owner_of: Builder | None = None
+
+    # --- API -----------------------------------------------------------------------------
+    api_basename: str | None = None  # router basename, e.g. "aisystem"
+    api_create: bool = True  # False: the endpoint has no such method (405)
+    api_update: bool = True
+    api_delete: bool = True
+    create_payload: Builder | None = None  # create_payload(ctx) -> dict
+    update_payload: Builder | None = None  # update_payload(ctx, record) -> dict
+    # owner_of_create(ctx, payload, user): make ``user`` own the parent the payload names.
+    owner_of_create: Builder | None = None
+    create_actions: tuple[str, ...] = ("create",)  # change-log actions on the new record
+    ui_create_actions: tuple[str, ...] | None = None  # when the UI differs from the API
+    create_other_rows: int = 0  # change-log rows of other records written by a create
+    list_params: Builder = lambda ctx, objs: {}
+
+    # --- UI ------------------------------------------------------------------------------
+    ui_list: Builder | None = None  # ui_list(ctx) -> url
+    ui_detail: Builder | None = None  # ui_detail(ctx, record) -> url
+    ui_add: Builder | None = None  # ui_add(ctx) -> url (a GET form unless ui_add_get=False)
+    ui_add_get: bool = True
+    ui_add_data: Builder | None = None  # ui_add_data(ctx) -> POST data
+    ui_edit: Builder | None = None  # ui_edit(ctx, record) -> url
+    ui_form: type | None = None  # the edit form class, to post its initial values back
+    ui_changes: dict | None = None  # edited fields and their new values
+    ui_delete: Builder | None = None  # ui_delete(ctx, record) -> url
+
+    # --- expectations ---------------------------------------------------------------------
+    def sees(self, role: str) -> bool:
+        if role == "anonymous":
+            return False
+        if self.global_read:
+            return True
+        return role in self.view_roles
+
+    def api_status(self, role: str, action: str) -> int:
+        if role == "anonymous":
+            return 401
+        if action == "create":
+            if not self.api_create:
+                return 405
+            if role in self.add_roles:
+                return 201
+            return 403 if role in self.create_target_visible else 400
+        allowed_method = {"update": self.api_update, "delete": self.api_delete}[action]
+        if not allowed_method:
+            return 405
+        if not self.sees(role):
+            return 404
+        roles = self.change_roles if action == "update" else self.delete_roles
+        if role in roles:
+            return 200 if action == "update" else 204
+        return 403
+
+    def ui_status(self, role: str, action: str) -> int:
+        """Status of a UI page (GET) or write (POST, 302 when it succeeds)."""
+        if role == "anonymous":
+            return 302  # to the sign-in page
+        if role == "outsider":
+            return 404  # not a member of the organisation in the URL
+        if action == "list":
+            return 200
+        if action == "add":
+            if role in self.add_roles:
+                return 200
+            return 403 if role in self.create_target_visible else 404
+        if not (role in ORG_ROLES and (self.global_read or role in self.view_roles)):
+            return 404
+        if action == "detail":
+            return 200
+        roles = self.change_roles if action == "edit" else self.delete_roles
+        return 200 if role in roles else 403
+
+
+def applies(predicate: Callable[[ModelCase], bool]):
+    """Keep the decorated test only for cases where ``predicate(case)`` holds."""
+
+    def mark(function):
+        function._applies = predicate
+        return function
+
+    return mark
+
+
+def _api(case: ModelCase) -> bool:
+    return case.api_basename is not None
+
+
+def _grantable(case: ModelCase) -> bool:
+    return not case.global_read and "auditor" not in case.view_roles
+
+
+def list_url(case: ModelCase) -> str:
+    return reverse(f"{case.api_basename}-list")
+
+
+def detail_url(case: ModelCase, pk: Any) -> str:
+    return reverse(f"{case.api_basename}-detail", args=[pk])
+
+
+def new_rows(since: int) -> list[ChangeLogEntry]:
+    return list(ChangeLogEntry.objects.filter(seq__gt=since).order_by("seq"))
+
+
+def last_seq() -> int:
+    return ChangeLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def field_value(obj: models.Model, name: str) -> Any:
+    f = obj._meta.get_field(name)
+    return getattr(obj, f.attname)
+
+
+def form_data(form_class: type, instance: models.Model, ctx: Ctx, user: Any, changes: dict) -> dict:
+    """POST data a browser would send for ``instance``'s edit form, with ``changes`` applied."""
+    form = form_class(instance=instance, organization=ctx.org, user=user)
+    data: dict[str, Any] = {}
+    for name in form.fields:
+        value = changes.get(name, form[name].value())
+        if value is None or value is False:
+            continue
+        if value is True:
+            value = "on"
+        elif isinstance(value, list | tuple):
+            value = [getattr(v, "pk", v) for v in value]
+        elif isinstance(value, models.Model):
+            value = value.pk
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        data[name] = value
+    return data
+
+
+def ids_in_page(response) -> set:
+    return {obj.pk for obj in response.context["page_obj"].object_list}
+
+
+class GenericModelTests:
+    """Subclass with ``case = ModelCase(...)``; inapplicable tests are removed."""
+
+    case: ModelCase
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        case = getattr(cls, "case", None)
+        if case is None:
+            return
+        for name in dir(cls):
+            test = getattr(cls, name)
+            predicate = getattr(test, "_applies", None)
+            if name.startswith("test_") and predicate is not None and not predicate(case):
+                setattr(cls, name, None)
+
+    @pytest.fixture
+    def ctx(self, org, other_org, users):
+        return Ctx(org=org, other_org=other_org, users=users)
+
+    @pytest.fixture
+    def api_as(self, ctx, api_client_for):
+        return lambda role: api_client_for(ctx.user(role))
+
+    @pytest.fixture
+    def ui_as(self, ctx, client_for):
+        return lambda role: client_for(ctx.user(role))
+
+    # ==== API ==============================================================================
+
+    @applies(_api)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_api_list(self, role, ctx, api_as):
+        case = self.case
+        objs = [case.make(ctx), case.make(ctx)]
+        response = api_as(role).get(
+            list_url(case), {**case.list_params(ctx, objs), "page_size": 500}
+        )
+        if role == "anonymous":
+            assert response.status_code == 401
+            return
+        assert response.status_code == 200, response.content
+        visible = {row["id"] for row in response.json()["results"]} & {o.pk for o in objs}
+        assert visible == ({o.pk for o in objs} if case.sees(role) else set())
+
+    @applies(_api)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_api_retrieve(self, role, ctx, api_as):
+        case = self.case
+        obj = case.make(ctx)
+        response = api_as(role).get(detail_url(case, obj.pk))
+        expected = 401 if role == "anonymous" else 200 if case.sees(role) else 404
+        assert response.status_code == expected, response.content
+        if expected == 200:
+            assert response.json()["id"] == obj.pk
+
+    @applies(_api)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_api_create(self, role, ctx, api_as):
+        case = self.case
+        payload = case.create_payload(ctx) if case.create_payload else {}
+        client = api_as(role)
+        before = case.model.objects.count()
+        response = client.post(list_url(case), payload, format="json")
+        expected = case.api_status(role, "create")
+        assert response.status_code == expected, response.content
+        if expected == 201:
+            assert case.model.objects.filter(pk=response.json()["id"]).exists()
+            assert case.model.objects.count() == before + 1
+        else:
+            assert case.model.objects.count() == before
+
+    @applies(_api)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_api_update(self, role, ctx, api_as):
+        case = self.case
+        obj = case.make(ctx)
+        payload = case.update_payload(ctx, obj) if case.update_payload else {"x": 1}
+        version = getattr(obj, "version", None)
+        response = api_as(role).patch(detail_url(case, obj.pk), payload, format="json")
+        expected = case.api_status(role, "update")
+        assert response.status_code == expected, response.content
+        obj.refresh_from_db()
+        if expected == 200:
+            for key, value in payload.items():
+                assert field_value(obj, key) == value
+            assert obj.version == version + 1
+            assert response["ETag"] == f'"{obj.pk}-{obj.version}"'
+        elif version is not None:
+            assert obj.version == version
+
+    @applies(_api)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_api_delete(self, role, ctx, api_as):
+        case = self.case
+        obj = case.make(ctx)
+        response = api_as(role).delete(detail_url(case, obj.pk))
+        expected = case.api_status(role, "delete")
+        assert response.status_code == expected, response.content
+        assert case.model.objects.filter(pk=obj.pk).exists() == (expected != 204)
+
+    @applies(lambda c: _api(c) and _grantable(c))
+    def test_api_auditor_sees_only_granted_records(self, ctx, api_as):
+        case = self.case
+        granted, other = case.make(ctx), case.make(ctx)
+        client = api_as("auditor")
+        assert client.get(detail_url(case, granted.pk)).status_code == 404
+        assign_perm(f"view_{case.model._meta.model_name}", ctx.users.auditor, granted)
+        response = client.get(
+            list_url(case), {**case.list_params(ctx, [granted]), "page_size": 500}
+        )
+        ids = {row["id"] for row in response.json()["results"]}
+        assert granted.pk in ids
+        assert other.pk not in ids
+        assert client.get(detail_url(case, granted.pk)).status_code == 200
+        assert client.get(detail_url(case, other.pk)).status_code == 404
+        # Seeing is not changing: a visible record answers 403 to a write.
+        if case.api_update:
+            payload = case.update_payload(ctx, granted) if case.update_payload else {}
+            assert (
+                client.patch(detail_url(case, granted.pk), payload, format="json").status_code
+                == 403
+            )
+        if case.api_delete:
+            assert client.delete(detail_url(case, granted.pk)).status_code == 403
+        assert case.model.objects.filter(pk=granted.pk).exists()
+
+    @applies(lambda c: _api(c) and c.owner_of is not None)
+    def test_api_contributor_may_change_and_delete_what_they_own(self, ctx, api_as):
+        case = self.case
+        obj = case.make(ctx)
+        case.owner_of(obj, ctx.users.contributor)
+        client = api_as("contributor")
+        payload = case.update_payload(ctx, obj)
+        response = client.patch(detail_url(case, obj.pk), payload, format="json")
+        assert response.status_code == 200, response.content
+        obj.refresh_from_db()
+        for key, value in payload.items():
+            assert field_value(obj, key) == value
+        assert client.delete(detail_url(case, obj.pk)).status_code == 204
+        assert not case.model.objects.filter(pk=obj.pk).exists()
+
+    @applies(lambda c: _api(c) and c.owner_of is not None)
+    def test_api_contributor_with_change_grant_may_change(self, ctx, api_as):
+        case = self.case
+        obj = case.make(ctx)
+        client = api_as("contributor")
+        payload = case.update_payload(ctx, obj)
+        assert client.patch(detail_url(case, obj.pk), payload, format="json").status_code == 403
+        assign_perm(f"change_{case.model._meta.model_name}", ctx.users.contributor, obj)
+        response = client.patch(detail_url(case, obj.pk), payload, format="json")
+        assert response.status_code == 200, response.content
+
+    @applies(lambda c: _api(c) and c.owner_of_create is not None)
+    def test_api_contributor_may_add_to_what_they_own(self, ctx, api_as):
+        case = self.case
+        payload = case.create_payload(ctx)
+        client = api_as("contributor")
+        assert client.post(list_url(case), payload, format="json").status_code == 403
+        case.owner_of_create(ctx, payload, ctx.users.contributor)
+        response = client.post(list_url(case), payload, format="json")
+        assert response.status_code == 201, response.content
+
+    # --- change log through the API ---------------------------------------------------------
+
+    def _assert_rows(self, rows, *, source, actor, response, obj_pk, actions, org_id, others=0):
+        """The rows one request wrote: ``actions`` on the record, ``others`` on other records,
+        all attributed to ``actor`` and ``source`` under the response's request id."""
+        label = self.case.model._meta.model_name
+        mine = [r for r in rows if r.content_type.model == label and r.object_id == str(obj_pk)]
+        assert [r.action for r in mine] == list(actions), [str(r) for r in rows]
+        assert len(rows) - len(mine) == others, [str(r) for r in rows]
+        for row in rows:
+            assert row.source == source
+            assert row.actor_id == actor.pk
+            assert row.request_id == response["X-Request-ID"]
+        for row in mine:
+            assert row.organization_id == org_id
+        return mine
+
+    @applies(lambda c: _api(c) and c.api_create)
+    def test_api_create_is_logged(self, ctx, api_as):
+        case = self.case
+        payload = case.create_payload(ctx)
+        client = api_as("admin")
+        since = last_seq()
+        response = client.post(list_url(case), payload, format="json")
+        assert response.status_code == 201, response.content
+        obj = case.model.objects.get(pk=response.json()["id"])
+        mine = self._assert_rows(
+            new_rows(since),
+            source="api",
+            actor=ctx.users.admin,
+            response=response,
+            obj_pk=obj.pk,
+            actions=case.create_actions,
+            org_id=ctx.org.pk,
+            others=case.create_other_rows,
+        )
+        assert mine[0].before is None
+        assert mine[-1].after["id"] == obj.pk
+        for key, value in payload.items():
+            if key in mine[-1].after:
+                assert mine[-1].after[key] == value, key
+
+    @applies(lambda c: _api(c) and c.api_update)
+    def test_api_update_is_logged(self, ctx, api_as):
+        case = self.case
+        obj = case.make(ctx)
+        payload = case.update_payload(ctx, obj)
+        old = {key: field_value(obj, key) for key in payload}
+        org_id = case.model.access.organization_id_of(obj)
+        client = api_as("admin")
+        since = last_seq()
+        response = client.patch(detail_url(case, obj.pk), payload, format="json")
+        assert response.status_code == 200, response.content
+        (row,) = self._assert_rows(
+            new_rows(since),
+            source="api",
+            actor=ctx.users.admin,
+            response=response,
+            obj_pk=obj.pk,
+            actions=["update"],
+            org_id=org_id,
+        )
+        for key, value in payload.items():
+            assert row.before[key] == old[key]
+            assert row.after[key] == value
+        assert row.before["version"] + 1 == row.after["version"]
+
+    @applies(lambda c: _api(c) and c.api_delete)
+    def test_api_delete_is_logged(self, ctx, api_as):
+        case = self.case
+        obj = case.make(ctx)
+        org_id = case.model.access.organization_id_of(obj)
+        client = api_as("admin")
+        since = last_seq()
+        response = client.delete(detail_url(case, obj.pk))
+        assert response.status_code == 204, response.content
+        (row,) = self._assert_rows(
+            new_rows(since),
+            source="api",
+            actor=ctx.users.admin,
+            response=response,
+            obj_pk=obj.pk,
+            actions=["delete"],
+            org_id=org_id,
+        )
+        assert row.after is None
+        assert row.before["id"] == obj.pk
+
+    @applies(_api)
+    def test_api_list_runs_a_constant_number_of_queries(self, ctx, api_as):
+        case = self.case
+        client = api_as("admin")
+        objs = [case.make(ctx)]
+        client.get(list_url(case))  # warm up: token bookkeeping, content types
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(list_url(case), case.list_params(ctx, objs))
+            assert response.status_code == 200
+            return len(queries), response.json()["count"]
+
+        one, rows_one = count()
+        objs += [case.make(ctx) for _ in range(24)]
+        many, rows_many = count()
+        assert rows_many == rows_one + 24
+        assert one == many, f"{one} queries for 1 row, {many} for 25"
+        assert many <= QUERY_BUDGET
+
+    # ==== UI ===============================================================================
+
+    @applies(lambda c: c.ui_list is not None)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_ui_list(self, role, ctx, ui_as):
+        case = self.case
+        objs = [case.make(ctx), case.make(ctx)]
+        response = ui_as(role).get(case.ui_list(ctx), case.list_params(ctx, objs))
+        assert response.status_code == case.ui_status(role, "list")
+        if response.status_code == 200 and "page_obj" in response.context:
+            expected = {o.pk for o in objs} if case.sees(role) else set()
+            assert ids_in_page(response) & {o.pk for o in objs} == expected
+        if role == "anonymous":
+            assert "/accounts/login/" in response["Location"]
+
+    @applies(lambda c: c.ui_detail is not None)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_ui_detail(self, role, ctx, ui_as):
+        case = self.case
+        obj = case.make(ctx)
+        response = ui_as(role).get(case.ui_detail(ctx, obj))
+        assert response.status_code == case.ui_status(role, "detail")
+
+    @applies(lambda c: c.ui_add is not None and c.ui_add_get)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_ui_add_form(self, role, ctx, ui_as):
+        case = self.case
+        response = ui_as(role).get(case.ui_add(ctx))
+        assert response.status_code == case.ui_status(role, "add")
+
+    @applies(lambda c: c.ui_add is not None)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_ui_add(self, role, ctx, ui_as):
+        case = self.case
+        url = case.ui_add(ctx)
+        data = case.ui_add_data(ctx) if case.ui_add_data else {}
+        before = case.model.objects.count()
+        response = ui_as(role).post(url, data)
+        expected = case.ui_status(role, "add")
+        if expected == 200:
+            assert response.status_code == 302, getattr(
+                response, "context", None
+            ) and response.context.get("form")
+            assert case.model.objects.count() == before + 1
+        else:
+            assert response.status_code == expected
+            assert case.model.objects.count() == before
+
+    @applies(lambda c: c.ui_edit is not None)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_ui_edit_form(self, role, ctx, ui_as):
+        case = self.case
+        obj = case.make(ctx)
+        response = ui_as(role).get(case.ui_edit(ctx, obj))
+        assert response.status_code == case.ui_status(role, "edit")
+        if response.status_code == 200:
+            assert response.context["form"].initial[VERSION_FIELD] == obj.version
+
+    @applies(lambda c: c.ui_edit is not None)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_ui_edit(self, role, ctx, ui_as):
+        case = self.case
+        obj = case.make(ctx)
+        data = form_data(case.ui_form, obj, ctx, ctx.users.admin, case.ui_changes)
+        version = obj.version
+        response = ui_as(role).post(case.ui_edit(ctx, obj), data)
+        expected = case.ui_status(role, "edit")
+        obj.refresh_from_db()
+        if expected == 200:
+            assert response.status_code == 302, response.context and response.context["form"].errors
+            for key, value in case.ui_changes.items():
+                assert field_value(obj, key) == value
+            assert obj.version == version + 1
+        else:
+            assert response.status_code == expected
+            assert obj.version == version
+
+    @applies(lambda c: c.ui_edit is not None)
+    def test_ui_edit_refuses_a_stale_form(self, ctx, ui_as):
+        case = self.case
+        obj = case.make(ctx)
+        data = form_data(case.ui_form, obj, ctx, ctx.users.admin, case.ui_changes)
+        type(obj).objects.get(pk=obj.pk).save()  # someone else saves meanwhile
+        obj.refresh_from_db()
+        version = obj.version
+        response = ui_as("admin").post(case.ui_edit(ctx, obj), data)
+        assert response.status_code == 409
+        form = response.context["form"]
+        for key, value in case.ui_changes.items():
+            assert form[key].value() == str(value) or form[key].value() == value
+        obj.refresh_from_db()
+        assert obj.version == version
+        for key, value in case.ui_changes.items():
+            assert field_value(obj, key) != value
+
+    @applies(lambda c: c.ui_delete is not None)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_ui_delete_page(self, role, ctx, ui_as):
+        case = self.case
+        obj = case.make(ctx)
+        response = ui_as(role).get(case.ui_delete(ctx, obj))
+        assert response.status_code == case.ui_status(role, "delete")
+
+    @applies(lambda c: c.ui_delete is not None)
+    @pytest.mark.parametrize("role", ALL_ROLES)
+    def test_ui_delete(self, role, ctx, ui_as):
+        case = self.case
+        obj = case.make(ctx)
+        response = ui_as(role).post(case.ui_delete(ctx, obj))
+        expected = case.ui_status(role, "delete")
+        if expected == 200:
+            assert response.status_code == 302
+            assert not case.model.objects.filter(pk=obj.pk).exists()
+        else:
+            assert response.status_code == expected
+            assert case.model.objects.filter(pk=obj.pk).exists()
+
+    @applies(lambda c: _grantable(c) and (c.ui_detail is not None or c.ui_list is not None))
+    def test_ui_auditor_sees_only_granted_records(self, ctx, ui_as):
+        case = self.case
+        granted, other = case.make(ctx), case.make(ctx)
+        assign_perm(f"view_{case.model._meta.model_name}", ctx.users.auditor, granted)
+        client = ui_as("auditor")
+        if case.ui_list is not None:
+            response = client.get(case.ui_list(ctx), case.list_params(ctx, [granted]))
+            assert response.status_code == 200
+            if "page_obj" in response.context:
+                assert ids_in_page(response) & {granted.pk, other.pk} == {granted.pk}
+        if case.ui_detail is not None:
+            assert client.get(case.ui_detail(ctx, granted)).status_code == 200
+            assert client.get(case.ui_detail(ctx, other)).status_code == 404
+        if case.ui_edit is not None:
+            assert client.get(case.ui_edit(ctx, granted)).status_code == 403
+
+    @applies(lambda c: c.owner_of is not None and c.ui_edit is not None)
+    def test_ui_contributor_may_edit_and_delete_what_they_own(self, ctx, ui_as):
+        case = self.case
+        obj = case.make(ctx)
+        client = ui_as("contributor")
+        assert client.get(case.ui_edit(ctx, obj)).status_code == 403
+        case.owner_of(obj, ctx.users.contributor)
+        obj.refresh_from_db()
+        data = form_data(case.ui_form, obj, ctx, ctx.users.contributor, case.ui_changes)
+        assert client.post(case.ui_edit(ctx, obj), data).status_code == 302
+        obj.refresh_from_db()
+        for key, value in case.ui_changes.items():
+            assert field_value(obj, key) == value
+        if case.ui_delete is not None:
+            assert client.post(case.ui_delete(ctx, obj)).status_code == 302
+            assert not case.model.objects.filter(pk=obj.pk).exists()
+
+    # --- change log through the UI ----------------------------------------------------------
+
+    @applies(lambda c: c.ui_add is not None)
+    def test_ui_add_is_logged(self, ctx, ui_as):
+        case = self.case
+        url = case.ui_add(ctx)
+        data = case.ui_add_data(ctx) if case.ui_add_data else {}
+        existing = set(case.model.objects.values_list("pk", flat=True))
+        client = ui_as("admin")
+        since = last_seq()
+        response = client.post(url, data)
+        assert response.status_code == 302
+        (obj,) = case.model.objects.exclude(pk__in=existing)
+        mine = self._assert_rows(
+            new_rows(since),
+            source="ui",
+            actor=ctx.users.admin,
+            response=response,
+            obj_pk=obj.pk,
+            actions=case.ui_create_actions or case.create_actions,
+            org_id=ctx.org.pk,
+            others=case.create_other_rows,
+        )
+        assert mine[0].before is None
+
+    @applies(lambda c: c.ui_edit is not None)
+    def test_ui_edit_is_logged(self, ctx, ui_as):
+        case = self.case
+        obj = case.make(ctx)
+        old = {key: field_value(obj, key) for key in case.ui_changes}
+        org_id = case.model.access.organization_id_of(obj)
+        data = form_data(case.ui_form, obj, ctx, ctx.users.admin, case.ui_changes)
+        client = ui_as("admin")
+        since = last_seq()
+        response = client.post(case.ui_edit(ctx, obj), data)
+        assert response.status_code == 302
+        (row,) = self._assert_rows(
+            new_rows(since),
+            source="ui",
+            actor=ctx.users.admin,
+            response=response,
+            obj_pk=obj.pk,
+            actions=["update"],
+            org_id=org_id,
+        )
+        for key, value in case.ui_changes.items():
+            assert row.before[key] == old[key]
+            assert row.after[key] == value
+
+    @applies(lambda c: c.ui_delete is not None)
+    def test_ui_delete_is_logged(self, ctx, ui_as):
+        case = self.case
+        obj = case.make(ctx)
+        org_id = case.model.access.organization_id_of(obj)
+        client = ui_as("admin")
+        since = last_seq()
+        response = client.post(case.ui_delete(ctx, obj))
+        assert response.status_code == 302
+        (row,) = self._assert_rows(
+            new_rows(since),
+            source="ui",
+            actor=ctx.users.admin,
+            response=response,
+            obj_pk=obj.pk,
+            actions=["delete"],
+            org_id=org_id,
+        )
+        assert row.after is None
+        assert row.before["id"] == obj.pk
+
+    @applies(lambda c: c.ui_list is not None)
+    def test_ui_list_runs_a_constant_number_of_queries(self, ctx, ui_as):
+        case = self.case
+        client = ui_as("admin")
+        objs = [case.make(ctx)]
+        url = case.ui_list(ctx)
+        client.get(url)  # warm up
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, case.list_params(ctx, objs))
+            assert response.status_code == 200
+            return len(queries)
+
+        one = count()
+        objs += [case.make(ctx) for _ in range(24)]
+        many = count()
+        assert one == many, f"{one} queries for 1 row, {many} for 25"
+        assert many <= QUERY_BUDGET
