@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -123,7 +124,10 @@ class AISystem(OrganizationScopedModel):
         default=EUAIActTier.UNCLASSIFIED,
     )
     review_interval_months = models.PositiveSmallIntegerField(
-        _("review every (months)"), default=12
+        _("review every (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Between 1 and 60 months."),
     )
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
 

@@ -79,18 +79,8 @@ def test_it_caps_page_size_at_500(org, admin_api):
         ({"lifecycle_stage": "sunset"}, "lifecycle_stage"),
         ({"ai_role": "overlord"}, "ai_role"),
         ({"name": ""}, "name"),
-        pytest.param(
-            {"review_interval_months": 0},
-            "review_interval_months",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "AISystem.review_interval_months is guarded only by a CheckConstraint, which reports under "
-                    "non_field_errors; MinValueValidator(1)/MaxValueValidator(60) on the field (plus a migration) "
-                    "would name the field"
-                ),
-            ),
-        ),
+        ({"review_interval_months": 0}, "review_interval_months"),
+        ({"review_interval_months": 61}, "review_interval_months"),
         (
             {"status": "retired"},
             "lifecycle_stage",
