@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "aims.core",
     "aims.organizations",
     "aims.inventory",
+    "aims.evidence",
     "aims.api",
     "controls",
     "policies",
@@ -252,6 +253,40 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Evidence uploads --------------------------------------------------------------------
+AIMS_EVIDENCE_MAX_MB = _parse("AIMS_EVIDENCE_MAX_MB", env.int, 50)
+if AIMS_EVIDENCE_MAX_MB < 1:
+    raise ImproperlyConfigured("AIMS_EVIDENCE_MAX_MB must be at least 1")
+# File extensions accepted as evidence; the sniffed content must agree with the extension.
+AIMS_EVIDENCE_ALLOWED_TYPES = _parse(
+    "AIMS_EVIDENCE_ALLOWED_TYPES",
+    env.list,
+    [
+        "pdf",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+        "txt",
+        "csv",
+        "md",
+        "json",
+        "xml",
+        "docx",
+        "xlsx",
+        "pptx",
+        "odt",
+        "ods",
+        "zip",
+        "eml",
+    ],
+)
+AIMS_EVIDENCE_EXPIRING_DAYS = _parse("AIMS_EVIDENCE_EXPIRING_DAYS", env.int, 30)
+# Requests may carry an upload of the configured size plus form fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,19 +1,25 @@
 """Reference catalog (ISO/IEC 42001, NIST AI RMF, EU AI Act, crosswalks).
 
-Per-organisation control implementation and the Statement of Applicability arrive with
-the risk and controls work; they will point at ``Requirement`` rows, which is why a
-requirement is never deleted by a catalog reload, only marked withdrawn.
+Per-organisation control implementation (the Statement of Applicability) and clause
+readiness point at ``Requirement`` rows, which is why a requirement is never deleted by a
+catalog reload, only marked withdrawn.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.models import TrackedModel
+from aims.core.documents import ControlledVersion, controlled_version_constraints
+from aims.core.models import OrganizationScopedModel, TrackedModel
 from aims.core.permissions import AccessPolicy
 
 CATALOG_ACCESS = AccessPolicy(global_read=True, read_only=True, nullable_org=True)
@@ -137,3 +143,269 @@ class RequirementMapping(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.source.ref} → {self.target.ref}"
+
+
+# --- Per-organisation implementation: the Statement of Applicability (6.1.3, 8.1, Annex A) ---
+
+
+class Applicability(models.TextChoices):
+    UNDECIDED = "undecided", _("Not yet decided")
+    APPLICABLE = "applicable", _("Applicable")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class ImplementationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    PLANNED = "planned", _("Planned")
+    PARTIAL = "partial", _("Partially implemented")
+    IMPLEMENTED = "implemented", _("Implemented")
+
+
+ANNEX_A_GROUPS = ("A.2", "A.3", "A.4", "A.5", "A.6", "A.7", "A.8", "A.9", "A.10")
+ORGANIZATION_GROUP = "ORG"
+
+
+class ControlImplementation(OrganizationScopedModel):
+    """How one organisation handles one control: an SoA row.
+
+    Every organisation has one row per Annex A control (created with the organisation and
+    after a catalog load, so the SoA is always complete); it may add its own controls,
+    which have no catalog ``requirement`` and carry their own reference and title.
+    """
+
+    requirement = models.ForeignKey(
+        Requirement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="implementations",
+        limit_choices_to={"kind": RequirementKind.CONTROL},
+        verbose_name=_("Annex A control"),
+    )
+    ref = models.CharField(
+        _("reference"),
+        max_length=40,
+        help_text=_("For a control of your own, an identifier such as ORG-1."),
+    )
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("For a control of your own: what it requires."),
+    )
+    group = models.CharField(_("group"), max_length=8, editable=False, db_index=True)
+    applicability = models.CharField(
+        _("applicability"),
+        max_length=16,
+        choices=Applicability.choices,
+        default=Applicability.UNDECIDED,
+    )
+    justification = models.TextField(
+        _("justification"),
+        blank=True,
+        help_text=_(
+            "Why the control is included (the risks, obligations or objectives it answers) "
+            "or why it can be left out. Needed either way."
+        ),
+    )
+    status = models.CharField(
+        _("implementation status"),
+        max_length=12,
+        choices=ImplementationStatus.choices,
+        default=ImplementationStatus.NOT_STARTED,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_controls",
+        verbose_name=_("owner"),
+    )
+    implementation = models.TextField(
+        _("how it is implemented"),
+        blank=True,
+        help_text=_("Processes, tools and records through which the control operates."),
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review every (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    next_review_date = models.DateField(_("next review"), null=True, blank=True)
+    sort_key = models.CharField(max_length=80, editable=False, db_index=True)
+
+    access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
+
+    class Meta:
+        ordering = ("sort_key",)
+        verbose_name = _("control implementation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "requirement"],
+                condition=Q(requirement__isnull=False),
+                name="control_impl_one_per_control",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "ref"], name="control_impl_ref_unique_in_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(applicability__in=Applicability.values),
+                name="control_impl_applicability_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ImplementationStatus.values),
+                name="control_impl_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_months__gte=1) & Q(review_interval_months__lte=60),
+                name="control_impl_review_interval_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "controls:implementation_detail",
+            kwargs={"org": self.organization.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_annex_a(self) -> bool:
+        return self.requirement_id is not None
+
+    @property
+    def is_review_overdue(self) -> bool:
+        return bool(self.next_review_date and self.next_review_date < timezone.localdate())
+
+    def clean(self) -> None:
+        if self.requirement_id and self.requirement.kind != RequirementKind.CONTROL:
+            raise ValidationError({"requirement": _("Choose an Annex A control.")})
+        if not self.requirement_id and self.ref.upper().startswith("A."):
+            raise ValidationError(
+                {"ref": _("References starting with “A.” are kept for Annex A controls.")}
+            )
+        if self.applicability == Applicability.NOT_APPLICABLE and self.status not in (
+            ImplementationStatus.NOT_STARTED,
+        ):
+            raise ValidationError(
+                {"status": _("A control marked not applicable has no implementation status.")}
+            )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.requirement_id:
+            requirement = self.requirement
+            self.ref, self.title = requirement.ref, requirement.title
+            self.group = annex_a_group(requirement.ref)
+            self.sort_key = requirement.sort_key
+        else:
+            self.group = ORGANIZATION_GROUP
+            self.sort_key = f"zz-{self.ref.lower()}"
+        super().save(*args, **kwargs)
+
+    def gaps(self, *, risk_count: int, evidence_count: int) -> list[str]:
+        """What an auditor would question about this row (the SoA's gap flags)."""
+        found = []
+        if self.applicability == Applicability.UNDECIDED:
+            found.append(str(_("Applicability not decided")))
+        if not self.justification.strip():
+            found.append(str(_("No justification")))
+        if self.applicability == Applicability.NOT_APPLICABLE and risk_count:
+            found.append(str(_("Linked to a risk but marked not applicable")))
+        if self.applicability == Applicability.APPLICABLE and not evidence_count:
+            found.append(str(_("Applicable but no evidence")))
+        return found
+
+
+def annex_a_group(ref: str) -> str:
+    """``A.6.2.4`` → ``A.6``; an organisation's own reference → ``ORG``."""
+    parts = ref.split(".")
+    if len(parts) >= 2 and parts[0] == "A":
+        return f"A.{parts[1]}"
+    return ORGANIZATION_GROUP
+
+
+class SoAVersion(ControlledVersion):
+    """An approved Statement of Applicability: a frozen copy of every row at approval."""
+
+    rows = models.JSONField(_("rows"), default=list, blank=True, editable=False)
+    summary = models.JSONField(_("summary"), default=dict, blank=True, editable=False)
+
+    content_fields: ClassVar[tuple[str, ...]] = ("rows", "summary")
+    series_fields: ClassVar[tuple[str, ...]] = ("organization",)
+
+    class Meta(ControlledVersion.Meta):
+        verbose_name = _("SoA version")
+        constraints = controlled_version_constraints("soaversion", series=("organization",))
+
+    def __str__(self) -> str:
+        return f"Statement of Applicability v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "controls:soa_version", kwargs={"org": self.organization.slug, "pk": self.pk}
+        )
+
+
+# --- Clause readiness (4–10) ---
+
+
+class ReadinessStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    READY = "ready", _("Ready")
+
+
+class ClauseStatus(OrganizationScopedModel):
+    """An organisation's own judgement of one assessable clause, next to what the platform finds."""
+
+    requirement = models.ForeignKey(
+        Requirement,
+        on_delete=models.PROTECT,
+        related_name="clause_statuses",
+        limit_choices_to={"kind": RequirementKind.CLAUSE, "assessable": True},
+        verbose_name=_("clause"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ReadinessStatus.choices,
+        default=ReadinessStatus.NOT_STARTED,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_clauses",
+        verbose_name=_("owner"),
+    )
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        help_text=_("How the organisation meets the clause, and what is still open."),
+    )
+
+    access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
+
+    class Meta:
+        ordering = ("requirement__sort_key",)
+        verbose_name = _("clause status")
+        verbose_name_plural = _("clause statuses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "requirement"], name="clause_status_one_per_clause"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReadinessStatus.values), name="clause_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement.ref} {self.requirement.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("controls:readiness", kwargs={"org": self.organization.slug})

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from aims.core.documents import DocumentStatus, next_number
 from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
+from aims.core.permissions import Action, can, can_add
+from aims.organizations.models import Organization
 from controls.catalog import load_catalog
+from controls.models import (
+    Applicability,
+    ClauseStatus,
+    ControlImplementation,
+    ImplementationStatus,
+    Requirement,
+    RequirementKind,
+    SoAVersion,
+)
+
+ISO_FRAMEWORK = "iso42001"
 
 
 def catalog_reload_start(*, user: Any) -> Job:
@@ -25,4 +43,165 @@ def catalog_reload_start(*, user: Any) -> Job:
 def catalog_reload_run(job: Job, context: JobContext) -> dict:
     context.progress(10, "Reading catalog files")
     report = load_catalog()
+    context.progress(80, "Completing every organisation's SoA and clause list")
+    for organization in Organization.objects.filter(is_active=True):
+        controls_ensure_for(organization=organization)
     return report.as_dict()
+
+
+# --- Statement of Applicability -------------------------------------------------------------
+
+
+def controls_ensure_for(*, organization: Organization) -> int:
+    """Give the organisation one implementation row per Annex A control and one status row
+    per assessable clause (idempotent; two queries when nothing is missing)."""
+    created = 0
+    missing = Requirement.objects.filter(
+        framework__code=ISO_FRAMEWORK, kind=RequirementKind.CONTROL, withdrawn=False
+    ).exclude(implementations__organization=organization)
+    for requirement in missing:
+        with transaction.atomic():
+            ControlImplementation.objects.get_or_create(
+                organization=organization,
+                requirement=requirement,
+                defaults={"ref": requirement.ref, "title": requirement.title},
+            )
+        created += 1
+    missing_clauses = Requirement.objects.filter(
+        framework__code=ISO_FRAMEWORK, kind=RequirementKind.CLAUSE, assessable=True, withdrawn=False
+    ).exclude(clause_statuses__organization=organization)
+    for requirement in missing_clauses:
+        with transaction.atomic():
+            ClauseStatus.objects.get_or_create(organization=organization, requirement=requirement)
+        created += 1
+    return created
+
+
+def soa_rows(*, organization: Organization, queryset: QuerySet | None = None) -> list[SoARow]:
+    """The live SoA: every row with its linked-risk and evidence counts and gap flags."""
+    if queryset is None:
+        queryset = ControlImplementation.objects.filter(organization=organization)
+    rows = (
+        queryset.select_related("owner", "requirement")
+        .annotate(
+            risk_count=Count("risks", distinct=True),
+            evidence_count=Count("evidence", distinct=True),
+        )
+        .order_by("sort_key")
+    )
+    return [
+        SoARow(
+            control=row,
+            risk_count=row.risk_count,
+            evidence_count=row.evidence_count,
+            gaps=row.gaps(risk_count=row.risk_count, evidence_count=row.evidence_count),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SoARow:
+    control: ControlImplementation
+    risk_count: int
+    evidence_count: int
+    gaps: list[str]
+
+    def as_frozen(self) -> dict[str, Any]:
+        control = self.control
+        return {
+            "ref": control.ref,
+            "title": control.title,
+            "group": control.group,
+            "annex_a": control.is_annex_a,
+            "applicability": control.applicability,
+            "justification": control.justification,
+            "status": control.status,
+            "owner": control.owner.get_full_name() or control.owner.email if control.owner else "",
+            "implementation": control.implementation,
+            "risk_count": self.risk_count,
+            "evidence_count": self.evidence_count,
+            "gaps": self.gaps,
+        }
+
+
+def soa_summary(rows: list[SoARow]) -> dict[str, Any]:
+    counts = {"total": len(rows), "gaps": sum(1 for r in rows if r.gaps)}
+    for value in Applicability.values:
+        counts[value] = sum(1 for r in rows if r.control.applicability == value)
+    for value in ImplementationStatus.values:
+        counts[f"status_{value}"] = sum(
+            1
+            for r in rows
+            if r.control.status == value and r.control.applicability == Applicability.APPLICABLE
+        )
+    return counts
+
+
+@transaction.atomic
+def soa_version_start(
+    *, organization: Organization, user: Any, change_summary: str = ""
+) -> SoAVersion:
+    """Open a draft SoA version holding a copy of the live SoA as it stands now."""
+    if not can_add(user, SoAVersion, organization.pk):
+        raise PermissionDenied(_("Your role does not allow preparing the SoA for approval."))
+    if SoAVersion.objects.filter(
+        organization=organization, status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW]
+    ).exists():
+        raise ValidationError(_("A draft of the SoA is already open; finish or refresh that one."))
+    controls_ensure_for(organization=organization)
+    rows = soa_rows(organization=organization)
+    return SoAVersion.objects.create(
+        organization=organization,
+        number=next_number(SoAVersion, organization=organization),
+        author=user,
+        change_summary=change_summary[:500],
+        rows=[r.as_frozen() for r in rows],
+        summary=soa_summary(rows),
+    )
+
+
+@transaction.atomic
+def soa_version_refresh(*, version: SoAVersion, user: Any) -> SoAVersion:
+    """Copy the live SoA into a draft again (after editing controls)."""
+    version = SoAVersion.objects.select_for_update().get(pk=version.pk)
+    if not can(user, Action.CHANGE, version):
+        raise PermissionDenied(_("You may not change this SoA version."))
+    if version.status != DocumentStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be refreshed."))
+    rows = soa_rows(organization=version.organization)
+    version.rows = [r.as_frozen() for r in rows]
+    version.summary = soa_summary(rows)
+    version.save()
+    return version
+
+
+SOA_COMPARED_FIELDS = (
+    "title",
+    "applicability",
+    "justification",
+    "status",
+    "owner",
+    "implementation",
+)
+
+
+def soa_diff(*, old: SoAVersion, new: SoAVersion) -> dict[str, list[dict[str, Any]]]:
+    """Rows added, removed and changed between two SoA versions (by control reference)."""
+    before = {row["ref"]: row for row in old.rows}
+    after = {row["ref"]: row for row in new.rows}
+    changed = []
+    for ref, row in after.items():
+        if ref in before:
+            fields = [
+                {"field": f, "before": before[ref].get(f, ""), "after": row.get(f, "")}
+                for f in SOA_COMPARED_FIELDS
+                if before[ref].get(f, "") != row.get(f, "")
+            ]
+            if fields:
+                changed.append({"ref": ref, "title": row["title"], "fields": fields})
+    return {
+        "added": [row for ref, row in after.items() if ref not in before],
+        "removed": [row for ref, row in before.items() if ref not in after],
+        "changed": changed,
+    }

@@ -1,0 +1,401 @@
+"""Risk workflows: criteria versions, scoring, acceptance, point-in-time assessments."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.permissions import Action, can, can_add, restrict
+from aims.organizations.models import Organization
+from risks.library import LIBRARY, LibraryRisk
+from risks.models import (
+    AssessmentStatus,
+    Risk,
+    RiskAssessment,
+    RiskCriteria,
+    RiskStatus,
+)
+
+# The default 5×5: likelihood rows (rare → almost certain) × impact columns (negligible →
+# severe), banded low / medium / high / critical.
+DEFAULT_LIKELIHOOD = [
+    {
+        "label": "Rare",
+        "description": "Not expected in the life of the system; would need an unusual chain of events.",
+    },
+    {
+        "label": "Unlikely",
+        "description": "Could happen, but there is no sign it has happened here or at peers.",
+    },
+    {
+        "label": "Possible",
+        "description": "Has happened at peers or in testing; could happen here within a few years.",
+    },
+    {"label": "Likely", "description": "Expected to happen within a year of operation."},
+    {"label": "Almost certain", "description": "Happening already, or expected within months."},
+]
+DEFAULT_IMPACT = [
+    {
+        "label": "Negligible",
+        "description": "Noticed by few; no lasting effect on people or the organisation.",
+    },
+    {
+        "label": "Minor",
+        "description": "Short inconvenience for some people; small, recoverable cost.",
+    },
+    {
+        "label": "Moderate",
+        "description": "Real harm to some people or a reportable incident; recovery takes weeks.",
+    },
+    {
+        "label": "Major",
+        "description": "Serious harm to many people, regulatory action or a large financial loss.",
+    },
+    {
+        "label": "Severe",
+        "description": "Lasting harm to people's rights, health or livelihoods; threatens the organisation.",
+    },
+]
+DEFAULT_BANDS = [
+    {"key": "low", "label": "Low", "colour": "#2e7d32"},
+    {"key": "medium", "label": "Medium", "colour": "#b7791f"},
+    {"key": "high", "label": "High", "colour": "#c2410c"},
+    {"key": "critical", "label": "Critical", "colour": "#b91c1c"},
+]
+_L, _M, _H, _C = "low", "medium", "high", "critical"
+DEFAULT_MATRIX = [
+    [_L, _L, _L, _M, _M],
+    [_L, _L, _M, _M, _H],
+    [_L, _M, _M, _H, _H],
+    [_M, _M, _H, _H, _C],
+    [_M, _H, _H, _C, _C],
+]
+
+
+def risk_criteria_current(*, organization: Organization) -> RiskCriteria:
+    """The organisation's current criteria; the default 5×5 is created on first use."""
+    current = RiskCriteria.objects.filter(organization=organization, is_current=True).first()
+    if current:
+        return current
+    with transaction.atomic():
+        criteria = RiskCriteria(
+            organization=organization,
+            number=1,
+            is_current=True,
+            name=str(_("Default 5 × 5 risk criteria")),
+            likelihood_levels=DEFAULT_LIKELIHOOD,
+            impact_levels=DEFAULT_IMPACT,
+            bands=DEFAULT_BANDS,
+            matrix=DEFAULT_MATRIX,
+            acceptance_band="medium",
+            change_summary=str(_("Default criteria provided with the platform.")),
+        )
+        criteria.full_clean()
+        criteria.save()
+    return criteria
+
+
+CRITERIA_FIELDS = (
+    "name",
+    "likelihood_levels",
+    "impact_levels",
+    "bands",
+    "matrix",
+    "acceptance_band",
+    "acceptance_approver",
+    "change_summary",
+)
+
+
+@transaction.atomic
+def risk_criteria_revise(*, organization: Organization, user: Any, **values: Any) -> RiskCriteria:
+    """Save changed criteria as a new current version; earlier versions stay as they were,
+    and risks keep the version they were scored with until re-scored."""
+    if not can_add(user, RiskCriteria, organization.pk):
+        raise PermissionDenied(_("Your role does not allow changing the risk criteria."))
+    unknown = set(values) - set(CRITERIA_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown criteria fields: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
+    current = risk_criteria_current(organization=organization)
+    current = RiskCriteria.objects.select_for_update().get(pk=current.pk)
+    data = {f: getattr(current, f) for f in CRITERIA_FIELDS}
+    data.update(values)
+    if not str(data.get("change_summary") or "").strip() or "change_summary" not in values:
+        raise ValidationError({"change_summary": _("Say briefly what changed and why.")})
+    approver = data.get("acceptance_approver")
+    if approver is not None and not _is_member(approver, organization):
+        raise ValidationError(
+            {"acceptance_approver": _("The approver must be a member of the organisation.")}
+        )
+    latest = RiskCriteria.objects.filter(organization=organization).aggregate(Max("number"))[
+        "number__max"
+    ]
+    new = RiskCriteria(
+        organization=organization, number=latest + 1, is_current=True, created_by=user, **data
+    )
+    new.full_clean(exclude=["is_current"])
+    current.is_current = False
+    current.save(update_fields=["is_current"])
+    new.save()
+    return new
+
+
+def _is_member(user: Any, organization: Organization) -> bool:
+    from aims.organizations.models import Membership
+
+    return (
+        Membership.objects.filter(user=user, organization=organization)
+        .exclude(role="auditor")
+        .exists()
+    )
+
+
+def risk_prepare(*, organization: Organization, risk: Risk) -> Risk:
+    """Attach the current criteria to a new risk before validation (forms and the API)."""
+    if not risk.criteria_id:
+        risk.criteria = risk_criteria_current(organization=organization)
+    return risk
+
+
+@transaction.atomic
+def risk_rescore(
+    *,
+    risk: Risk,
+    user: Any,
+    inherent_likelihood: int,
+    inherent_impact: int,
+    residual_likelihood: int | None = None,
+    residual_impact: int | None = None,
+    residual_rationale: str | None = None,
+) -> Risk:
+    """Score a risk again against the organisation's current criteria."""
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    if not can(user, Action.CHANGE, risk):
+        raise PermissionDenied(_("You may not change this risk."))
+    risk.criteria = risk_criteria_current(organization=risk.organization)
+    risk.inherent_likelihood, risk.inherent_impact = inherent_likelihood, inherent_impact
+    risk.residual_likelihood, risk.residual_impact = residual_likelihood, residual_impact
+    if residual_rationale is not None:
+        risk.residual_rationale = residual_rationale
+    if risk.accepted_by_id:
+        # An acceptance was given for the old scores; it does not carry over.
+        _clear_acceptance(risk)
+    risk.full_clean()
+    risk.save()
+    return risk
+
+
+def _clear_acceptance(risk: Risk) -> None:
+    risk.accepted_by = None
+    risk.accepted_at = None
+    risk.acceptance_rationale = ""
+    risk.acceptance_expires = None
+    if risk.status == RiskStatus.MONITORED:
+        risk.status = RiskStatus.ASSESSED
+
+
+@transaction.atomic
+def risk_accept(
+    *, risk: Risk, user: Any, rationale: str, expires: datetime.date | None = None
+) -> Risk:
+    """Record acceptance of the residual risk. Above the acceptance threshold only the
+    criteria's designated approver may accept."""
+    risk = Risk.objects.select_for_update().select_related("criteria").get(pk=risk.pk)
+    if not can(user, Action.CHANGE, risk):
+        raise PermissionDenied(_("You may not change this risk."))
+    errors: dict[str, Any] = {}
+    if not rationale.strip():
+        errors["acceptance_rationale"] = _("Give the reason the residual risk is acceptable.")
+    if risk.residual_rank is None:
+        errors["residual_likelihood"] = _("Score the residual risk before accepting it.")
+    if expires and expires <= timezone.localdate():
+        errors["acceptance_expires"] = _("The acceptance must expire in the future.")
+    if errors:
+        raise ValidationError(errors)
+    criteria = risk.criteria
+    if not criteria.is_current:
+        raise ValidationError(
+            _("The risk criteria have changed since this risk was scored; re-score it first.")
+        )
+    if risk.residual_rank > criteria.acceptance_rank and user.pk != criteria.acceptance_approver_id:
+        who = criteria.acceptance_approver
+        raise PermissionDenied(
+            _(
+                "This residual risk is %(level)s, above the acceptance threshold (%(threshold)s). "
+                "Only the designated approver%(who)s may accept it."
+            )
+            % {
+                "level": criteria.band(risk.residual_level)["label"],
+                "threshold": criteria.band(criteria.acceptance_band)["label"],
+                "who": f" ({who.get_full_name() or who.email})" if who else "",
+            }
+        )
+    risk.accepted_by = user
+    risk.accepted_at = timezone.now()
+    risk.acceptance_rationale = rationale.strip()
+    risk.acceptance_expires = expires
+    risk.status = RiskStatus.MONITORED
+    risk.full_clean()
+    risk.save()
+    return risk
+
+
+@transaction.atomic
+def risk_acceptance_withdraw(*, risk: Risk, user: Any) -> Risk:
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    if not can(user, Action.CHANGE, risk):
+        raise PermissionDenied(_("You may not change this risk."))
+    if not risk.accepted_by_id:
+        raise ValidationError(_("This risk has not been accepted."))
+    _clear_acceptance(risk)
+    risk.save()
+    return risk
+
+
+def library_item(code: str) -> LibraryRisk:
+    for item in LIBRARY:
+        if item.code == code:
+            return item
+    raise ValidationError(_("There is no library risk %(code)s.") % {"code": code})
+
+
+def risk_initial_from_library(*, organization: Organization, code: str) -> dict[str, Any]:
+    """Initial values for a new risk started from a library item (the user reviews them)."""
+    from controls.models import ControlImplementation, Requirement
+
+    item = library_item(code)
+    refs = [*item.risk_sources, *item.objectives]
+    requirements = {
+        r.ref: r.pk for r in Requirement.objects.filter(framework__code="iso42001", ref__in=refs)
+    }
+    controls = list(
+        ControlImplementation.objects.filter(
+            organization=organization, ref__in=item.controls
+        ).values_list("pk", flat=True)
+    )
+    return {
+        "title": item.title,
+        "description": item.description,
+        "consequences_organization": item.consequences_organization,
+        "consequences_individuals": item.consequences_individuals,
+        "risk_sources": [requirements[r] for r in item.risk_sources if r in requirements],
+        "objectives": [requirements[r] for r in item.objectives if r in requirements],
+        "controls": controls,
+        "treatment_option": "modify",
+        "library_code": item.code,
+    }
+
+
+# --- Point-in-time assessments ---------------------------------------------------------------
+
+
+def _register_snapshot(assessment: RiskAssessment) -> list[dict[str, Any]]:
+    risks = Risk.objects.filter(organization=assessment.organization)
+    systems = list(assessment.ai_systems.values_list("pk", flat=True))
+    if systems:
+        risks = risks.filter(ai_systems__in=systems).distinct()
+    rows = []
+    for risk in (
+        risks.select_related("owner").prefetch_related("ai_systems", "controls").order_by("number")
+    ):
+        rows.append(
+            {
+                "id": risk.pk,
+                "reference": risk.reference,
+                "title": risk.title,
+                "status": risk.status,
+                "owner": (risk.owner.get_full_name() or risk.owner.email) if risk.owner else "",
+                "ai_systems": sorted(s.name for s in risk.ai_systems.all()),
+                "criteria_version": risk.criteria.number if risk.criteria_id else None,
+                "inherent": [risk.inherent_likelihood, risk.inherent_impact, risk.inherent_level],
+                "residual": [risk.residual_likelihood, risk.residual_impact, risk.residual_level],
+                "treatment_option": risk.treatment_option,
+                "controls": sorted(c.ref for c in risk.controls.all()),
+                "accepted": risk.accepted_by_id is not None,
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def risk_assessment_approve(*, assessment: RiskAssessment, user: Any) -> RiskAssessment:
+    """Freeze the assessment: its scope, participants and the register as it stands now."""
+    assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if not can(user, Action.APPROVE, assessment):
+        raise PermissionDenied(_("Your role does not allow approving risk assessments."))
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise ValidationError(_("This assessment is already approved."))
+    rows = _register_snapshot(assessment)
+    criteria = risk_criteria_current(organization=assessment.organization)
+    bands: dict[str, int] = {b["key"]: 0 for b in criteria.bands}
+    for row in rows:
+        key = row["residual"][2] or row["inherent"][2]
+        if row["status"] != RiskStatus.CLOSED and key in bands:
+            bands[key] += 1
+    assessment.snapshot = {
+        "risks": rows,
+        "participants": sorted(
+            (u.get_full_name() or u.email) for u in assessment.participants.all()
+        ),
+        "ai_systems": sorted(s.name for s in assessment.ai_systems.all()),
+    }
+    assessment.summary = {"risks": len(rows), "open_by_level": bands}
+    assessment.criteria = criteria
+    assessment.status = AssessmentStatus.APPROVED
+    assessment.approved_by = user
+    assessment.approved_at = timezone.now()
+    assessment.save()
+    return assessment
+
+
+def risk_assessments_compare(*, old: RiskAssessment, new: RiskAssessment) -> dict[str, list[Any]]:
+    """New, closed and changed risks between two approved assessments."""
+    if not (old.is_frozen and new.is_frozen):
+        raise ValidationError(_("Only approved assessments can be compared."))
+    before = {row["id"]: row for row in old.snapshot.get("risks", [])}
+    after = {row["id"]: row for row in new.snapshot.get("risks", [])}
+    compared = (
+        "title",
+        "status",
+        "owner",
+        "inherent",
+        "residual",
+        "treatment_option",
+        "controls",
+        "accepted",
+    )
+    changed = []
+    for pk, row in after.items():
+        if pk in before:
+            diffs = [
+                {"field": f, "before": before[pk].get(f), "after": row.get(f)}
+                for f in compared
+                if before[pk].get(f) != row.get(f)
+            ]
+            if diffs and not (
+                row["status"] == RiskStatus.CLOSED and before[pk]["status"] != RiskStatus.CLOSED
+            ):
+                changed.append({"risk": row, "fields": diffs})
+    closed = [
+        row
+        for pk, row in before.items()
+        if pk not in after
+        or (after[pk]["status"] == RiskStatus.CLOSED and row["status"] != RiskStatus.CLOSED)
+    ]
+    return {
+        "new": [row for pk, row in after.items() if pk not in before],
+        "closed": closed,
+        "changed": changed,
+    }
+
+
+def visible_risks(*, user: Any, organization: Organization) -> QuerySet:
+    return restrict(Risk.objects.filter(organization=organization), user, Action.VIEW)
