@@ -10,6 +10,9 @@ org_patterns = [
     path("ai-systems/", include("aims.inventory.urls")),
     path("", include("aims.organizations.urls")),
     path("", include("controls.urls")),
+    path("risks/", include("risks.urls")),
+    path("evidence/", include("aims.evidence.urls")),
+    path("reports/", include("aims.reports.urls")),
     path("", include("aims.core.urls")),
 ]
 

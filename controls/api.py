@@ -67,3 +67,7 @@ class RequirementMappingViewSet(RestrictedReadOnlyViewSet):
     queryset = RequirementMapping.objects.select_related("source", "target")
     serializer_class = RequirementMappingSerializer
     filterset_class = RequirementMappingFilterSet
+
+
+def register(router) -> None:
+    """Add the SoA, clause-readiness and SoA-version viewsets to the API router."""

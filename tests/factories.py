@@ -178,3 +178,105 @@ def expired(token) -> None:
     type(token).objects.filter(pk=token.pk).update(
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
+
+
+# --- Risks, controls, evidence (issue 2 of 2) -----------------------------------------------
+
+
+def criteria_for(organization):
+    """The organisation's current risk criteria (the default 5 × 5 on first use)."""
+    from risks.services import risk_criteria_current
+
+    return risk_criteria_current(organization=organization)
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "risks.Risk"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    description = "The model could produce harmful output."
+    criteria = factory.LazyAttribute(lambda o: criteria_for(o.organization))
+    inherent_likelihood = 3
+    inherent_impact = 4
+
+
+class TreatmentActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "risks.TreatmentAction"
+
+    risk = factory.SubFactory(RiskFactory)
+    title = factory.Sequence(lambda n: f"Treatment step {n}")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+class RiskAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "risks.RiskAssessment"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Risk assessment {n}")
+    scope = "All AI systems in the AIMS scope."
+
+
+class AnnexAControlFactory(RequirementFactory):
+    """A catalog control in a framework coded ``iso42001`` (created once per test)."""
+
+    framework = factory.LazyFunction(
+        lambda: Framework.objects.get_or_create(
+            code="iso42001", defaults={"name": "ISO/IEC 42001", "edition": "2023"}
+        )[0]
+    )
+    ref = factory.Sequence(lambda n: f"A.6.{n + 1}")
+    kind = RequirementKind.CONTROL
+
+
+class ControlImplementationFactory(factory.django.DjangoModelFactory):
+    """An organisation's own control (no catalog row needed); pass ``requirement`` for Annex A."""
+
+    class Meta:
+        model = "controls.ControlImplementation"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    requirement = None
+    ref = factory.Sequence(lambda n: f"ORG-{n + 1}")
+    title = factory.Sequence(lambda n: f"Own control {n}")
+
+
+class SoAVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "controls.SoAVersion"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    author = factory.SubFactory(UserFactory)
+    number = factory.Sequence(lambda n: n + 1)
+
+
+class ClauseFactory(RequirementFactory):
+    framework = factory.LazyFunction(
+        lambda: Framework.objects.get_or_create(
+            code="iso42001", defaults={"name": "ISO/IEC 42001", "edition": "2023"}
+        )[0]
+    )
+    ref = factory.Sequence(lambda n: f"9.{n + 1}")
+    kind = RequirementKind.CLAUSE
+    assessable = True
+
+
+class ClauseStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "controls.ClauseStatus"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    requirement = factory.SubFactory(ClauseFactory)
+
+
+class EvidenceItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.EvidenceItem"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Evidence {n}")
+    kind = "link"
+    url = factory.Sequence(lambda n: f"https://wiki.example.com/evidence/{n}")

@@ -3,9 +3,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from aims.api.views import ChangeLogViewSet, JobViewSet
+from aims.evidence.api import register as register_evidence
 from aims.inventory.api import AISystemComponentViewSet, AISystemDatasetViewSet, AISystemViewSet
 from aims.organizations.api import MembershipViewSet, OrganizationViewSet, ScopeStatementViewSet
 from controls.api import FrameworkViewSet, RequirementMappingViewSet, RequirementViewSet
+from controls.api import register as register_controls
+from risks.api import register as register_risks
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet)
@@ -17,6 +20,9 @@ router.register("ai-system-components", AISystemComponentViewSet)
 router.register("frameworks", FrameworkViewSet)
 router.register("requirements", RequirementViewSet)
 router.register("requirement-mappings", RequirementMappingViewSet)
+register_risks(router)
+register_controls(router)
+register_evidence(router)
 router.register("changes", ChangeLogViewSet)
 router.register("jobs", JobViewSet)
 
