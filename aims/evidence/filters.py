@@ -1,0 +1,112 @@
+"""One filter set per model, used by the UI list and the API alike."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.permissions import Action, restrict, roles_of
+from aims.evidence.models import EvidenceFile, EvidenceItem, EvidenceKind, EvidenceStatus
+from aims.inventory.filters import organization_members
+
+
+def _org_records(model_path: str):
+    """Choices of an organisation-scoped model: the current organisation's, as far as visible."""
+
+    def choices(request) -> QuerySet:
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        if request is None:
+            return model.objects.none()
+        qs = restrict(model.objects.all(), request.user, Action.VIEW)
+        org = getattr(request, "organization", None)
+        orgs = [org.pk] if org is not None else list(roles_of(request.user))
+        return qs.filter(organization_id__in=orgs)
+
+    return choices
+
+
+def _clauses(request) -> QuerySet:
+    from controls.models import Requirement
+
+    return Requirement.objects.filter(kind="clause", assessable=True).order_by("sort_key")
+
+
+def status_q(status: str, today: datetime.date | None = None) -> Q:
+    """The items whose derived ``status`` is ``status`` today, as a query on their dates."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=settings.AIMS_EVIDENCE_EXPIRING_DAYS)
+    started = Q(valid_from__isnull=True) | Q(valid_from__lte=today)
+    if status == EvidenceStatus.NOT_YET_VALID:
+        return Q(valid_from__gt=today)
+    if status == EvidenceStatus.EXPIRED:
+        return started & Q(valid_until__lt=today)
+    if status == EvidenceStatus.EXPIRING:
+        return started & Q(valid_until__gte=today, valid_until__lte=soon)
+    if status == EvidenceStatus.VALID:
+        return started & (Q(valid_until__isnull=True) | Q(valid_until__gt=soon))
+    return Q()
+
+
+class EvidenceItemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(
+        choices=EvidenceStatus.choices, method="filter_status", label=_("Status")
+    )
+    control = django_filters.ModelChoiceFilter(
+        field_name="controls",
+        queryset=_org_records("controls.ControlImplementation"),
+        label=_("Control"),
+    )
+    risk = django_filters.ModelChoiceFilter(
+        field_name="risks", queryset=_org_records("risks.Risk"), label=_("Risk")
+    )
+    clause = django_filters.ModelChoiceFilter(
+        field_name="clauses", queryset=_clauses, label=_("Clause")
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("title", "title"),
+            ("kind", "kind"),
+            ("valid_until", "valid_until"),
+            ("owner__full_name", "owner"),
+            ("updated_at", "updated"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = EvidenceItem
+        fields = ["organization"]
+
+    def search(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(url__icontains=value)
+            | Q(current_file__original_name__icontains=value)
+            | Q(current_file__sha256=value.strip().lower())
+        )
+
+    def filter_status(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(status_q(value)) if value else queryset
+
+
+class EvidenceFileFilterSet(django_filters.FilterSet):
+    sha256 = django_filters.CharFilter(method="filter_sha256", label=_("SHA-256"))
+
+    class Meta:
+        model = EvidenceFile
+        fields = ["item"]
+
+    def filter_sha256(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(sha256=value.strip().lower())
