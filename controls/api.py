@@ -1,8 +1,31 @@
-from rest_framework import serializers
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
 
-from aims.core.api import RestrictedReadOnlyViewSet
-from controls.filters import RequirementFilterSet, RequirementMappingFilterSet
-from controls.models import Framework, Requirement, RequirementMapping
+from aims.core import documents
+from aims.core.api import RestrictedModelViewSet, RestrictedReadOnlyViewSet, TrackedSerializer
+from aims.core.permissions import Action, restrict
+from controls import readiness, services
+from controls.filters import (
+    ClauseStatusFilterSet,
+    ControlImplementationFilterSet,
+    RequirementFilterSet,
+    RequirementMappingFilterSet,
+    SoAVersionFilterSet,
+)
+from controls.models import (
+    ClauseStatus,
+    ControlImplementation,
+    Framework,
+    Requirement,
+    RequirementMapping,
+    SoAVersion,
+)
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
@@ -69,5 +92,363 @@ class RequirementMappingViewSet(RestrictedReadOnlyViewSet):
     filterset_class = RequirementMappingFilterSet
 
 
+# --- Statement of Applicability, SoA versions, clause readiness ----------------------------
+
+
+class ControlImplementationSerializer(TrackedSerializer):
+    requirement = serializers.PrimaryKeyRelatedField(read_only=True)
+    annex_a = serializers.BooleanField(source="is_annex_a", read_only=True)
+    group = serializers.CharField(read_only=True)
+    risk_count = serializers.SerializerMethodField()
+    evidence_count = serializers.SerializerMethodField()
+    gaps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ControlImplementation
+        fields = [
+            "id",
+            "organization",
+            "requirement",
+            "annex_a",
+            "ref",
+            "title",
+            "description",
+            "group",
+            "applicability",
+            "justification",
+            "status",
+            "owner",
+            "implementation",
+            "last_reviewed",
+            "review_interval_months",
+            "next_review_date",
+            "risk_count",
+            "evidence_count",
+            "gaps",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        instance = self.instance if isinstance(self.instance, ControlImplementation) else None
+        if instance is not None:
+            fields["organization"].read_only = True
+            if instance.is_annex_a:
+                # An Annex A row keeps the catalog's reference, title and description.
+                for name in ("ref", "title", "description"):
+                    fields[name].read_only = True
+        return fields
+
+    def _counts(self, obj) -> tuple[int, int]:
+        risk_count = getattr(obj, "risk_count", None)
+        evidence_count = getattr(obj, "evidence_count", None)
+        if risk_count is None or evidence_count is None:
+            risk_count, evidence_count = obj.risks.count(), obj.evidence.count()
+        return risk_count, evidence_count
+
+    def get_risk_count(self, obj) -> int:
+        return self._counts(obj)[0]
+
+    def get_evidence_count(self, obj) -> int:
+        return self._counts(obj)[1]
+
+    def get_gaps(self, obj) -> list[str]:
+        risk_count, evidence_count = self._counts(obj)
+        return obj.gaps(risk_count=risk_count, evidence_count=evidence_count)
+
+
+class ControlImplementationViewSet(RestrictedModelViewSet):
+    """The SoA rows. Create adds a control of the organisation's own; Annex A rows stay."""
+
+    queryset = ControlImplementation.objects.select_related("organization", "owner", "requirement")
+    serializer_class = ControlImplementationSerializer
+    filterset_class = ControlImplementationFilterSet
+
+    def get_queryset(self):
+        from aims.evidence.models import EvidenceItem
+        from risks.models import Risk
+
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                risk_count=services._link_count(Risk.controls.through),
+                evidence_count=services._link_count(EvidenceItem.controls.through),
+            )
+        )
+
+
+class SoAVersionSerializer(TrackedSerializer):
+    class Meta:
+        model = SoAVersion
+        fields = [
+            "id",
+            "organization",
+            "number",
+            "status",
+            "author",
+            "change_summary",
+            "rows",
+            "summary",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "approval_note",
+            "superseded_at",
+            "review_interval_months",
+            "next_review_date",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "author",
+            "rows",
+            "summary",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "approval_note",
+            "superseded_at",
+            "next_review_date",
+        ]
+
+
+class SoAVersionViewSet(RestrictedModelViewSet):
+    """SoA versions. Create prepares a draft from the live SoA; the workflow moves by actions."""
+
+    queryset = SoAVersion.objects.select_related("organization", "author", "approved_by")
+    serializer_class = SoAVersionSerializer
+    filterset_class = SoAVersionFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def create_instance(self, serializer):
+        data = serializer.validated_data
+        draft = services.soa_version_start(
+            organization=data["organization"],
+            user=self.request.user,
+            change_summary=data.get("change_summary", ""),
+        )
+        serializer.instance = draft
+        if "review_interval_months" in data:
+            draft.review_interval_months = data["review_interval_months"]
+            draft.save()
+
+    def perform_update(self, serializer):
+        if not serializer.instance.is_editable:
+            raise ValidationError(
+                "Only a draft can be edited; start a new version with the 'revise' action."
+            )
+        super().perform_update(serializer)
+
+    def _transition(self, request, service, **extra):
+        version = self.get_object()
+        result = service(version=version, user=request.user, **extra)
+        return Response(self.get_serializer(result).data)
+
+    @extend_schema(request=None, responses=SoAVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, documents.document_submit)
+
+    @extend_schema(request=None, responses=SoAVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._transition(
+            request, documents.document_approve, note=str(request.data.get("note", ""))
+        )
+
+    @extend_schema(request=None, responses=SoAVersionSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_to_draft(self, request, pk=None):
+        return self._transition(
+            request, documents.document_return, note=str(request.data.get("note", ""))
+        )
+
+    @extend_schema(request=None, responses=SoAVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        version = self.get_object()
+        with transaction.atomic():
+            draft = documents.document_start_revision(version=version, user=request.user)
+            draft = services.soa_version_refresh(version=draft, user=request.user)
+        return Response(self.get_serializer(draft).data)
+
+    @extend_schema(request=None, responses=SoAVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def refresh(self, request, pk=None):
+        return self._transition(request, services.soa_version_refresh)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("with", int, required=True, description="the other version")],
+        responses={200: dict},
+    )
+    @action(detail=True, methods=["get"])
+    def diff(self, request, pk=None):
+        version = self.get_object()
+        try:
+            other_id = int(request.query_params.get("with", ""))
+        except ValueError as exc:
+            raise ValidationError(
+                {"with": ["Give the id of the version to compare with."]}
+            ) from exc
+        other = self.get_queryset().filter(pk=other_id, organization=version.organization).first()
+        if other is None:
+            raise NotFound("No such version.")
+        old, new = sorted((version, other), key=lambda v: v.number)
+        return Response({"from": old.pk, "to": new.pk, **services.soa_diff(old=old, new=new)})
+
+
+class ClauseStatusSerializer(TrackedSerializer):
+    requirement = serializers.PrimaryKeyRelatedField(read_only=True)
+    ref = serializers.CharField(source="requirement.ref", read_only=True)
+    title = serializers.CharField(source="requirement.title", read_only=True)
+    documented_information = serializers.CharField(
+        source="requirement.documented_information", read_only=True
+    )
+    documented_information_note = serializers.CharField(
+        source="requirement.documented_information_note", read_only=True
+    )
+    evidence_count = serializers.IntegerField(read_only=True)
+    automatic_rule = serializers.SerializerMethodField()
+    later_module = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClauseStatus
+        fields = [
+            "id",
+            "organization",
+            "requirement",
+            "ref",
+            "title",
+            "status",
+            "owner",
+            "notes",
+            "documented_information",
+            "documented_information_note",
+            "evidence_count",
+            "automatic_rule",
+            "later_module",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["organization"]
+
+    def get_automatic_rule(self, obj) -> bool:
+        return obj.requirement.ref in readiness.RULES
+
+    def get_later_module(self, obj) -> str | None:
+        module = readiness.LATER_MODULES.get(obj.requirement.ref)
+        return str(module) if module else None
+
+
+class ClauseStatusViewSet(RestrictedModelViewSet):
+    """The organisation's own status of each assessable clause (one row per clause, kept)."""
+
+    queryset = ClauseStatus.objects.select_related("organization", "requirement", "owner")
+    serializer_class = ClauseStatusSerializer
+    filterset_class = ClauseStatusFilterSet
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        from aims.evidence.models import EvidenceItem
+
+        through = EvidenceItem.clauses.through
+        count = (
+            through.objects.filter(
+                requirement_id=OuterRef("requirement_id"),
+                evidenceitem__organization_id=OuterRef("organization_id"),
+            )
+            .order_by()
+            .values("requirement_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return (
+            super()
+            .get_queryset()
+            .annotate(evidence_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+        )
+
+
+class ReadinessViewSet(viewsets.ViewSet):
+    """The readiness headline of one organisation: ``GET /readiness/?organization=<id>``."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("organization", int, required=True)],
+        responses={200: dict},
+    )
+    def list(self, request):
+        from aims.organizations.models import Organization
+
+        try:
+            org_id = int(request.query_params.get("organization", ""))
+        except ValueError as exc:
+            raise ValidationError({"organization": ["Give the organisation's id."]}) from exc
+        org = (
+            restrict(Organization.objects.all(), request.user, Action.VIEW)
+            .filter(pk=org_id)
+            .first()
+        )
+        if org is None:
+            raise NotFound("No such organisation.")
+        services.controls_ensure_for(organization=org)
+        user = request.user
+        statuses = list(
+            restrict(ClauseStatus.objects.all(), user, Action.VIEW)
+            .filter(organization=org)
+            .select_related("organization", "requirement")
+        )
+        controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
+            organization=org
+        )
+        soa = services.soa_rows(organization=org, queryset=controls)
+        facts = readiness.readiness_facts(
+            organization=org, user=user, soa_summary=services.soa_summary(soa)
+        )
+        clauses = readiness.clause_readiness(
+            statuses=statuses,
+            facts=facts,
+            evidence_counts=readiness.clause_evidence_counts(organization=org),
+        )
+        summary = readiness.readiness_summary(clauses=clauses, soa_rows=soa)
+        return Response(
+            {
+                "organization": org.pk,
+                "clauses_total": summary.clauses_total,
+                "clauses_ready": summary.clauses_ready,
+                "clauses_percent": summary.clauses_percent,
+                "controls_applicable": summary.controls_applicable,
+                "controls_implemented": summary.controls_implemented,
+                "controls_percent": summary.controls_percent,
+                "clauses": [
+                    {
+                        "ref": row.requirement.ref,
+                        "status": row.status.status,
+                        "fulfilled": row.finding.fulfilled,
+                        "found": str(row.finding.found),
+                        "evidence_count": row.evidence_count,
+                        "ready": row.ready,
+                        "missing": [str(m) for m in row.missing],
+                    }
+                    for row in clauses
+                ],
+                "missing": [
+                    {"ref": ref, "title": title, "todo": todo}
+                    for ref, title, todo, _url in summary.missing
+                ],
+            }
+        )
+
+
 def register(router) -> None:
     """Add the SoA, clause-readiness and SoA-version viewsets to the API router."""
+    router.register("control-implementations", ControlImplementationViewSet)
+    router.register("soa-versions", SoAVersionViewSet)
+    router.register("clause-statuses", ClauseStatusViewSet)
+    router.register("readiness", ReadinessViewSet, basename="readiness")

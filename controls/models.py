@@ -161,6 +161,10 @@ class ImplementationStatus(models.TextChoices):
     IMPLEMENTED = "implemented", _("Implemented")
 
 
+ANNEX_A_KEPT = _(
+    "Annex A controls stay in the Statement of Applicability; mark the control not applicable "
+    "(with a justification) instead of deleting it."
+)
 ANNEX_A_GROUPS = ("A.2", "A.3", "A.4", "A.5", "A.6", "A.7", "A.8", "A.9", "A.10")
 ORGANIZATION_GROUP = "ORG"
 
@@ -288,12 +292,29 @@ class ControlImplementation(OrganizationScopedModel):
             raise ValidationError(
                 {"ref": _("References starting with “A.” are kept for Annex A controls.")}
             )
+        errors: dict[str, Any] = {}
+        if self.applicability != Applicability.UNDECIDED and not self.justification.strip():
+            errors["justification"] = (
+                _(
+                    "Say why the control is included: the risks, obligations or objectives it answers."
+                )
+                if self.applicability == Applicability.APPLICABLE
+                else _("Say why the control can be left out; an auditor will ask.")
+            )
         if self.applicability == Applicability.NOT_APPLICABLE and self.status not in (
             ImplementationStatus.NOT_STARTED,
         ):
-            raise ValidationError(
-                {"status": _("A control marked not applicable has no implementation status.")}
+            errors["status"] = _(
+                "A control marked not applicable has no implementation status; "
+                "leave it at “Not started”."
             )
+        if errors:
+            raise ValidationError(errors)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.is_annex_a:
+            raise ValidationError(ANNEX_A_KEPT)
+        return super().delete(*args, **kwargs)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.requirement_id:

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.documents import DocumentStatus, next_number
@@ -17,6 +18,8 @@ from aims.core.permissions import Action, can, can_add
 from aims.organizations.models import Organization
 from controls.catalog import load_catalog
 from controls.models import (
+    ANNEX_A_GROUPS,
+    ORGANIZATION_GROUP,
     Applicability,
     ClauseStatus,
     ControlImplementation,
@@ -77,15 +80,33 @@ def controls_ensure_for(*, organization: Organization) -> int:
     return created
 
 
+def _link_count(through: type) -> Subquery:
+    """Links of an SoA row in an M2M table, as a correlated count (no join fan-out)."""
+    return Coalesce(
+        Subquery(
+            through.objects.filter(controlimplementation_id=OuterRef("pk"))
+            .order_by()
+            .values("controlimplementation_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
 def soa_rows(*, organization: Organization, queryset: QuerySet | None = None) -> list[SoARow]:
     """The live SoA: every row with its linked-risk and evidence counts and gap flags."""
     if queryset is None:
         queryset = ControlImplementation.objects.filter(organization=organization)
+    from aims.evidence.models import EvidenceItem
+    from risks.models import Risk
+
     rows = (
-        queryset.select_related("owner", "requirement")
+        queryset.select_related("organization", "owner", "requirement")
         .annotate(
-            risk_count=Count("risks", distinct=True),
-            evidence_count=Count("evidence", distinct=True),
+            risk_count=_link_count(Risk.controls.through),
+            evidence_count=_link_count(EvidenceItem.controls.through),
         )
         .order_by("sort_key")
     )
@@ -205,3 +226,63 @@ def soa_diff(*, old: SoAVersion, new: SoAVersion) -> dict[str, list[dict[str, An
         "removed": [row for ref, row in before.items() if ref not in after],
         "changed": changed,
     }
+
+
+def soa_objectives() -> dict[str, str]:
+    """Control-objective titles by Annex A group (``A.6`` → its title), one query."""
+    return dict(
+        Requirement.objects.filter(
+            framework__code=ISO_FRAMEWORK,
+            kind=RequirementKind.CONTROL_OBJECTIVE,
+            parent__isnull=True,
+        ).values_list("ref", "title")
+    )
+
+
+@dataclass
+class SoAGroup:
+    key: str
+    title: str
+    rows: list[Any]
+
+
+def soa_grouped(rows: list[Any], *, objectives: dict[str, str], key: Any = None) -> list[SoAGroup]:
+    """Rows (live ``SoARow`` or frozen dicts) grouped A.2 … A.10, then organisation controls."""
+    key = key or (lambda row: row.control.group)
+    groups: dict[str, SoAGroup] = {}
+    for group in (*ANNEX_A_GROUPS, ORGANIZATION_GROUP):
+        title = (
+            objectives.get(group, "")
+            if group != ORGANIZATION_GROUP
+            else str(_("Organisation controls"))
+        )
+        groups[group] = SoAGroup(key=group, title=title, rows=[])
+    for row in rows:
+        groups.setdefault(key(row), SoAGroup(key=key(row), title="", rows=[])).rows.append(row)
+    return [g for g in groups.values() if g.rows]
+
+
+def soa_implemented_percent(summary: dict[str, Any]) -> int:
+    applicable = summary.get(Applicability.APPLICABLE, 0)
+    if not applicable:
+        return 0
+    return round(100 * summary.get(f"status_{ImplementationStatus.IMPLEMENTED}", 0) / applicable)
+
+
+@transaction.atomic
+def control_implementation_delete(*, control: ControlImplementation, user: Any) -> None:
+    """Delete an organisation's own control; Annex A rows stay in the SoA."""
+    control = ControlImplementation.objects.select_for_update().get(pk=control.pk)
+    if not can(user, Action.DELETE, control):
+        raise PermissionDenied(_("Your role does not allow deleting this control."))
+    control.delete()
+
+
+def soa_version_previous(*, version: SoAVersion) -> SoAVersion | None:
+    return (
+        SoAVersion.objects.filter(
+            organization_id=version.organization_id, number__lt=version.number
+        )
+        .order_by("-number")
+        .first()
+    )

@@ -1,12 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
+from aims.core import documents
 from aims.core import views as generic
-from controls import services
-from controls.filters import RequirementFilterSet
-from controls.models import Framework, Requirement
+from aims.core.documents import DocumentStatus
+from aims.core.permissions import Action, can, can_add, restrict
+from aims.organizations.forms import DecisionForm
+from controls import readiness, services
+from controls.filters import (
+    ControlImplementationFilterSet,
+    RequirementFilterSet,
+    SoAVersionFilterSet,
+)
+from controls.forms import (
+    ClauseStatusForm,
+    ControlImplementationForm,
+    OrganizationControlForm,
+    SoAStartForm,
+    SoASummaryForm,
+)
+from controls.models import (
+    ANNEX_A_KEPT,
+    ClauseStatus,
+    ControlImplementation,
+    Framework,
+    Requirement,
+    SoAVersion,
+)
+from controls.readiness import record_url
 
 
 class RequirementListView(generic.ObjectListView):
@@ -49,3 +80,384 @@ class RequirementDetailView(generic.ObjectDetailView):
             "source__framework"
         )
         return context
+
+
+# --- Statement of Applicability -------------------------------------------------------------
+
+
+def export_links(name: str, **kwargs: Any) -> list[tuple[str, str]]:
+    """Export menu entries for a reports page, or none while that page does not exist yet."""
+    try:
+        base = reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return []
+    return [
+        (gettext_lazy("PDF"), f"{base}?format=pdf"),
+        (gettext_lazy("Excel workbook"), f"{base}?format=xlsx"),
+        (gettext_lazy("CSV"), f"{base}?format=csv"),
+    ]
+
+
+class SoAView(generic.ModelViewMixin, TemplateView):
+    """The live SoA: every control grouped A.2–A.10, with gaps, a summary and filters."""
+
+    model = ControlImplementation
+    template_name = "controls/soa.html"
+    results_template = "controls/_soa_results.html"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [self.results_template]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org, user = self.organization, self.request.user
+        services.controls_ensure_for(organization=org)
+        queryset = self.base_queryset()
+        filterset = ControlImplementationFilterSet(
+            self.request.GET, queryset=queryset, request=self.request
+        )
+        filtered = filterset.qs if filterset.is_valid() else queryset.none()
+        is_filtered = any(v for k, v in self.request.GET.items() if k != "page")
+        rows = services.soa_rows(organization=org, queryset=filtered)
+        all_rows = services.soa_rows(organization=org, queryset=queryset) if is_filtered else rows
+        summary = services.soa_summary(all_rows)
+        context.update(
+            self.model_context(),
+            filterset=filterset,
+            filter_fields=[f for f in filterset.form if f.name not in filterset.ui_exclude],
+            groups=services.soa_grouped(rows, objectives=services.soa_objectives()),
+            row_count=len(rows),
+            summary=summary,
+            implemented_percent=services.soa_implemented_percent(summary),
+            is_filtered=is_filtered,
+            add_url=self.org_url("controls:implementation_add")
+            if can_add(user, ControlImplementation, org.pk)
+            else None,
+            can_prepare=can_add(user, SoAVersion, org.pk),
+            open_draft=restrict(SoAVersion.objects.all(), user, Action.VIEW)
+            .filter(organization=org, status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW])
+            .first(),
+            export_links=export_links("reports:soa_export", org=org.slug),
+        )
+        return context
+
+
+class _ImplementationMixin:
+    model = ControlImplementation
+    select_related = ("organization", "owner", "requirement")
+    list_url_name = "controls:soa"
+
+
+class ImplementationDetailView(_ImplementationMixin, generic.ObjectDetailView):
+    template_name = "controls/implementation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        control = context["object"]
+        (row,) = services.soa_rows(
+            organization=self.organization,
+            queryset=ControlImplementation.objects.filter(pk=control.pk),
+        )
+        context["row"] = row
+        return context
+
+
+class ImplementationRisksView(ImplementationDetailView):
+    tab = "risks"
+    template_name = "controls/implementation_risks.html"
+
+    def get_context_data(self, **kwargs):
+        from risks.models import Risk
+
+        context = super().get_context_data(**kwargs)
+        risks = list(
+            restrict(Risk.objects.all(), self.request.user, Action.VIEW)
+            .filter(controls=context["object"])
+            .select_related("organization", "criteria", "owner")
+            .order_by("number")
+        )
+        context["risks"] = [
+            {
+                "risk": risk,
+                "url": record_url(risk),
+                "band": _safe_band(risk, "residual" if risk.residual_level else "inherent"),
+            }
+            for risk in risks
+        ]
+        return context
+
+
+def _safe_band(risk: Any, which: str) -> dict[str, Any] | None:
+    try:
+        return risk.band(which)
+    except (KeyError, AttributeError):
+        return None
+
+
+class ImplementationEvidenceView(ImplementationDetailView):
+    tab = "evidence"
+    template_name = "controls/implementation_evidence.html"
+
+    def get_context_data(self, **kwargs):
+        from aims.evidence.models import EvidenceItem
+
+        context = super().get_context_data(**kwargs)
+        items = (
+            restrict(EvidenceItem.objects.all(), self.request.user, Action.VIEW)
+            .filter(controls=context["object"])
+            .select_related("organization", "owner")
+            .order_by("title")
+        )
+        context["evidence"] = [{"item": item, "url": record_url(item)} for item in items]
+        return context
+
+
+class ImplementationHistoryView(_ImplementationMixin, generic.ObjectHistoryView):
+    detail_template = "controls/_implementation_layout.html"
+
+
+class ImplementationEditView(_ImplementationMixin, generic.ObjectEditView):
+    form_class = OrganizationControlForm
+
+    def get_form(self, data=None):
+        instance = self.object or self.new_instance()
+        form_class = (
+            ControlImplementationForm if instance.requirement_id else OrganizationControlForm
+        )
+        return form_class(
+            data=data,
+            instance=instance,
+            organization=self.organization,
+            user=self.request.user,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object is None:
+            context["cancel_url"] = self.org_url("controls:soa")
+        return context
+
+
+class ImplementationDeleteView(_ImplementationMixin, generic.ObjectDeleteView):
+    success_url_name = "controls:soa"
+
+    def check(self):
+        control = super().check()
+        if control.is_annex_a:
+            raise PermissionDenied(ANNEX_A_KEPT)
+        return control
+
+
+# --- SoA versions (a controlled document) ---------------------------------------------------
+
+
+class _VersionMixin:
+    model = SoAVersion
+    select_related = ("organization", "author", "approved_by")
+    list_url_name = "controls:soa_version_list"
+
+
+class SoAVersionListView(_VersionMixin, generic.ObjectListView):
+    filterset_class = SoAVersionFilterSet
+    table_template = "controls/_soa_version_table.html"
+    template_name = "controls/soa_version_list.html"
+    title = gettext_lazy("SoA versions")
+    intro = gettext_lazy(
+        "Approved Statements of Applicability are frozen copies of the live SoA. "
+        "Prepare a new version whenever the controls change; choose two to compare."
+    )
+    empty_text = gettext_lazy(
+        "No versions yet. When the live SoA is complete, prepare it for approval."
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_prepare"] = can_add(self.request.user, SoAVersion, self.organization.pk)
+        context["start_form"] = SoAStartForm()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = SoAStartForm(request.POST)
+        summary = form.cleaned_data["change_summary"] if form.is_valid() else ""
+        try:
+            draft = services.soa_version_start(
+                organization=self.organization, user=request.user, change_summary=summary
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("controls:soa_version_list", org=self.organization.slug)
+        messages.success(
+            request, _("Draft v%(n)s holds a copy of the live SoA.") % {"n": draft.number}
+        )
+        return redirect(draft.get_absolute_url())
+
+
+class SoAVersionView(_VersionMixin, generic.ObjectDetailView):
+    template_name = "controls/soa_version.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version, user = context["object"], self.request.user
+        context.update(
+            groups=services.soa_grouped(
+                version.rows, objectives=services.soa_objectives(), key=lambda r: r["group"]
+            ),
+            implemented_percent=services.soa_implemented_percent(version.summary),
+            previous=services.soa_version_previous(version=version),
+            can_approve=can(user, Action.APPROVE, version),
+            decision_form=DecisionForm(),
+            self_approval_blocked=version.author_id == user.pk
+            and not self.organization.allow_self_approval,
+            export_links=export_links(
+                "reports:soa_version_export", org=self.organization.slug, pk=version.pk
+            ),
+        )
+        return context
+
+
+class SoAVersionHistoryView(_VersionMixin, generic.ObjectHistoryView):
+    detail_template = "controls/_soa_version_layout.html"
+
+
+class SoAVersionEditView(_VersionMixin, generic.ObjectEditView):
+    form_class = SoASummaryForm
+
+    def setup_object(self):
+        super().setup_object()
+        if self.object is not None and not self.object.is_editable:
+            raise PermissionDenied(_("Only a draft can be edited; start a new version instead."))
+
+
+class SoAVersionActionView(_VersionMixin, generic.ModelViewMixin, TemplateView):
+    """POST-only: move an SoA version through its life cycle, or refresh a draft."""
+
+    actions = {
+        "submit": (documents.document_submit, gettext_lazy("Sent for review.")),
+        "approve": (
+            documents.document_approve,
+            gettext_lazy("Approved. The previous version is superseded."),
+        ),
+        "return": (documents.document_return, gettext_lazy("Returned to draft for changes.")),
+        "revise": (
+            documents.document_start_revision,
+            gettext_lazy("A new draft version was started."),
+        ),
+        "refresh": (
+            services.soa_version_refresh,
+            gettext_lazy("The draft now holds the live SoA as it stands."),
+        ),
+    }
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        version = self.get_object()
+        action = kwargs["action"]
+        if action not in self.actions:
+            raise Http404
+        service, done = self.actions[action]
+        form = DecisionForm(request.POST)
+        extra = (
+            {"note": form.cleaned_data["note"]}
+            if form.is_valid() and action in ("approve", "return")
+            else {}
+        )
+        try:
+            result = service(version=version, user=request.user, **extra)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(version.get_absolute_url())
+        if action == "revise":
+            # A revision starts from the live SoA, not from the approved copy.
+            result = services.soa_version_refresh(version=result, user=request.user)
+        messages.success(request, done)
+        return HttpResponseRedirect(result.get_absolute_url())
+
+
+class SoAVersionDiffView(_VersionMixin, generic.ModelViewMixin, TemplateView):
+    """What changed between two versions: ``?a=<older id>&b=<newer id>``."""
+
+    template_name = "controls/soa_version_diff.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        visible = self.base_queryset()
+        try:
+            ids = [int(self.request.GET[k]) for k in ("a", "b")]
+        except (KeyError, ValueError):
+            ids = []
+        versions = {v.pk: v for v in visible.filter(pk__in=ids)} if ids else {}
+        if len(ids) != 2 or any(i not in versions for i in ids):
+            raise Http404(_("Choose two versions of the SoA to compare."))
+        old, new = sorted((versions[i] for i in ids), key=lambda v: v.number)
+        context.update(
+            self.model_context(),
+            old=old,
+            new=new,
+            diff=services.soa_diff(old=old, new=new),
+            field_labels=SOA_FIELD_LABELS,
+        )
+        return context
+
+
+SOA_FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "applicability": gettext_lazy("Applicability"),
+    "justification": gettext_lazy("Justification"),
+    "status": gettext_lazy("Status"),
+    "owner": gettext_lazy("Owner"),
+    "implementation": gettext_lazy("How it is implemented"),
+}
+
+
+# --- Clause readiness -----------------------------------------------------------------------
+
+
+class ReadinessView(generic.OrganizationPageView):
+    template_name = "controls/readiness.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org, user = self.organization, self.request.user
+        services.controls_ensure_for(organization=org)
+        statuses = list(
+            restrict(ClauseStatus.objects.all(), user, Action.VIEW)
+            .filter(organization=org)
+            .select_related("organization", "requirement", "owner")
+        )
+        controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
+            organization=org
+        )
+        soa = services.soa_rows(organization=org, queryset=controls)
+        facts = readiness.readiness_facts(
+            organization=org, user=user, soa_summary=services.soa_summary(soa)
+        )
+        clauses = readiness.clause_readiness(
+            statuses=statuses,
+            facts=facts,
+            evidence_counts=readiness.clause_evidence_counts(organization=org),
+        )
+        editable = set(
+            restrict(ClauseStatus.objects.all(), user, Action.CHANGE)
+            .filter(organization=org)
+            .values_list("pk", flat=True)
+        )
+        context.update(
+            clauses=clauses,
+            summary=readiness.readiness_summary(clauses=clauses, soa_rows=soa),
+            editable=editable,
+        )
+        return context
+
+
+class ClauseStatusEditView(generic.ObjectEditView):
+    model = ClauseStatus
+    form_class = ClauseStatusForm
+    select_related = ("organization", "requirement", "owner")
+    success_url_name = "controls:readiness"
+
+
+class ClauseStatusHistoryView(generic.ObjectHistoryView):
+    model = ClauseStatus
+    select_related = ("organization", "requirement")
