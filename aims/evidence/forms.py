@@ -80,7 +80,7 @@ class EvidenceItemForm(TrackedModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         kind = data.get("kind")
-        if kind == EvidenceKind.FILE and not data.get("file"):
+        if kind == EvidenceKind.FILE and not data.get("file") and "file" not in self.errors:
             self.add_error("file", _("Choose the file to upload."))
         if kind == EvidenceKind.LINK and data.get("file"):
             self.add_error("file", _("A link item has no file; choose “File” to upload one."))
