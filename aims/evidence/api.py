@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from aims.api.exceptions import validation_error_to_dict
@@ -26,13 +27,13 @@ class DuplicateConflict(exceptions.APIException):
     default_code = "duplicate"
 
     def __init__(self, dup: services.DuplicateEvidence):
-        super().__init__(
-            {
-                "file": [f"{dup.message} Link that item instead."],
-                "existing_item": dup.item.pk,
-                "existing_file": dup.existing.pk,
-            }
-        )
+        super().__init__()
+        # Ids stay numbers (the default would turn every value into an error string).
+        self.detail = {
+            "file": [ErrorDetail(f"{dup.message} Link that item instead.", code="duplicate")],
+            "existing_item": dup.item.pk,
+            "existing_file": dup.existing.pk,
+        }
 
 
 def _as_api_error(exc: Exception) -> Exception:
