@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
-from aims.core.permissions import AccessPolicy
+from aims.core.permissions import DEFAULT_ROLES, EDIT_ROLES, AccessPolicy, Action
 
 MIN_LEVELS, MAX_LEVELS = 3, 7
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -77,7 +77,8 @@ class RiskCriteria(OrganizationScopedModel):
         editable=False,
     )
 
-    access: ClassVar[AccessPolicy] = AccessPolicy()
+    # Everyone who reads the register reads the criteria; only officers and admins set them.
+    access: ClassVar[AccessPolicy] = AccessPolicy(roles={**DEFAULT_ROLES, Action.ADD: EDIT_ROLES})
 
     class Meta:
         ordering = ("-number",)
@@ -420,6 +421,8 @@ class Risk(OrganizationScopedModel):
             errors.setdefault(field, _("Give both residual likelihood and impact, or neither."))
         if errors:
             raise ValidationError(errors)
+        if self.inherent_likelihood is None or self.inherent_impact is None:
+            return  # the field errors already say what is missing
         self.apply_levels()
         if (
             self.residual_rank is not None
