@@ -75,7 +75,9 @@ class EvidenceItemForm(TrackedModelForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         _size_link_widgets(self)
-        self.fields["kind"].initial = EvidenceKind.FILE
+        self.fields["kind"].choices = EvidenceKind.choices
+        if not self.is_bound:
+            self.initial.setdefault("kind", EvidenceKind.FILE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

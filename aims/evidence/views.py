@@ -74,6 +74,7 @@ class EvidenceDetailView(generic.ObjectDetailView):
         context["can_upload"] = obj.kind == "file" and can_add(
             self.request.user, EvidenceFile, self.organization.pk, parent=obj
         )
+        context["max_mb"] = settings.AIMS_EVIDENCE_MAX_MB
         return context
 
 
