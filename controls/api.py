@@ -1,6 +1,4 @@
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -356,24 +354,7 @@ class ClauseStatusViewSet(RestrictedModelViewSet):
     http_method_names = ["get", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        from aims.evidence.models import EvidenceItem
-
-        through = EvidenceItem.clauses.through
-        count = (
-            through.objects.filter(
-                requirement_id=OuterRef("requirement_id"),
-                evidenceitem__organization_id=OuterRef("organization_id"),
-            )
-            .order_by()
-            .values("requirement_id")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        )
-        return (
-            super()
-            .get_queryset()
-            .annotate(evidence_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
-        )
+        return readiness.clause_statuses_with_counts(super().get_queryset())
 
 
 class ReadinessViewSet(viewsets.ViewSet):
@@ -400,9 +381,9 @@ class ReadinessViewSet(viewsets.ViewSet):
         services.controls_ensure_for(organization=org)
         user = request.user
         statuses = list(
-            restrict(ClauseStatus.objects.all(), user, Action.VIEW)
-            .filter(organization=org)
-            .select_related("organization", "requirement")
+            readiness.clause_statuses_with_counts(
+                restrict(ClauseStatus.objects.all(), user, Action.VIEW).filter(organization=org)
+            )
         )
         controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
             organization=org
@@ -411,11 +392,7 @@ class ReadinessViewSet(viewsets.ViewSet):
         facts = readiness.readiness_facts(
             organization=org, user=user, soa_summary=services.soa_summary(soa)
         )
-        clauses = readiness.clause_readiness(
-            statuses=statuses,
-            facts=facts,
-            evidence_counts=readiness.clause_evidence_counts(organization=org),
-        )
+        clauses = readiness.clause_readiness(statuses=statuses, facts=facts)
         summary = readiness.readiness_summary(clauses=clauses, soa_rows=soa)
         return Response(
             {

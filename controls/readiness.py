@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Func, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -271,8 +272,22 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
 }
 
 
+def _first(queryset: Any, field_name: str) -> Subquery:
+    return Subquery(queryset.values(field_name)[:1])
+
+
+def _count(queryset: Any) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
 def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[str, Any]) -> Facts:
-    """Gather what the rules read (a handful of queries, independent of register size)."""
+    """Gather what the rules read: the approved scope, then one query for everything else."""
     from aims.organizations.services import current_scope
     from risks.models import (
         ActionStatus,
@@ -285,32 +300,67 @@ def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[
     )
 
     approved_scope, _draft = current_scope(organization=organization, user=user)
-    risks = Risk.objects.filter(organization=organization).aggregate(
-        total=Count("pk"),
-        identified=Count("pk", filter=Q(status=RiskStatus.IDENTIFIED)),
-        untreated=Count("pk", filter=Q(treatment_option="") & ~Q(status=RiskStatus.CLOSED)),
+    org = OuterRef("pk")
+    criteria = RiskCriteria.objects.filter(organization=org, is_current=True).order_by("-number")
+    assessment = RiskAssessment.objects.filter(
+        organization=org, status=AssessmentStatus.APPROVED
+    ).order_by("-approved_at")
+    soa = SoAVersion.objects.filter(organization=org, status=DocumentStatus.APPROVED)
+    risks = Risk.objects.filter(organization=org)
+    actions = TreatmentAction.objects.filter(risk__organization=org)
+    row = (
+        Organization.objects.filter(pk=organization.pk)
+        .annotate(
+            criteria_pk=_first(criteria, "pk"),
+            criteria_number=_first(criteria, "number"),
+            assessment_pk=_first(assessment, "pk"),
+            assessment_title=_first(assessment, "title"),
+            soa_pk=_first(soa, "pk"),
+            soa_number=_first(soa, "number"),
+            risks_total=_count(risks),
+            risks_identified=_count(risks.filter(status=RiskStatus.IDENTIFIED)),
+            risks_untreated=_count(
+                risks.filter(treatment_option="").exclude(status=RiskStatus.CLOSED)
+            ),
+            actions_total=_count(actions),
+            actions_done=_count(actions.filter(status=ActionStatus.DONE)),
+        )
+        .values()
+        .get()
     )
-    actions = TreatmentAction.objects.filter(risk__organization=organization).aggregate(
-        total=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE))
-    )
+
+    def unsaved(model: type, prefix: str, **values: Any) -> Any:
+        if row[f"{prefix}_pk"] is None:
+            return None
+        return model(pk=row[f"{prefix}_pk"], organization=organization, **values)
+
     return Facts(
         organization=organization,
         scope=approved_scope,
-        criteria=RiskCriteria.objects.filter(organization=organization, is_current=True)
-        .select_related("organization")
-        .first(),
-        risks=risks,
-        actions=actions,
-        assessment=RiskAssessment.objects.filter(
-            organization=organization, status=AssessmentStatus.APPROVED
-        )
-        .select_related("organization")
-        .order_by("-approved_at")
-        .first(),
-        soa=SoAVersion.objects.filter(organization=organization, status=DocumentStatus.APPROVED)
-        .select_related("organization")
-        .first(),
+        criteria=unsaved(RiskCriteria, "criteria", number=row["criteria_number"]),
+        risks={
+            "total": row["risks_total"],
+            "identified": row["risks_identified"],
+            "untreated": row["risks_untreated"],
+        },
+        actions={"total": row["actions_total"], "done": row["actions_done"]},
+        assessment=unsaved(RiskAssessment, "assessment", title=row["assessment_title"]),
+        soa=unsaved(SoAVersion, "soa", number=row["soa_number"]),
         soa_summary=soa_summary,
+    )
+
+
+def clause_statuses_with_counts(queryset: Any) -> Any:
+    """Clause statuses with their requirement, owner and linked-evidence count (one query)."""
+    from aims.evidence.models import EvidenceItem
+
+    through = EvidenceItem.clauses.through
+    linked = through.objects.filter(
+        requirement_id=OuterRef("requirement_id"),
+        evidenceitem__organization_id=OuterRef("organization_id"),
+    )
+    return queryset.select_related("organization", "requirement", "owner").annotate(
+        evidence_count=_count(linked)
     )
 
 
@@ -347,9 +397,8 @@ class ClauseReadiness:
         return todo
 
 
-def clause_readiness(
-    *, statuses: list[ClauseStatus], facts: Facts, evidence_counts: dict[int, int]
-) -> list[ClauseReadiness]:
+def clause_readiness(*, statuses: list[ClauseStatus], facts: Facts) -> list[ClauseReadiness]:
+    """Findings per clause; ``statuses`` come from ``clause_statuses_with_counts``."""
     rows = []
     for status in statuses:
         ref = status.requirement.ref
@@ -369,24 +418,11 @@ def clause_readiness(
             ClauseReadiness(
                 status=status,
                 finding=finding,
-                evidence_count=evidence_counts.get(status.requirement_id, 0),
+                evidence_count=getattr(status, "evidence_count", 0),
                 later_module=later,
             )
         )
     return rows
-
-
-def clause_evidence_counts(*, organization: Organization) -> dict[int, int]:
-    """Evidence items linked to each clause, by requirement id (one query)."""
-    from aims.evidence.models import EvidenceItem
-
-    through = EvidenceItem.clauses.through
-    return dict(
-        through.objects.filter(evidenceitem__organization=organization)
-        .values("requirement_id")
-        .annotate(n=Count("pk"))
-        .values_list("requirement_id", "n")
-    )
 
 
 @dataclass

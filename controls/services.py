@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -58,18 +58,48 @@ def catalog_reload_run(job: Job, context: JobContext) -> dict:
 def controls_ensure_for(*, organization: Organization) -> int:
     """Give the organisation one implementation row per Annex A control and one status row
     per assessable clause (idempotent; two queries when nothing is missing)."""
+    _objectives, created = soa_catalog(organization=organization)
+    return created + clauses_ensure_for(organization=organization)
+
+
+def soa_catalog(*, organization: Organization) -> tuple[dict[str, str], int]:
+    """Complete the organisation's SoA and return the control-objective titles by group.
+
+    One query when nothing is missing: the Annex A controls and the top-level objectives,
+    each control marked with whether the organisation already has its row.
+    """
+    has_row = Exists(
+        ControlImplementation.objects.filter(
+            organization=organization, requirement_id=OuterRef("pk")
+        )
+    )
+    catalog = (
+        Requirement.objects.filter(framework__code=ISO_FRAMEWORK, withdrawn=False)
+        .filter(
+            Q(kind=RequirementKind.CONTROL)
+            | Q(kind=RequirementKind.CONTROL_OBJECTIVE, parent__isnull=True)
+        )
+        .annotate(has_row=has_row)
+    )
+    objectives: dict[str, str] = {}
     created = 0
-    missing = Requirement.objects.filter(
-        framework__code=ISO_FRAMEWORK, kind=RequirementKind.CONTROL, withdrawn=False
-    ).exclude(implementations__organization=organization)
-    for requirement in missing:
-        with transaction.atomic():
-            ControlImplementation.objects.get_or_create(
-                organization=organization,
-                requirement=requirement,
-                defaults={"ref": requirement.ref, "title": requirement.title},
-            )
-        created += 1
+    for requirement in catalog:
+        if requirement.kind == RequirementKind.CONTROL_OBJECTIVE:
+            objectives[requirement.ref] = requirement.title
+        elif not requirement.has_row:
+            with transaction.atomic():
+                ControlImplementation.objects.get_or_create(
+                    organization=organization,
+                    requirement=requirement,
+                    defaults={"ref": requirement.ref, "title": requirement.title},
+                )
+            created += 1
+    return objectives, created
+
+
+def clauses_ensure_for(*, organization: Organization) -> int:
+    """One status row per assessable clause (idempotent; one query when nothing is missing)."""
+    created = 0
     missing_clauses = Requirement.objects.filter(
         framework__code=ISO_FRAMEWORK, kind=RequirementKind.CLAUSE, assessable=True, withdrawn=False
     ).exclude(clause_statuses__organization=organization)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -113,13 +114,15 @@ class SoAView(generic.ModelViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         org, user = self.organization, self.request.user
-        services.controls_ensure_for(organization=org)
+        objectives, _created = services.soa_catalog(organization=org)
         queryset = self.base_queryset()
         filterset = ControlImplementationFilterSet(
             self.request.GET, queryset=queryset, request=self.request
         )
         filtered = filterset.qs if filterset.is_valid() else queryset.none()
-        is_filtered = any(v for k, v in self.request.GET.items() if k != "page")
+        is_filtered = any(
+            v for k, v in self.request.GET.items() if k not in ("page", "organization")
+        )
         rows = services.soa_rows(organization=org, queryset=filtered)
         all_rows = services.soa_rows(organization=org, queryset=queryset) if is_filtered else rows
         summary = services.soa_summary(all_rows)
@@ -127,7 +130,7 @@ class SoAView(generic.ModelViewMixin, TemplateView):
             self.model_context(),
             filterset=filterset,
             filter_fields=[f for f in filterset.form if f.name not in filterset.ui_exclude],
-            groups=services.soa_grouped(rows, objectives=services.soa_objectives()),
+            groups=services.soa_grouped(rows, objectives=objectives),
             row_count=len(rows),
             summary=summary,
             implemented_percent=services.soa_implemented_percent(summary),
@@ -420,11 +423,18 @@ class ReadinessView(generic.OrganizationPageView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         org, user = self.organization, self.request.user
-        services.controls_ensure_for(organization=org)
+        services.clauses_ensure_for(organization=org)
+        services.soa_catalog(organization=org)
         statuses = list(
-            restrict(ClauseStatus.objects.all(), user, Action.VIEW)
-            .filter(organization=org)
-            .select_related("organization", "requirement", "owner")
+            readiness.clause_statuses_with_counts(
+                restrict(ClauseStatus.objects.all(), user, Action.VIEW).filter(organization=org)
+            ).annotate(
+                can_edit=Exists(
+                    restrict(ClauseStatus.objects.all(), user, Action.CHANGE).filter(
+                        pk=OuterRef("pk")
+                    )
+                )
+            )
         )
         controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
             organization=org
@@ -433,20 +443,10 @@ class ReadinessView(generic.OrganizationPageView):
         facts = readiness.readiness_facts(
             organization=org, user=user, soa_summary=services.soa_summary(soa)
         )
-        clauses = readiness.clause_readiness(
-            statuses=statuses,
-            facts=facts,
-            evidence_counts=readiness.clause_evidence_counts(organization=org),
-        )
-        editable = set(
-            restrict(ClauseStatus.objects.all(), user, Action.CHANGE)
-            .filter(organization=org)
-            .values_list("pk", flat=True)
-        )
+        clauses = readiness.clause_readiness(statuses=statuses, facts=facts)
         context.update(
             clauses=clauses,
             summary=readiness.readiness_summary(clauses=clauses, soa_rows=soa),
-            editable=editable,
         )
         return context
 
