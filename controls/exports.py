@@ -135,7 +135,13 @@ def soa_document(
         visible = restrict(
             ControlImplementation.objects.filter(organization=organization), user, Action.VIEW
         )
-        rows = [row.as_frozen() for row in soa_rows(organization=organization, queryset=visible)]
+        rows = []
+        for row in soa_rows(organization=organization, queryset=visible):
+            frozen = row.as_frozen()
+            owner = row.control.owner
+            if owner is not None:  # the name people know, as the rest of the UI shows it
+                frozen["owner"] = getattr(owner, "display_name", "") or frozen["owner"]
+            rows.append(frozen)
     return SoADocument(
         organization=organization,
         rows=rows,
@@ -191,7 +197,7 @@ def _summary_rows(document: SoADocument) -> list[list[Any]]:
             [_("Status"), str(version.get_status_display())],
             [
                 _("Approved by"),
-                (approver.get_full_name() or approver.email) if approver else "",
+                (getattr(approver, "display_name", "") or approver.email) if approver else "",
             ],
             [_("Approved at"), local_text(version.approved_at, document.organization)],
             [_("Summary of changes"), version.change_summary],
@@ -249,9 +255,7 @@ def _grouped(document: SoADocument) -> list[dict[str, Any]]:
     order = [g for g in GROUP_ORDER if g in groups] + sorted(
         g for g in groups if g not in GROUP_ORDER
     )
-    return [
-        {"key": g, "title": document.group_titles.get(g, ""), "rows": groups[g]} for g in order
-    ]
+    return [{"key": g, "title": document.group_titles.get(g, ""), "rows": groups[g]} for g in order]
 
 
 def soa_export_pdf(
