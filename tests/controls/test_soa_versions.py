@@ -1,0 +1,189 @@
+"""SoA versions: a frozen copy of the live SoA, approved by someone other than its author."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from aims.core import documents
+from aims.core.documents import DocumentStatus, ImmutableVersionError
+from controls.models import ControlImplementation, SoAVersion
+from controls.services import (
+    controls_ensure_for,
+    soa_diff,
+    soa_version_refresh,
+    soa_version_start,
+)
+from tests import factories
+
+
+@pytest.fixture
+def second_officer(org):
+    user = factories.UserFactory(email="officer2@acme.test")
+    factories.MembershipFactory(organization=org, user=user, role="officer")
+    return user
+
+
+@pytest.fixture
+def soa(catalog, org):
+    controls_ensure_for(organization=org)
+    return org
+
+
+def _decide(org, ref, **values):
+    control = ControlImplementation.objects.get(organization=org, ref=ref)
+    for key, value in values.items():
+        setattr(control, key, value)
+    control.full_clean()
+    control.save()
+    return control
+
+
+def _approved(org, author, approver):
+    draft = soa_version_start(organization=org, user=author, change_summary="First SoA.")
+    documents.document_submit(version=draft, user=author)
+    return documents.document_approve(version=draft, user=approver)
+
+
+def _action(org, version, action):
+    return reverse(
+        "controls:soa_version_action", kwargs={"org": org.slug, "pk": version.pk, "action": action}
+    )
+
+
+def test_it_freezes_the_live_soa_into_a_draft(soa, users):
+    _decide(soa, "A.2.2", applicability="applicable", justification="Policy is the base.")
+    draft = soa_version_start(organization=soa, user=users.officer)
+    assert draft.status == DocumentStatus.DRAFT
+    assert len(draft.rows) == 38
+    row = next(r for r in draft.rows if r["ref"] == "A.2.2")
+    assert (row["applicability"], row["justification"]) == ("applicable", "Policy is the base.")
+    assert draft.summary["applicable"] == 1
+    with pytest.raises(ValidationError, match="already open"):
+        soa_version_start(organization=soa, user=users.officer)
+
+
+def test_it_refreshes_a_draft_but_not_an_approved_version(soa, users, second_officer):
+    draft = soa_version_start(organization=soa, user=users.officer)
+    _decide(soa, "A.3.2", applicability="applicable", justification="Roles are named.")
+    draft = soa_version_refresh(version=draft, user=users.officer)
+    assert next(r for r in draft.rows if r["ref"] == "A.3.2")["applicability"] == "applicable"
+    documents.document_submit(version=draft, user=users.officer)
+    approved = documents.document_approve(version=draft, user=second_officer)
+    with pytest.raises(ValidationError):
+        soa_version_refresh(version=approved, user=users.officer)
+
+
+def test_it_keeps_an_approved_version_immutable(soa, users, second_officer):
+    approved = _approved(soa, users.officer, second_officer)
+    assert approved.status == DocumentStatus.APPROVED
+    approved.rows = []
+    with pytest.raises(ImmutableVersionError):
+        approved.save()
+    assert len(SoAVersion.objects.get(pk=approved.pk).rows) == 38
+
+
+def test_it_forbids_the_author_approving_their_own_soa(soa, users, client_for):
+    draft = soa_version_start(organization=soa, user=users.officer)
+    documents.document_submit(version=draft, user=users.officer)
+    with pytest.raises(ValidationError, match="someone else must approve"):
+        documents.document_approve(version=draft, user=users.officer)
+    response = client_for(users.officer).post(_action(soa, draft, "approve"), follow=True)
+    assert "someone else must approve" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.IN_REVIEW
+
+
+def test_it_lets_the_author_approve_when_the_organisation_allows_it(soa, users):
+    soa.allow_self_approval = True
+    soa.save()
+    draft = soa_version_start(organization=soa, user=users.officer)
+    documents.document_submit(version=draft, user=users.officer)
+    assert documents.document_approve(version=draft, user=users.officer).status == "approved"
+
+
+def test_it_walks_a_version_through_the_pages(soa, users, second_officer, client_for):
+    officer, reviewer = client_for(users.officer), client_for(second_officer)
+    versions = reverse("controls:soa_version_list", kwargs={"org": soa.slug})
+    response = officer.post(versions, {"change_summary": "First SoA."})
+    draft = SoAVersion.objects.get(organization=soa)
+    assert response["Location"] == draft.get_absolute_url()
+    assert officer.post(_action(soa, draft, "refresh")).status_code == 302
+    assert officer.post(_action(soa, draft, "submit")).status_code == 302
+    assert client_for(users.viewer).post(_action(soa, draft, "approve")).status_code == 403
+    assert reviewer.post(_action(soa, draft, "return"), {"note": "Justify A.5."}).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.approval_note) == ("draft", "Justify A.5.")
+    officer.post(_action(soa, draft, "submit"))
+    reviewer.post(_action(soa, draft, "approve"), {"note": "Agreed."})
+    draft.refresh_from_db()
+    assert draft.status == "approved" and draft.approved_by == second_officer
+
+    _decide(soa, "A.4.2", applicability="applicable", justification="We document resources.")
+    response = officer.post(_action(soa, draft, "revise"))
+    revision = SoAVersion.objects.get(organization=soa, number=2)
+    assert response["Location"] == revision.get_absolute_url()
+    # A revision starts from the live SoA, not the approved copy.
+    assert next(r for r in revision.rows if r["ref"] == "A.4.2")["applicability"] == "applicable"
+
+    page = officer.get(revision.get_absolute_url())
+    assert page.status_code == 200
+    assert f"?a={draft.pk}&amp;b={revision.pk}" in page.content.decode()  # compare with previous
+    assert page.context["groups"][0].key == "A.2"
+
+
+def test_it_shows_what_changed_between_two_versions(soa, users, second_officer, client_for):
+    v1 = _approved(soa, users.officer, second_officer)
+    _decide(soa, "A.5.2", applicability="not_applicable", justification="No impact on people.")
+    factories.ControlImplementationFactory(organization=soa, ref="ORG-1", title="Red teaming")
+    v2 = documents.document_start_revision(version=v1, user=users.officer)
+    v2 = soa_version_refresh(version=v2, user=users.officer)
+
+    diff = soa_diff(old=v1, new=v2)
+    assert [r["ref"] for r in diff["added"]] == ["ORG-1"]
+    assert diff["removed"] == []
+    (changed,) = diff["changed"]
+    assert changed["ref"] == "A.5.2"
+    assert {f["field"]: (f["before"], f["after"]) for f in changed["fields"]} == {
+        "applicability": ("undecided", "not_applicable"),
+        "justification": ("", "No impact on people."),
+    }
+
+    url = reverse("controls:soa_version_diff", kwargs={"org": soa.slug})
+    page = client_for(users.viewer).get(url, {"a": v2.pk, "b": v1.pk})  # any order
+    assert page.status_code == 200
+    assert (page.context["old"], page.context["new"]) == (v1, v2)
+    assert b"No impact on people." in page.content
+    assert client_for(users.viewer).get(url, {"a": v1.pk}).status_code == 404
+
+
+def test_the_api_runs_the_whole_life_cycle(soa, users, second_officer, api_client_for):
+    officer, reviewer = api_client_for(users.officer), api_client_for(second_officer)
+    created = officer.post(
+        reverse("soaversion-list"), {"organization": soa.pk, "change_summary": "v1"}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert len(created.json()["rows"]) == 38
+
+    def act(client, name, **params):
+        return client.post(reverse(f"soaversion-{name}", args=[pk]), params, format="json")
+
+    assert act(officer, "refresh").status_code == 200
+    assert act(officer, "submit").json()["status"] == "in_review"
+    refused = act(officer, "approve")
+    assert refused.status_code == 400
+    assert act(reviewer, "approve", note="ok").json()["status"] == "approved"
+    assert (
+        officer.patch(
+            reverse("soaversion-detail", args=[pk]), {"change_summary": "x"}, format="json"
+        ).status_code
+        == 400
+    )
+    revised = act(officer, "revise")
+    assert revised.status_code == 200 and revised.json()["number"] == 2
+    diff = officer.get(reverse("soaversion-diff", args=[pk]), {"with": revised.json()["id"]})
+    assert diff.status_code == 200
+    assert set(diff.json()) == {"from", "to", "added", "removed", "changed"}
+    assert officer.get(reverse("soaversion-diff", args=[pk]), {"with": "x"}).status_code == 400
