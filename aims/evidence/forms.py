@@ -76,8 +76,8 @@ class EvidenceItemForm(TrackedModelForm):
         super().__init__(*args, **kwargs)
         _size_link_widgets(self)
         self.fields["kind"].choices = EvidenceKind.choices
-        if not self.is_bound:
-            self.initial.setdefault("kind", EvidenceKind.FILE)
+        if not self.initial.get("kind"):
+            self.initial["kind"] = EvidenceKind.FILE
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
