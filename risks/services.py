@@ -148,6 +148,10 @@ def risk_criteria_revise(*, organization: Organization, user: Any, **values: Any
     return new
 
 
+def _person(user: Any) -> str:
+    return getattr(user, "full_name", "") or user.get_full_name() or user.email
+
+
 def _is_member(user: Any, organization: Organization) -> bool:
     from aims.organizations.models import Membership
 
@@ -235,7 +239,7 @@ def risk_accept(
             % {
                 "level": criteria.band(risk.residual_level)["label"],
                 "threshold": criteria.band(criteria.acceptance_band)["label"],
-                "who": f" ({who.get_full_name() or who.email})" if who else "",
+                "who": f" ({_person(who)})" if who else "",
             }
         )
     risk.accepted_by = user
@@ -312,7 +316,7 @@ def _register_snapshot(assessment: RiskAssessment) -> list[dict[str, Any]]:
                 "reference": risk.reference,
                 "title": risk.title,
                 "status": risk.status,
-                "owner": (risk.owner.get_full_name() or risk.owner.email) if risk.owner else "",
+                "owner": _person(risk.owner) if risk.owner else "",
                 "ai_systems": sorted(s.name for s in risk.ai_systems.all()),
                 "criteria_version": risk.criteria.number if risk.criteria_id else None,
                 "inherent": [risk.inherent_likelihood, risk.inherent_impact, risk.inherent_level],
@@ -342,9 +346,7 @@ def risk_assessment_approve(*, assessment: RiskAssessment, user: Any) -> RiskAss
             bands[key] += 1
     assessment.snapshot = {
         "risks": rows,
-        "participants": sorted(
-            (u.get_full_name() or u.email) for u in assessment.participants.all()
-        ),
+        "participants": sorted(_person(u) for u in assessment.participants.all()),
         "ai_systems": sorted(s.name for s in assessment.ai_systems.all()),
     }
     assessment.summary = {"risks": len(rows), "open_by_level": bands}
