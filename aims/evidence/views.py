@@ -240,7 +240,11 @@ class EvidenceDeleteView(generic.ObjectDeleteView):
 class EvidenceLinksEditView(generic.ObjectEditView):
     model = EvidenceItem
     form_class = EvidenceLinksForm
+    list_url_name = "evidence:evidence_list"
     template_name = "evidence/evidence_links_form.html"
+
+    def get_success_url(self, obj: EvidenceItem) -> str:
+        return self.org_url("evidence:evidence_linked", pk=obj.pk)
 
 
 class EvidenceLinkAddView(generic.ModelViewMixin, View):
