@@ -1,0 +1,212 @@
+"""Clause readiness: the organisation's own status beside what the platform finds."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from aims.core import documents
+from controls.models import ClauseStatus, ControlImplementation
+from controls.services import controls_ensure_for, soa_version_start
+from tests import factories
+
+
+@pytest.fixture
+def ready_org(catalog, org):
+    controls_ensure_for(organization=org)
+    return org
+
+
+@pytest.fixture
+def reviewer(org):
+    user = factories.UserFactory(email="officer2@acme.test")
+    factories.MembershipFactory(organization=org, user=user, role="officer")
+    return user
+
+
+def _page(client, org):
+    response = client.get(reverse("controls:readiness", kwargs={"org": org.slug}))
+    assert response.status_code == 200
+    return response
+
+
+def _rows(client, org):
+    return {row.requirement.ref: row for row in _page(client, org).context["clauses"]}
+
+
+def _approve_scope(org, author, approver, **content):
+    return factories.ScopeStatementFactory(
+        organization=org,
+        author=author,
+        status="approved",
+        approved_by=approver,
+        approved_at=timezone.now(),
+        **content,
+    )
+
+
+def test_it_lists_the_32_assessable_clauses_with_their_documented_information(
+    ready_org, users, client_for
+):
+    rows = _rows(client_for(users.viewer), ready_org)
+    assert len(rows) == 32
+    assert "4" not in rows and "9.2" not in rows  # headings are not assessed
+    assert rows["4.3"].requirement.documented_information == "maintain"
+
+
+def test_it_finds_the_approved_scope_for_4_3_and_its_fields_for_4_1_and_4_2(
+    ready_org, users, reviewer, client_for
+):
+    client = client_for(users.viewer)
+    rows = _rows(client, ready_org)
+    assert rows["4.3"].finding.fulfilled is False
+    assert "approved" in rows["4.3"].finding.todo
+    scope = _approve_scope(
+        ready_org, users.officer, reviewer, interested_parties="Borrowers, regulators."
+    )
+    rows = _rows(client, ready_org)
+    assert rows["4.3"].finding.fulfilled is True
+    assert rows["4.3"].finding.url == scope.get_absolute_url()
+    assert rows["4.2"].finding.fulfilled is True
+    assert rows["4.1"].finding.fulfilled is False  # the issues are not described yet
+
+
+def test_it_finds_an_approved_soa_and_treated_risks_for_6_1_3(
+    ready_org, users, reviewer, client_for
+):
+    client = client_for(users.viewer)
+    assert _rows(client, ready_org)["6.1.3"].finding.fulfilled is False
+    draft = soa_version_start(organization=ready_org, user=users.officer)
+    documents.document_submit(version=draft, user=users.officer)
+    approved = documents.document_approve(version=draft, user=reviewer)
+    risk = factories.RiskFactory(organization=ready_org, status="assessed")
+    row = _rows(client, ready_org)["6.1.3"]
+    assert row.finding.fulfilled is False  # the risk has no treatment option yet
+    assert "treatment option" in row.finding.todo
+    risk.treatment_option = "modify"
+    risk.save()
+    row = _rows(client, ready_org)["6.1.3"]
+    assert row.finding.fulfilled is True
+    assert row.finding.url == approved.get_absolute_url()
+
+
+def test_it_reads_the_risk_records_for_6_1_1_6_1_2_8_2_and_8_3(
+    ready_org, users, reviewer, client_for
+):
+    client = client_for(users.viewer)
+    rows = _rows(client, ready_org)
+    assert [rows[r].finding.fulfilled for r in ("6.1.1", "6.1.2", "8.2", "8.3")] == [False] * 4
+    risk = factories.RiskFactory(organization=ready_org)  # creates the current criteria
+    rows = _rows(client, ready_org)
+    assert rows["6.1.1"].finding.fulfilled is True
+    assert rows["6.1.2"].finding.fulfilled is False  # identified, not assessed
+    risk.status = "assessed"
+    risk.save()
+    factories.TreatmentActionFactory(risk=risk)
+    factories.RiskAssessmentFactory(
+        organization=ready_org, status="approved", approved_by=reviewer, approved_at=timezone.now()
+    )
+    rows = _rows(client, ready_org)
+    assert [rows[r].finding.fulfilled for r in ("6.1.2", "8.2", "8.3")] == [True] * 3
+
+
+def test_it_reads_the_soa_for_8_1(ready_org, users, client_for):
+    client = client_for(users.viewer)
+    assert _rows(client, ready_org)["8.1"].finding.fulfilled is False
+    for control in ControlImplementation.objects.filter(organization=ready_org):
+        control.applicability, control.justification = "not_applicable", "Out of scope."
+        control.save()
+    control = ControlImplementation.objects.get(organization=ready_org, ref="A.2.2")
+    control.applicability, control.status = "applicable", "implemented"
+    control.save()
+    page = _page(client, ready_org)
+    row = next(r for r in page.context["clauses"] if r.requirement.ref == "8.1")
+    assert row.finding.fulfilled is True
+    assert page.context["summary"].controls_percent == 100
+
+
+def test_it_says_plainly_which_clauses_wait_for_a_later_module(ready_org, users, client_for):
+    client = client_for(users.viewer)
+    row = _rows(client, ready_org)["9.2.2"]
+    assert row.finding.fulfilled is None
+    assert "until the internal audit module arrives" in str(row.finding.found)
+    status = ClauseStatus.objects.get(organization=ready_org, requirement__ref="9.2.2")
+    status.status = "ready"
+    status.save()
+    assert _rows(client, ready_org)["9.2.2"].ready is False  # no evidence yet
+    factories.EvidenceItemFactory(organization=ready_org).clauses.add(status.requirement)
+    row = _rows(client, ready_org)["9.2.2"]
+    assert (row.evidence_count, row.ready) == (1, True)
+
+
+def test_it_sums_up_readiness_and_lists_what_is_missing(ready_org, users, reviewer, client_for):
+    _approve_scope(ready_org, users.officer, reviewer)
+    ClauseStatus.objects.filter(organization=ready_org, requirement__ref="4.3").update(
+        status="ready"
+    )
+    page = _page(client_for(users.viewer), ready_org)
+    summary = page.context["summary"]
+    assert (summary.clauses_ready, summary.clauses_total, summary.clauses_percent) == (1, 32, 3)
+    missing = {ref for ref, *_ in summary.missing}
+    assert "4.3" not in missing and "6.1.1" in missing and "A.2.2" in missing
+    assert b"<svg" in page.content and b'aria-label="Clauses ready: 3%"' in page.content
+
+
+def test_an_owning_contributor_may_update_their_clause(ready_org, users, client_for):
+    status = ClauseStatus.objects.get(organization=ready_org, requirement__ref="7.2")
+    url = reverse("controls:clause_status_edit", kwargs={"org": ready_org.slug, "pk": status.pk})
+    client = client_for(users.contributor)
+    data = {
+        "status": "in_progress",
+        "notes": "Training matrix drafted.",
+        "_version": status.version,
+    }
+    assert client.post(url, data).status_code == 403
+    status.owner = users.contributor
+    status.save()
+    data["_version"] = status.version
+    assert client.post(url, data).status_code == 302
+    status.refresh_from_db()
+    assert status.status == "in_progress"
+
+
+def test_the_readiness_page_runs_a_constant_number_of_queries(ready_org, users, client_for):
+    client = client_for(users.admin)
+    url = reverse("controls:readiness", kwargs={"org": ready_org.slug})
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    for _ in range(10):
+        risk = factories.RiskFactory(organization=ready_org, treatment_option="modify")
+        factories.TreatmentActionFactory(risk=risk)
+        evidence = factories.EvidenceItemFactory(organization=ready_org)
+        evidence.clauses.add(
+            *ClauseStatus.objects.filter(organization=ready_org).values_list(
+                "requirement", flat=True
+            )[:5]
+        )
+    after = count()
+    assert before == after
+    assert after <= 15
+
+
+def test_the_api_serves_the_readiness_summary(ready_org, users, api_client_for):
+    client = api_client_for(users.viewer)
+    response = client.get(reverse("readiness-list"), {"organization": ready_org.pk})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["clauses_total"] == 32 and len(body["clauses"]) == 32
+    assert client.get(reverse("readiness-list"), {"organization": 999999}).status_code == 404
+    statuses = client.get(
+        reverse("clausestatus-list"), {"organization": ready_org.pk, "ref": "9.2.2"}
+    )
+    (row,) = statuses.json()["results"]
+    assert row["later_module"] == "internal audit" and row["automatic_rule"] is False
