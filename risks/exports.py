@@ -126,23 +126,22 @@ def risk_register_queryset(
 def _with_related(queryset: QuerySet, user: Any) -> QuerySet:
     """Everything a row shows, in a fixed number of queries; linked AI systems and controls
     are themselves restricted, so a row never names a record the user could not open."""
-    catalog = Requirement.objects.only("id", "ref", "sort_key").order_by("sort_key")
+    # No ``.only()``: tracked models snapshot every field when loaded (deferred fields recurse).
+    catalog = Requirement.objects.order_by("sort_key")
     return (
         queryset.select_related("owner", "accepted_by")
         .prefetch_related(
             Prefetch(
                 "ai_systems",
-                queryset=restrict(AISystem.objects.all(), user, Action.VIEW)
-                .only("id", "name", "reference")
-                .order_by("name"),
+                queryset=restrict(AISystem.objects.all(), user, Action.VIEW).order_by("name"),
             ),
             Prefetch("risk_sources", queryset=catalog),
             Prefetch("objectives", queryset=catalog.all()),
             Prefetch(
                 "controls",
-                queryset=restrict(ControlImplementation.objects.all(), user, Action.VIEW)
-                .only("id", "ref", "sort_key")
-                .order_by("sort_key"),
+                queryset=restrict(ControlImplementation.objects.all(), user, Action.VIEW).order_by(
+                    "sort_key"
+                ),
             ),
         )
         .annotate(
