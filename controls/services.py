@@ -168,7 +168,7 @@ class SoARow:
             "applicability": control.applicability,
             "justification": control.justification,
             "status": control.status,
-            "owner": control.owner.get_full_name() or control.owner.email if control.owner else "",
+            "owner": control.owner.display_name if control.owner else "",
             "implementation": control.implementation,
             "risk_count": self.risk_count,
             "evidence_count": self.evidence_count,
