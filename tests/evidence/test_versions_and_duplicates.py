@@ -160,3 +160,37 @@ def test_it_refuses_linking_without_the_right_to_change_the_item(org, users, cli
     assert client_for(users.viewer).post(url, {"controls": [control.pk]}).status_code == 403
     assert client_for(users.auditor).post(url, {"controls": [control.pk]}).status_code == 404
     assert not item.controls.exists()
+
+
+def test_it_refuses_api_links_to_another_organisations_records(
+    org, other_org, users, api_client_for
+):
+    """Even a caller who belongs to both organisations cannot link across them."""
+    factories.MembershipFactory(organization=other_org, user=users.admin, role="admin")
+    foreign = factories.ControlImplementationFactory(organization=other_org)
+    client = api_client_for(users.admin)
+    response = client.post(
+        reverse("evidenceitem-list"),
+        {
+            "organization": org.pk,
+            "title": "Cross",
+            "kind": "link",
+            "url": "https://example.com/x",
+            "controls": [foreign.pk],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "controls" in response.json()
+    item = factories.EvidenceItemFactory(organization=org)
+    response = client.patch(
+        reverse("evidenceitem-detail", args=[item.pk]), {"controls": [foreign.pk]}, format="json"
+    )
+    assert response.status_code == 400
+    assert not item.controls.exists()
+    mine = factories.ControlImplementationFactory(organization=org)
+    response = client.patch(
+        reverse("evidenceitem-detail", args=[item.pk]), {"controls": [mine.pk]}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["controls"] == [mine.pk]
