@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,7 +70,11 @@ class RiskFilterSet(django_filters.FilterSet):
     treatment_option = django_filters.ChoiceFilter(
         choices=TreatmentOption.choices, label=_("Treatment")
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("Overdue"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
     inherent_likelihood = django_filters.NumberFilter(label=_("Inherent likelihood"))
     inherent_impact = django_filters.NumberFilter(label=_("Inherent impact"))
     residual_likelihood = django_filters.NumberFilter(label=_("Residual likelihood"))
@@ -86,7 +91,7 @@ class RiskFilterSet(django_filters.FilterSet):
         label=_("Sort by"),
     )
 
-    ui_exclude = ("organization", "ordering", *CELL_FILTERS)
+    ui_exclude = ("organization", "ordering", "library_code", *CELL_FILTERS)
 
     class Meta:
         model = Risk

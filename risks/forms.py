@@ -17,9 +17,21 @@ from risks.services import risk_prepare
 SCORE_FIELDS = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes for a multiple choice; the shared form template lays it out as a list
+    (it treats widgets whose input type is "checkbox" as a single tick box)."""
+
+    input_type = "checkbox-list"
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["type"] = "checkbox"
+        return option
+
+
 def scale_choices(criteria: RiskCriteria, axis: str, *, blank: bool) -> list[tuple[Any, str]]:
     levels = criteria.likelihood_levels if axis == "likelihood" else criteria.impact_levels
-    choices: list[tuple[Any, str]] = [("", _("— not scored —"))] if blank else []
+    choices: list[tuple[Any, str]] = [("", _("— not scored —") if blank else _("— choose —"))]
     choices += [(i, f"{i} · {level['label']}") for i, level in enumerate(levels, start=1)]
     return choices
 
@@ -109,8 +121,8 @@ class RiskForm(TrackedModelForm):
         ]
         widgets = {
             "next_review_date": TrackedModelForm.date_widget(),
-            "risk_sources": forms.CheckboxSelectMultiple,
-            "objectives": forms.CheckboxSelectMultiple,
+            "risk_sources": CheckboxList,
+            "objectives": CheckboxList,
         }
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -237,7 +249,7 @@ class RiskAssessmentForm(TrackedModelForm):
         ]
         widgets = {
             "assessed_on": TrackedModelForm.date_widget(),
-            "participants": forms.CheckboxSelectMultiple,
+            "participants": CheckboxList,
         }
 
     def __init__(self, *args: Any, **kwargs: Any):

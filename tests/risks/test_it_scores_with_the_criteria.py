@@ -58,11 +58,12 @@ def test_it_offers_the_criteria_labels_in_the_form(org, users, client_for):
     assert response.status_code == 200
     form = response.context["form"]
     assert [label for _v, label in form.fields["inherent_likelihood"].choices] == [
+        "— choose —",
         "1 · Seldom",
         "2 · Sometimes",
         "3 · Often",
     ]
-    assert len(form.fields["inherent_impact"].choices) == 4
+    assert len(form.fields["inherent_impact"].choices) == 5  # a blank, then four levels
     assert form.fields["residual_impact"].choices[0][0] == ""
 
 
