@@ -1,8 +1,13 @@
-"""``manage.py seed_demo``: one realistic demo organisation, its people and AI systems.
+"""``manage.py seed_demo``: one realistic demo organisation, its people and AI systems, its
+Statement of Applicability, risk register and evidence.
 
 Idempotent: every record is looked up by its natural key first (organisation slug, e-mail,
 system name within the organisation, …) and only created when missing, so a second run
-changes nothing. Everything is written in one transaction and logged with source "import".
+changes nothing. The SoA decisions fill only rows nobody has decided yet; the risk register,
+evidence, the approved risk assessment and the approved SoA version are seeded only while the
+organisation has none, so a demo user's own edits survive ``make run`` restarts. Everything
+is written in one transaction through the normal saves and services, logged with source
+"import" and the demo person who would have done it.
 
 ``--print-logins`` prints only the table of demo logins (``make run`` shows it on start).
 """
@@ -15,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -579,6 +585,592 @@ SCOPE_V2_CHANGES = {
 }
 
 
+# --- Statement of Applicability, risks and evidence ------------------------------------------
+
+# Northwind's decisions on the Annex A controls, in our own words: ref → (status, owner role,
+# why the control is included, how it operates). Left out: still undecided, so the SoA shows
+# gaps. NOT_APPLICABLE: ref → reason.
+IMPLEMENTED, PARTIAL, PLANNED = "implemented", "partial", "planned"
+OWNER_EMAILS = {
+    "admin": "admin@northwind.example",
+    "officer": "officer@northwind.example",
+    "contributor": "contributor@northwind.example",
+}
+CONTROL_DECISIONS: dict[str, tuple[str, str, str, str]] = {
+    "A.2.2": (
+        IMPLEMENTED,
+        "admin",
+        "Credit scoring and recruitment are high-risk uses; the board wants one statement of "
+        "the principles every AI system here must meet.",
+        "AI policy v2 approved by the board in January, published on the intranet and "
+        "acknowledged by all staff in scope.",
+    ),
+    "A.2.3": (
+        IMPLEMENTED,
+        "admin",
+        "The AI policy sits beside our credit, data protection and security policies and must "
+        "not contradict them.",
+        "Policy owners cross-check the policies at the annual policy review; conflicts go to "
+        "the policy register.",
+    ),
+    "A.2.4": (
+        IMPLEMENTED,
+        "admin",
+        "Regulation and our own AI use change quickly; the policy has to keep up.",
+        "Risk committee reviews the policy every twelve months, and sooner after a major "
+        "incident or regulatory change.",
+    ),
+    "A.3.2": (
+        IMPLEMENTED,
+        "admin",
+        "Each AI system needs a named owner and clear decision rights, above all for credit "
+        "decisions.",
+        "A responsibility chart per AI system is kept in the inventory; owners confirm it at "
+        "each system review.",
+    ),
+    "A.3.3": (
+        PARTIAL,
+        "officer",
+        "Staff and contractors must be able to raise concerns about AI use without fear.",
+        "The whistleblowing line now covers AI concerns; the intranet intake form is still to "
+        "be launched.",
+    ),
+    "A.4.3": (
+        IMPLEMENTED,
+        "contributor",
+        "Our models depend on internal loan history and credit bureau data that must be known "
+        "and managed.",
+        "Every data set is recorded against its system in the inventory with source, purpose "
+        "and personal-data flags.",
+    ),
+    "A.4.4": (
+        IMPLEMENTED,
+        "contributor",
+        "Modelling and deployment tools affect model quality and reproducibility.",
+        "The data platform team keeps the approved tooling list; versions are pinned in the "
+        "model registry.",
+    ),
+    "A.4.5": (
+        PARTIAL,
+        "contributor",
+        "Scoring must stay available and data must stay in approved regions.",
+        "Scoring cluster capacity is planned and monitored; training compute is not yet "
+        "reported per system.",
+    ),
+    "A.4.6": (
+        PARTIAL,
+        "officer",
+        "A small modelling team is a known weakness; skills need planning.",
+        "Competence matrix for modelling and governance roles drafted; training plan due next "
+        "quarter.",
+    ),
+    "A.5.2": (
+        IMPLEMENTED,
+        "officer",
+        "Credit scoring and CV screening can materially affect people, so their impacts are "
+        "assessed before use and on every significant change.",
+        "Impact assessment procedure in force since last year, triggered by the change process.",
+    ),
+    "A.5.3": (
+        IMPLEMENTED,
+        "officer",
+        "Regulators and auditors ask for completed assessments.",
+        "Assessments are kept as controlled documents in this platform for seven years.",
+    ),
+    "A.5.4": (
+        IMPLEMENTED,
+        "officer",
+        "Applicants and customers are directly affected by credit and hiring outcomes.",
+        "Fairness and explainability sections completed for the credit model and the CV "
+        "screening pilot.",
+    ),
+    "A.6.1.2": (
+        IMPLEMENTED,
+        "contributor",
+        "We build our own credit and fraud models and need shared goals for doing it well.",
+        "Responsible-development goals are part of the model development standard.",
+    ),
+    "A.6.1.3": (
+        IMPLEMENTED,
+        "contributor",
+        "In-house development needs a repeatable, reviewed process.",
+        "The model development standard defines stage gates; every model change is peer-reviewed.",
+    ),
+    "A.6.2.2": (
+        IMPLEMENTED,
+        "contributor",
+        "Requirements written down first keep models tied to a business need and its limits.",
+        "Each model starts from a requirements note approved by the business owner.",
+    ),
+    "A.6.2.3": (
+        PARTIAL,
+        "contributor",
+        "Design choices must be traceable when a model is challenged.",
+        "Design notes exist for the credit model; the fraud model's are being written.",
+    ),
+    "A.6.2.4": (
+        IMPLEMENTED,
+        "contributor",
+        "Validation is the main safeguard against inaccurate or unfair credit decisions.",
+        "The model risk team validates independently before each release, including "
+        "out-of-time and fairness tests.",
+    ),
+    "A.6.2.5": (
+        IMPLEMENTED,
+        "contributor",
+        "A bad release would affect every applicant at once.",
+        "Release checklist; a challenger model runs in shadow mode before promotion.",
+    ),
+    "A.6.2.6": (
+        PARTIAL,
+        "contributor",
+        "Drift and misuse must be caught in operation, not at the annual review.",
+        "Monthly drift reports for the credit model; the support assistant is still "
+        "monitored by hand.",
+    ),
+    "A.6.2.7": (
+        PLANNED,
+        "contributor",
+        "Validators and regulators need technical documentation for each model.",
+        "Template agreed; the fraud model's documentation is due before it goes live.",
+    ),
+    "A.6.2.8": (
+        IMPLEMENTED,
+        "contributor",
+        "Credit decisions must be traceable for complaints, audits and regulators.",
+        "The decision engine logs inputs, score, model version and outcome, kept six years.",
+    ),
+    "A.7.2": (
+        IMPLEMENTED,
+        "contributor",
+        "Training data choices shape what the credit and fraud models learn.",
+        "Data requirements are part of each model's requirements note.",
+    ),
+    "A.7.3": (
+        IMPLEMENTED,
+        "contributor",
+        "We acquire credit bureau data and a supplier's training data for CV screening.",
+        "Legal reviews every data-sharing agreement; the bureau agreement was renewed in 2025.",
+    ),
+    "A.7.4": (
+        PARTIAL,
+        "contributor",
+        "Data quality drives both the accuracy and the fairness of the credit model.",
+        "Quality checks on bureau attributes are automated; representativeness checks are "
+        "still manual.",
+    ),
+    "A.7.5": (
+        IMPLEMENTED,
+        "contributor",
+        "We must be able to say where every training record came from.",
+        "Data lineage recorded in the feature store for every training extract.",
+    ),
+    "A.7.6": (
+        IMPLEMENTED,
+        "contributor",
+        "Preparation steps can introduce errors or bias if undocumented.",
+        "Preparation pipelines are versioned code, reviewed like any other change.",
+    ),
+    "A.8.2": (
+        IMPLEMENTED,
+        "officer",
+        "Applicants must understand decisions; chat users must know they are talking to an AI.",
+        "Decline letters give the main reasons; the assistant says it is an AI at the start "
+        "of every chat.",
+    ),
+    "A.8.3": (
+        PLANNED,
+        "officer",
+        "People affected by our systems need a way to tell us about harmful effects.",
+        "A public reporting route will be added to the website's contact page.",
+    ),
+    "A.8.4": (
+        IMPLEMENTED,
+        "officer",
+        "AI incidents may have to be reported to regulators and customers within deadlines.",
+        "The incident procedure covers AI incidents with notification timelines per market.",
+    ),
+    "A.9.2": (
+        IMPLEMENTED,
+        "officer",
+        "Underwriters, recruiters and agents use AI outputs in their daily decisions.",
+        "Use procedures per system, covered in team onboarding and refreshed yearly.",
+    ),
+    "A.9.4": (
+        IMPLEMENTED,
+        "officer",
+        "Re-using a system beyond its purpose (the credit score for marketing, say) is a real "
+        "risk here.",
+        "Intended use and foreseeable misuse recorded per system and checked at each review.",
+    ),
+    "A.10.2": (
+        IMPLEMENTED,
+        "admin",
+        "Responsibilities are split between us and the suppliers of three systems.",
+        "Contracts and the inventory name who does what for each third-party component.",
+    ),
+    "A.10.3": (
+        PARTIAL,
+        "admin",
+        "Three systems rely on third-party models or platforms.",
+        "Due diligence done for the ML platform; the foundation-model supplier's review is "
+        "overdue.",
+    ),
+}
+NOT_APPLICABLE: dict[str, str] = {
+    "A.10.4": (
+        "We supply no AI systems or AI-based services to other organisations; our AI is used "
+        "only in our own lending and operations. To be revisited if the fraud model is "
+        "offered to partners."
+    ),
+    "A.5.5": (
+        "Our systems affect individual applicants and customers, whose impacts we assess under "
+        "A.5.4; the risk committee judged wider societal effects negligible for a lender of our "
+        "size. Reconsidered at every annual review."
+    ),
+}
+ORG_CONTROL = {
+    "ref": "ORG-1",
+    "title": "Model risk committee sign-off before material model changes",
+    "description": (
+        "Any change to a model that decides on credit, or to its cut-offs, needs the model "
+        "risk committee's recorded approval before release."
+    ),
+    "justification": (
+        "Our lending regulators expect committee oversight of model changes; this goes beyond "
+        "the Annex A controls."
+    ),
+    "implementation": (
+        "Monthly committee with minutes in the wiki; the release pipeline blocks promotion "
+        "without a committee reference."
+    ),
+}
+
+# Northwind's risk register. ``library`` names the library item the risk started from (its
+# consequences, Annex C links and suggested controls are copied); the title and description
+# are Northwind's own. Scores are (likelihood, impact) on the default 5 × 5.
+NORTHWIND_RISKS: tuple[dict[str, Any], ...] = (
+    {
+        "library": "RL-01",
+        "title": "Credit model declines some groups more often for reasons unrelated to risk",
+        "description": (
+            "Loan history from 2018–2024 under-represents younger applicants and recent "
+            "arrivals, so the model may score them worse than their repayment behaviour "
+            "justifies."
+        ),
+        "systems": ("Credit risk scoring model",),
+        "owner": "contributor@northwind.example",
+        "inherent": (4, 4),
+        "residual": (2, 4),
+        "option": "modify",
+        "status": "in_treatment",
+        "existing_controls": "Underwriter review of all declines; annual fairness review.",
+        "actions": (
+            (
+                "Add a fairness test by age band to the release checklist",
+                "contributor",
+                -12,
+                "in_progress",
+            ),
+            ("Re-weight the 2026 training extract", "contributor", 45, "planned"),
+            ("Publish the quarterly fairness report to the risk committee", "officer", -30, "done"),
+        ),
+    },
+    {
+        "library": "RL-05",
+        "title": "Declined applicants cannot be given meaningful reasons",
+        "description": (
+            "Reason codes come from the scorecard era and do not always match what drives the "
+            "gradient-boosted model's score."
+        ),
+        "systems": ("Credit risk scoring model",),
+        "owner": "officer@northwind.example",
+        "inherent": (3, 4),
+        "residual": (2, 2),
+        "option": "modify",
+        "status": "in_treatment",
+        "existing_controls": "Decline letters list the top three reason codes.",
+        "actions": (
+            ("Validate reason codes against model explanations", "contributor", 30, "planned"),
+        ),
+    },
+    {
+        "library": "RL-02",
+        "title": "Credit model performance drifts as the economy changes",
+        "description": (
+            "Rising rates change who applies and how they repay; a model trained on calmer "
+            "years may lose accuracy without anyone noticing."
+        ),
+        "systems": ("Credit risk scoring model", "Transaction fraud detection"),
+        "owner": "contributor@northwind.example",
+        "inherent": (4, 3),
+        "residual": (2, 3),
+        "option": "modify",
+        "status": "in_treatment",
+        "existing_controls": "Monthly population stability report.",
+        "actions": (
+            ("Automate drift alerts with a named on-call owner", "contributor", -5, "planned"),
+        ),
+    },
+    {
+        "library": "RL-03",
+        "title": "Prompt injection makes the support assistant reveal internal instructions",
+        "description": (
+            "A customer could paste crafted text that makes the assistant ignore its "
+            "instructions or disclose its system prompt and retrieval sources."
+        ),
+        "systems": ("Customer support assistant",),
+        "owner": "officer@northwind.example",
+        "inherent": (4, 4),
+        "residual": (2, 3),
+        "option": "modify",
+        "status": "in_treatment",
+        "existing_controls": "The assistant only reads help-centre articles, never account data.",
+        "actions": (
+            ("Run a red-team exercise on the assistant", "officer", -20, "planned"),
+            ("Add input filtering for known injection patterns", "contributor", 20, "in_progress"),
+        ),
+    },
+    {
+        "library": "RL-04",
+        "title": "Assistant gives customers wrong answers about fees and payments",
+        "description": (
+            "The assistant may state fees, dates or policies that are not in the help centre, "
+            "and customers may act on them."
+        ),
+        "systems": ("Customer support assistant",),
+        "owner": "officer@northwind.example",
+        "inherent": (4, 3),
+        "residual": (3, 2),
+        "option": "modify",
+        "status": "assessed",
+        "existing_controls": "Answers are grounded in retrieved articles; weekly sample review.",
+        "actions": (),
+    },
+    {
+        "library": "RL-08",
+        "title": "Conversation transcripts expose personal data",
+        "description": (
+            "Customers type account numbers and personal details into the chat; transcripts "
+            "kept for quality review could leak them."
+        ),
+        "systems": ("Customer support assistant",),
+        "owner": "admin@northwind.example",
+        "inherent": (2, 5),
+        "residual": (1, 5),
+        "option": "modify",
+        "status": "in_treatment",
+        "existing_controls": "Transcripts deleted after 90 days; supplier has zero retention.",
+        "actions": (
+            (
+                "Mask card and account numbers before transcripts are stored",
+                "contributor",
+                60,
+                "planned",
+            ),
+        ),
+    },
+    {
+        "library": "RL-06",
+        "title": "Foundation-model supplier changes the model without notice",
+        "description": (
+            "Lumen AI can update the model behind its API; the assistant's tone, accuracy or "
+            "safety could change overnight."
+        ),
+        "systems": ("Customer support assistant",),
+        "owner": "admin@northwind.example",
+        "inherent": (3, 3),
+        "residual": (2, 3),
+        "option": "share",
+        "status": "in_treatment",
+        "existing_controls": "Contract requires 30 days' notice of material changes.",
+        "actions": (
+            ("Pin the model version in the API configuration", "contributor", -40, "done"),
+            ("Complete the annual supplier review of Lumen AI", "admin", -10, "planned"),
+        ),
+    },
+    {
+        "library": "RL-10",
+        "title": "CV screening ranking becomes an automatic rejection",
+        "description": (
+            "Under volume pressure, recruiters could stop reading lower-ranked CVs, turning a "
+            "suggestion into a decision nobody reviews."
+        ),
+        "systems": ("CV screening service",),
+        "owner": "admin@northwind.example",
+        "inherent": (3, 5),
+        "residual": (3, 4),
+        "option": "avoid",
+        "status": "in_treatment",
+        "existing_controls": "Pilot limited to two roles; recruiters trained on the tool.",
+        "actions": (
+            (
+                "Require a recorded reason for every rejection in the pilot",
+                "officer",
+                14,
+                "in_progress",
+            ),
+        ),
+    },
+    {
+        "library": "RL-09",
+        "title": "Engineers merge code assistant suggestions without real review",
+        "description": (
+            "Suggestions look plausible; busy reviewers may approve them without checking "
+            "security or licensing."
+        ),
+        "systems": ("Internal code assistant",),
+        "owner": "admin@northwind.example",
+        "inherent": (4, 3),
+        "residual": (3, 2),
+        "option": "modify",
+        "status": "assessed",
+        "existing_controls": "Second-engineer review on every merge request.",
+        "actions": (),
+    },
+    {
+        "library": "RL-20",
+        "title": "Code assistant suggests code under incompatible licences",
+        "description": (
+            "Generated code could reproduce open-source code whose licence conflicts with our "
+            "proprietary platform."
+        ),
+        "systems": ("Internal code assistant",),
+        "owner": "admin@northwind.example",
+        "inherent": (2, 3),
+        "residual": (2, 2),
+        "option": "retain",
+        "status": "assessed",
+        "existing_controls": (
+            "Supplier's duplicate-detection filter is on; licence scanning runs in the build."
+        ),
+        "actions": (),
+        "accept": (
+            "Licence scanning catches reproduced code before release and the supplier "
+            "indemnifies us; the remaining risk is low and accepted for twelve months."
+        ),
+    },
+    {
+        "library": "RL-07",
+        "title": "Fraud model learns from mislabelled or manipulated fraud cases",
+        "description": (
+            "Confirmed-fraud labels come from disputes; organised fraudsters or labelling "
+            "errors could teach the model to miss a pattern."
+        ),
+        "systems": ("Transaction fraud detection",),
+        "owner": "contributor@northwind.example",
+        "inherent": (2, 4),
+        "residual": None,
+        "option": "",
+        "status": "identified",
+        "existing_controls": "",
+        "actions": (),
+    },
+    {
+        "library": "RL-22",
+        "title": "Fraud alerts cannot be traced back to the model version that raised them",
+        "description": (
+            "The prototype logs alerts but not the model version or features, so a disputed "
+            "alert could not be explained later."
+        ),
+        "systems": ("Transaction fraud detection",),
+        "owner": "contributor@northwind.example",
+        "inherent": (3, 3),
+        "residual": (1, 3),
+        "option": "modify",
+        "status": "in_treatment",
+        "existing_controls": "",
+        "actions": (
+            (
+                "Log model version and feature snapshot with each alert",
+                "contributor",
+                75,
+                "planned",
+            ),
+        ),
+    },
+)
+FJORD_RISKS: tuple[dict[str, Any], ...] = (
+    {
+        "library": "RL-01",
+        "title": "Readmission predictor under-serves patients from rural areas",
+        "description": (
+            "Rural patients are fewer in the discharge records, so their readmission risk may be "
+            "underestimated and they may miss follow-up calls."
+        ),
+        "systems": ("Readmission risk predictor",),
+        "owner": "admin@fjord.example",
+        "inherent": (3, 4),
+        "residual": (2, 4),
+        "option": "modify",
+        "status": "assessed",
+        "existing_controls": "Nurses may add patients to the follow-up list by judgement.",
+        "actions": (),
+    },
+    {
+        "library": "RL-04",
+        "title": "Draft discharge summaries contain statements not in the notes",
+        "description": (
+            "The summariser could add medications or findings that are not in the clinical "
+            "notes; a hurried clinician might sign them."
+        ),
+        "systems": ("Clinical notes summariser",),
+        "owner": "admin@fjord.example",
+        "inherent": (4, 4),
+        "residual": None,
+        "option": "",
+        "status": "identified",
+        "existing_controls": "",
+        "actions": (),
+    },
+)
+
+# Evidence links on Northwind's internal wiki: (title, description, url, owner, valid from /
+# until in days from today, control refs, risk titles, clause refs).
+NORTHWIND_EVIDENCE: tuple[dict[str, Any], ...] = (
+    {
+        "title": "Model risk committee minutes: credit model 4.2 approval",
+        "description": "Minutes and decision record approving release of credit model 4.2.",
+        "url": "https://wiki.northwind.example/risk/model-risk-committee/2026-03-minutes",
+        "owner": "admin@northwind.example",
+        "valid": (-240, 480),
+        "controls": ("ORG-1", "A.6.2.4", "A.6.2.5"),
+        "risks": ("Credit model declines some groups more often for reasons unrelated to risk",),
+        "clauses": ("9.3.3",),
+    },
+    {
+        "title": "Quarterly fairness report: credit decisions",
+        "description": "Approval rates and default rates by age band and region, with commentary.",
+        "url": "https://wiki.northwind.example/modelling/fairness/credit-quarterly-report",
+        "owner": "contributor@northwind.example",
+        "valid": (-80, 12),
+        "controls": ("A.7.4", "A.5.4"),
+        "risks": ("Credit model declines some groups more often for reasons unrelated to risk",),
+        "clauses": ("9.1",),
+    },
+    {
+        "title": "Supplier due-diligence record: Lumen AI",
+        "description": "Security, data-retention and change-notice review of the model supplier.",
+        "url": "https://wiki.northwind.example/procurement/suppliers/lumen-ai/due-diligence",
+        "owner": "admin@northwind.example",
+        "valid": (-400, -15),
+        "controls": ("A.10.3", "A.10.2"),
+        "risks": ("Foundation-model supplier changes the model without notice",),
+        "clauses": (),
+    },
+    {
+        "title": "AI policy acknowledgement dashboard",
+        "description": "Live count of staff in scope who have read and acknowledged AI policy v2.",
+        "url": "https://wiki.northwind.example/governance/ai-policy/acknowledgements",
+        "owner": "officer@northwind.example",
+        "valid": (-120, None),
+        "controls": ("A.2.2",),
+        "risks": (),
+        "clauses": ("5.2", "7.3"),
+    },
+)
+
+
 def login_rows() -> list[tuple[str, str, str]]:
     """(e-mail, role, organisation) for every demo login, one row per membership."""
     rows: list[tuple[str, str, str]] = []
@@ -624,6 +1216,20 @@ class Command(BaseCommand):
             systems = self.seed_systems(orgs, users)
             self.seed_auditor_grants(users, systems)
             self.seed_scope(orgs["northwind"], users, systems, request_id)
+            self.seed_controls(orgs["northwind"], users, request_id)
+            self.seed_risks(
+                orgs["northwind"],
+                NORTHWIND_RISKS,
+                users,
+                systems,
+                request_id,
+                author=users[OWNER_EMAILS["officer"]],
+                approver=users[OWNER_EMAILS["admin"]],
+            )
+            self.seed_evidence(orgs["northwind"], users, request_id)
+            self.seed_risk_assessment(orgs["northwind"], users, request_id)
+            self.seed_soa_version(orgs["northwind"], users, request_id)
+            self.seed_fjord(orgs["fjord"], users, systems, request_id)
         if self.created:
             summary = ", ".join(f"{n} {what}" for what, n in self.created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data created: {summary}."))
@@ -756,3 +1362,265 @@ class Command(BaseCommand):
             v2.save()
             v2.ai_systems.add(systems["Transaction fraud detection"])
         self.note("scope statement versions", 2)
+
+    # --- SoA, risks, evidence ---------------------------------------------------------------
+
+    def seed_controls(self, org: Organization, users: dict[str, User], request_id: str) -> None:
+        """Complete the SoA and record Northwind's decisions on rows nobody has touched yet."""
+        from controls.models import Applicability, ControlImplementation
+        from controls.services import controls_ensure_for
+
+        created = controls_ensure_for(organization=org)
+        if created:
+            self.note("SoA and clause rows", created)
+        officer = users[OWNER_EMAILS["officer"]]
+        today = timezone.localdate()
+        with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=request_id):
+            untouched = ControlImplementation.objects.filter(
+                organization=org,
+                applicability=Applicability.UNDECIDED,
+                justification="",
+                ref__in=[*CONTROL_DECISIONS, *NOT_APPLICABLE],
+            ).select_related("requirement")
+            for control in untouched:
+                if control.ref in NOT_APPLICABLE:
+                    control.applicability = Applicability.NOT_APPLICABLE
+                    control.justification = NOT_APPLICABLE[control.ref]
+                    control.owner = users[OWNER_EMAILS["officer"]]
+                else:
+                    status, owner, why, how = CONTROL_DECISIONS[control.ref]
+                    control.applicability = Applicability.APPLICABLE
+                    control.status = status
+                    control.owner = users[OWNER_EMAILS[owner]]
+                    control.justification = why
+                    control.implementation = how
+                    if status == IMPLEMENTED:
+                        control.last_reviewed = today - datetime.timedelta(days=70)
+                        control.next_review_date = today + datetime.timedelta(days=295)
+                control.full_clean()
+                control.save()
+                self.note("SoA decisions")
+            if not ControlImplementation.objects.filter(
+                organization=org, ref=ORG_CONTROL["ref"]
+            ).exists():
+                control = ControlImplementation(
+                    organization=org,
+                    applicability=Applicability.APPLICABLE,
+                    status=IMPLEMENTED,
+                    owner=users[OWNER_EMAILS["admin"]],
+                    last_reviewed=today - datetime.timedelta(days=30),
+                    next_review_date=today + datetime.timedelta(days=335),
+                    **ORG_CONTROL,
+                )
+                control.full_clean()
+                control.save()
+                self.note("organisation-defined controls")
+
+    def seed_risks(
+        self,
+        org: Organization,
+        specs: tuple[dict[str, Any], ...],
+        users: dict[str, User],
+        systems: dict[str, AISystem],
+        request_id: str,
+        *,
+        author: User,
+        approver: User | None = None,
+    ) -> None:
+        """The organisation's register, only while it has none (users' later edits stay)."""
+        from controls.models import Applicability, ControlImplementation
+        from risks.models import Risk, TreatmentAction
+        from risks.services import (
+            risk_accept,
+            risk_criteria_current,
+            risk_criteria_revise,
+            risk_initial_from_library,
+        )
+
+        if Risk.objects.filter(organization=org).exists():
+            return
+        not_applicable = set(
+            ControlImplementation.objects.filter(
+                organization=org, applicability=Applicability.NOT_APPLICABLE
+            ).values_list("pk", flat=True)
+        )
+        with change_context(source=ChangeSource.IMPORT, actor=author, request_id=request_id):
+            criteria = risk_criteria_current(organization=org)
+            if approver is not None and criteria.acceptance_approver_id is None:
+                criteria = risk_criteria_revise(
+                    organization=org,
+                    user=approver,
+                    acceptance_approver=approver,
+                    change_summary=(
+                        "Named the Chief Risk Officer as the only person who may accept a "
+                        "residual risk above medium."
+                    ),
+                )
+                self.note("risk criteria versions")
+            for spec in specs:
+                try:
+                    initial = risk_initial_from_library(organization=org, code=spec["library"])
+                except ValidationError:
+                    initial = {}  # the library item was renamed: keep the risk, drop its links
+                risk = Risk(
+                    organization=org,
+                    criteria=criteria,
+                    title=spec["title"],
+                    description=spec["description"],
+                    consequences_organization=initial.get("consequences_organization", ""),
+                    consequences_individuals=initial.get("consequences_individuals", ""),
+                    inherent_likelihood=spec["inherent"][0],
+                    inherent_impact=spec["inherent"][1],
+                    residual_likelihood=spec["residual"][0] if spec["residual"] else None,
+                    residual_impact=spec["residual"][1] if spec["residual"] else None,
+                    existing_controls=spec["existing_controls"],
+                    owner=users[spec["owner"]],
+                    status=spec["status"],
+                    treatment_option=spec["option"],
+                    review_interval_months=6 if spec["inherent"][1] >= 4 else 12,
+                    next_review_date=_days(60 + 10 * len(spec["title"]) % 120),
+                    library_code=initial.get("library_code", ""),
+                )
+                risk.full_clean()
+                risk.save()
+                risk.ai_systems.set([systems[name] for name in spec["systems"]])
+                if initial.get("risk_sources"):
+                    risk.risk_sources.set(initial["risk_sources"])
+                if initial.get("objectives"):
+                    risk.objectives.set(initial["objectives"])
+                controls = [pk for pk in initial.get("controls", []) if pk not in not_applicable]
+                if controls:
+                    risk.controls.set(controls)
+                self.note("risks")
+                for title, role, due_in, status in spec["actions"]:
+                    action = TreatmentAction(
+                        risk=risk,
+                        title=title,
+                        owner=users[OWNER_EMAILS[role]],
+                        due_date=_days(due_in),
+                        status=status,
+                        completed_on=_days(due_in) if status == "done" else None,
+                    )
+                    action.full_clean()
+                    action.save()
+                    self.note("treatment actions")
+                if spec.get("accept"):
+                    owner = users[spec["owner"]]
+                    with change_context(
+                        source=ChangeSource.IMPORT, actor=owner, request_id=request_id
+                    ):
+                        risk_accept(
+                            risk=risk,
+                            user=owner,
+                            rationale=spec["accept"],
+                            expires=_days(365),
+                        )
+                    self.note("accepted risks")
+
+    def seed_evidence(self, org: Organization, users: dict[str, User], request_id: str) -> None:
+        from aims.evidence.models import EvidenceItem
+        from aims.evidence.services import evidence_create
+        from controls.models import ControlImplementation, Requirement
+        from risks.models import Risk
+
+        if EvidenceItem.objects.filter(organization=org).exists():
+            return
+        officer = users[OWNER_EMAILS["officer"]]
+        controls = dict(
+            ControlImplementation.objects.filter(organization=org).values_list("ref", "pk")
+        )
+        risks = dict(Risk.objects.filter(organization=org).values_list("title", "pk"))
+        clauses = dict(
+            Requirement.objects.filter(
+                framework__code="iso42001", kind="clause", assessable=True
+            ).values_list("ref", "pk")
+        )
+        with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=request_id):
+            for spec in NORTHWIND_EVIDENCE:
+                valid_from, valid_until = spec["valid"]
+                evidence_create(
+                    organization=org,
+                    user=officer,
+                    title=spec["title"],
+                    description=spec["description"],
+                    kind="link",
+                    url=spec["url"],
+                    owner=users[spec["owner"]],
+                    valid_from=_days(valid_from),
+                    valid_until=_days(valid_until) if valid_until is not None else None,
+                    controls=[controls[r] for r in spec["controls"] if r in controls],
+                    risks=[risks[t] for t in spec["risks"] if t in risks],
+                    clauses=[clauses[r] for r in spec["clauses"] if r in clauses],
+                )
+                self.note("evidence links")
+
+    def seed_risk_assessment(
+        self, org: Organization, users: dict[str, User], request_id: str
+    ) -> None:
+        from risks.models import RiskAssessment
+        from risks.services import risk_assessment_approve
+
+        if RiskAssessment.objects.filter(organization=org).exists():
+            return
+        officer, admin = users[OWNER_EMAILS["officer"]], users[OWNER_EMAILS["admin"]]
+        with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=request_id):
+            assessment = RiskAssessment(
+                organization=org,
+                title="Annual AI risk assessment 2026",
+                scope=(
+                    "All AI systems in the AIMS scope: credit scoring, the customer support "
+                    "assistant, the CV screening pilot, the fraud model in development and the "
+                    "internal code assistant."
+                ),
+                method=(
+                    "Two workshops with system owners, a review of last year's incidents and "
+                    "complaints, and the monthly monitoring reports; scored on the 5 × 5 "
+                    "criteria."
+                ),
+                other_participants="External model validator (Harbour Analytics)",
+                assessed_on=_days(-10),
+                author=officer,
+            )
+            assessment.full_clean()
+            assessment.save()
+            assessment.participants.set([users[e] for e in OWNER_EMAILS.values()])
+        with change_context(source=ChangeSource.IMPORT, actor=admin, request_id=request_id):
+            risk_assessment_approve(assessment=assessment, user=admin)
+        self.note("approved risk assessments")
+
+    def seed_soa_version(self, org: Organization, users: dict[str, User], request_id: str) -> None:
+        from controls.models import SoAVersion
+        from controls.services import soa_version_start
+
+        if SoAVersion.objects.filter(organization=org).exists():
+            return
+        officer, admin = users[OWNER_EMAILS["officer"]], users[OWNER_EMAILS["admin"]]
+        with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=request_id):
+            version = soa_version_start(
+                organization=org,
+                user=officer,
+                change_summary=(
+                    "First Statement of Applicability for the certification audit; three "
+                    "controls still to be decided."
+                ),
+            )
+            version = document_submit(version=version, user=officer)
+        with change_context(source=ChangeSource.IMPORT, actor=admin, request_id=request_id):
+            document_approve(version=version, user=admin, note="Approved at the risk committee.")
+        self.note("approved SoA versions")
+
+    def seed_fjord(
+        self,
+        org: Organization,
+        users: dict[str, User],
+        systems: dict[str, AISystem],
+        request_id: str,
+    ) -> None:
+        from controls.services import controls_ensure_for
+
+        created = controls_ensure_for(organization=org)
+        if created:
+            self.note("SoA and clause rows", created)
+        self.seed_risks(
+            org, FJORD_RISKS, users, systems, request_id, author=users["admin@fjord.example"]
+        )
