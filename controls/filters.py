@@ -119,6 +119,8 @@ class ControlImplementationFilterSet(django_filters.FilterSet):
 class SoAVersionFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DocumentStatus.choices, label=_("Status"))
 
+    ui_exclude = ("organization", "number")
+
     class Meta:
         model = SoAVersion
         fields = ["organization", "number"]

@@ -278,7 +278,11 @@ class SoAVersionListView(_VersionMixin, generic.ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_prepare"] = can_add(self.request.user, SoAVersion, self.organization.pk)
-        context["start_form"] = SoAStartForm()
+        context["open_draft"] = (
+            self.base_queryset()
+            .filter(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW])
+            .first()
+        )
         return context
 
     def post(self, request, *args, **kwargs):
