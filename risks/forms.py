@@ -137,6 +137,11 @@ class RiskForm(TrackedModelForm):
             field.label_from_instance = lambda r: f"{r.ref} {r.title}"
         self.fields["controls"].label_from_instance = lambda c: f"{c.ref} {c.title}"
         self.fields["controls"].widget.attrs["size"] = 8
+        several = _("Hold Ctrl (⌘ on a Mac) to choose several.")
+        self.fields["ai_systems"].help_text = several
+        self.fields["controls"].help_text = _(
+            "The organisation's controls (Annex A and its own) that treat this risk. %(s)s"
+        ) % {"s": several}
         if self.instance.pk:
             del self.fields["library_code"]
 

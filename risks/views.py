@@ -613,7 +613,9 @@ class AssessmentCompareView(generic.OrganizationPageView):
         context = super().get_context_data(**kwargs)
         approved = list(
             restrict(
-                RiskAssessment.objects.filter(organization=self.organization, status="approved"),
+                RiskAssessment.objects.filter(
+                    organization=self.organization, status="approved"
+                ).select_related("criteria"),
                 self.request.user,
                 Action.VIEW,
             ).order_by("assessed_on", "pk")
@@ -630,4 +632,6 @@ class AssessmentCompareView(generic.OrganizationPageView):
         context.update(approved=approved, old=old, new=new)
         if old and new:
             context["diff"] = services.risk_assessments_compare(old=old, new=new)
+            criteria = new.criteria or old.criteria
+            context["bands"] = {b["key"]: b for b in criteria.bands} if criteria else {}
         return context

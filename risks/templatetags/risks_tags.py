@@ -61,3 +61,27 @@ def level_label(levels: list[dict[str, Any]], number: Any) -> str:
         return levels[int(number) - 1]["label"]
     except (TypeError, ValueError, IndexError, KeyError):
         return ""
+
+
+@register.simple_tag
+def snapshot_value(field: str, value: Any, bands: dict[str, Any] | None = None) -> str:
+    """A frozen register value in words: levels as “3×4 High”, choices by their labels."""
+    from django.utils.translation import gettext as _
+
+    from risks.models import RiskStatus, TreatmentOption
+
+    if field in ("inherent", "residual"):
+        likelihood, impact, key = [*(value or []), None, None, ""][:3]
+        if not key:
+            return "—"
+        label = (bands or {}).get(key, {}).get("label", key)
+        return f"{label} ({likelihood}×{impact})"
+    if field == "status":
+        return str(dict(RiskStatus.choices).get(value, value or "—"))
+    if field == "treatment_option":
+        return str(dict(TreatmentOption.choices).get(value, value or "—"))
+    if field == "accepted":
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value) if value not in (None, "") else "—"
