@@ -1,4 +1,4 @@
-"""REST API: ``risks``, ``treatment-actions``, ``risk-assessments`` (+ approve, compare),
+"""REST API: ``risks`` (+ accept, withdraw, rescore), ``treatment-actions``, ``risk-assessments`` (+ approve, compare),
 ``risk-criteria`` (versions: read, and create = a new current version) and ``risk-library``."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -19,7 +19,9 @@ from aims.core.api import (
     ReachableRelatedField,
     RestrictedModelViewSet,
     TrackedSerializer,
+    etag_for,
 )
+from aims.core.permissions import Action, can
 from risks import services
 from risks.filters import (
     RiskAssessmentFilterSet,
@@ -223,12 +225,80 @@ class RiskCriteriaSerializer(serializers.ModelSerializer):
         validators: list = []  # the service numbers the version and moves "current"
 
 
+class RiskAcceptSerializer(serializers.Serializer):
+    rationale = serializers.CharField(help_text="Why the residual risk is acceptable.")
+    expires = serializers.DateField(required=False, allow_null=True)
+
+
+class RiskRescoreSerializer(serializers.Serializer):
+    inherent_likelihood = serializers.IntegerField()
+    inherent_impact = serializers.IntegerField()
+    residual_likelihood = serializers.IntegerField(required=False, allow_null=True)
+    residual_impact = serializers.IntegerField(required=False, allow_null=True)
+    residual_rationale = serializers.CharField(required=False, allow_blank=True)
+
+
 class RiskViewSet(RestrictedModelViewSet):
     queryset = Risk.objects.select_related("organization", "owner", "criteria").prefetch_related(
         "ai_systems", "risk_sources", "objectives", "controls"
     )
     serializer_class = RiskSerializer
     filterset_class = RiskFilterSet
+
+    def _risk_to_change(self) -> Risk:
+        risk = self.get_object()
+        if not can(self.request.user, Action.CHANGE, risk):
+            raise exceptions.PermissionDenied("Your role does not allow changing this risk.")
+        return risk
+
+    def _respond(self, risk: Risk) -> Response:
+        risk = self.get_queryset().get(pk=risk.pk)
+        response = Response(self.get_serializer(risk).data)
+        response["ETag"] = etag_for(risk)
+        return response
+
+    @extend_schema(request=RiskAcceptSerializer, responses=RiskSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept the residual risk. Above the criteria's threshold only the designated
+        approver may (403 with the reason otherwise)."""
+        risk = self._risk_to_change()
+        data = RiskAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            risk = services.risk_accept(
+                risk=risk,
+                user=request.user,
+                rationale=data.validated_data["rationale"],
+                expires=data.validated_data.get("expires"),
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(validation_error_to_dict(exc)) from exc
+        return self._respond(risk)
+
+    @extend_schema(request=None, responses=RiskSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw the acceptance of the residual risk."""
+        risk = self._risk_to_change()
+        try:
+            risk = services.risk_acceptance_withdraw(risk=risk, user=request.user)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(validation_error_to_dict(exc)) from exc
+        return self._respond(risk)
+
+    @extend_schema(request=RiskRescoreSerializer, responses=RiskSerializer)
+    @action(detail=True, methods=["post"])
+    def rescore(self, request, pk=None):
+        """Score the risk again with the organisation's current criteria."""
+        risk = self._risk_to_change()
+        data = RiskRescoreSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            risk = services.risk_rescore(risk=risk, user=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(validation_error_to_dict(exc)) from exc
+        return self._respond(risk)
 
 
 class TreatmentActionViewSet(RestrictedModelViewSet):

@@ -161,3 +161,29 @@ def test_it_refuses_ai_systems_of_another_organisation(org, other_org, users, cl
     assert response.status_code == 400
     assert response.context["form"].errors["ai_systems"]
     assert not Risk.objects.exists()
+
+
+def test_it_refuses_acceptance_above_the_threshold_in_the_api(org, users, api_client_for):
+    risk_criteria_revise(
+        organization=org,
+        user=users.admin,
+        change_summary="Name the approver",
+        acceptance_approver=users.admin,
+    )
+    risk = _scored(org, users.contributor)
+    url = f"/api/v1/risks/{risk.pk}/accept/"
+    refused = api_client_for(users.officer).post(url, {"rationale": "Fine."}, format="json")
+    assert refused.status_code == 403
+    assert "above the acceptance threshold" in refused.json()["detail"]
+    assert api_client_for(users.viewer).post(url, {"rationale": "x"}).status_code == 403
+    assert api_client_for(users.officer).post(url, {}, format="json").status_code == 400
+    risk.refresh_from_db()
+    assert risk.accepted_by is None
+    accepted = api_client_for(users.admin).post(
+        url, {"rationale": "Board decision."}, format="json"
+    )
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["accepted_by"] == users.admin.pk
+    assert accepted.json()["status"] == "monitored"
+    withdrawn = api_client_for(users.officer).post(f"/api/v1/risks/{risk.pk}/withdraw/")
+    assert withdrawn.status_code == 200 and withdrawn.json()["accepted_by"] is None

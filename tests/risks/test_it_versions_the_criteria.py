@@ -123,3 +123,19 @@ def test_it_refuses_a_rescore_outside_the_new_scale(org, users, client_for):
         .status_code
         == 403
     )
+
+
+def test_it_rescores_through_the_api(org, users, api_client_for):
+    risk = factories.RiskFactory(organization=org, inherent_likelihood=5, inherent_impact=5)
+    risk_criteria_revise(organization=org, user=users.admin, change_summary="3 × 4", **CUSTOM_3X4)
+    client = api_client_for(users.officer)
+    before = client.get(f"/api/v1/risks/{risk.pk}/").json()
+    assert before["rescore_offered"] and before["criteria_version"] == 1
+    url = f"/api/v1/risks/{risk.pk}/rescore/"
+    bad = client.post(url, {"inherent_likelihood": 5, "inherent_impact": 4}, format="json")
+    assert bad.status_code == 400 and "inherent_likelihood" in bad.json()
+    ok = client.post(url, {"inherent_likelihood": 1, "inherent_impact": 4}, format="json")
+    assert ok.status_code == 200, ok.content
+    body = ok.json()
+    assert body["criteria_version"] == 2 and not body["rescore_offered"]
+    assert (body["inherent_level"], body["inherent_score"]) == ("amber", 4)
