@@ -80,18 +80,19 @@ def soa_catalog(*, organization: Organization) -> tuple[dict[str, str], int]:
             | Q(kind=RequirementKind.CONTROL_OBJECTIVE, parent__isnull=True)
         )
         .annotate(has_row=has_row)
+        .values("pk", "ref", "title", "kind", "has_row")  # plain rows: no model instances
     )
     objectives: dict[str, str] = {}
     created = 0
-    for requirement in catalog:
-        if requirement.kind == RequirementKind.CONTROL_OBJECTIVE:
-            objectives[requirement.ref] = requirement.title
-        elif not requirement.has_row:
+    for item in catalog:
+        if item["kind"] == RequirementKind.CONTROL_OBJECTIVE:
+            objectives[item["ref"]] = item["title"]
+        elif not item["has_row"]:
             with transaction.atomic():
                 ControlImplementation.objects.get_or_create(
                     organization=organization,
-                    requirement=requirement,
-                    defaults={"ref": requirement.ref, "title": requirement.title},
+                    requirement=Requirement.objects.get(pk=item["pk"]),
+                    defaults={"ref": item["ref"], "title": item["title"]},
                 )
             created += 1
     return objectives, created
@@ -133,22 +134,26 @@ def soa_rows(*, organization: Organization, queryset: QuerySet | None = None) ->
     from risks.models import Risk
 
     rows = (
-        queryset.select_related("organization", "owner", "requirement")
+        queryset.select_related("owner")
         .annotate(
             risk_count=_link_count(Risk.controls.through),
             evidence_count=_link_count(EvidenceItem.controls.through),
         )
         .order_by("sort_key")
     )
-    return [
-        SoARow(
-            control=row,
-            risk_count=row.risk_count,
-            evidence_count=row.evidence_count,
-            gaps=row.gaps(risk_count=row.risk_count, evidence_count=row.evidence_count),
+    result = []
+    for row in rows:
+        if row.organization_id == organization.pk:
+            row.organization = organization  # already loaded: links need its slug
+        result.append(
+            SoARow(
+                control=row,
+                risk_count=row.risk_count,
+                evidence_count=row.evidence_count,
+                gaps=row.gaps(risk_count=row.risk_count, evidence_count=row.evidence_count),
+            )
         )
-        for row in rows
-    ]
+    return result
 
 
 @dataclass(frozen=True)

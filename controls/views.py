@@ -141,6 +141,7 @@ class SoAView(generic.ModelViewMixin, TemplateView):
             can_prepare=can_add(user, SoAVersion, org.pk),
             open_draft=restrict(SoAVersion.objects.all(), user, Action.VIEW)
             .filter(organization=org, status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW])
+            .values("pk", "number")
             .first(),
             export_links=export_links("reports:soa_export", org=org.slug),
         )
@@ -178,9 +179,12 @@ class ImplementationRisksView(ImplementationDetailView):
         risks = list(
             restrict(Risk.objects.all(), self.request.user, Action.VIEW)
             .filter(controls=context["object"])
-            .select_related("organization", "criteria", "owner")
+            .select_related("owner")
+            .prefetch_related("criteria")  # a handful of criteria versions, fetched once
             .order_by("number")
         )
+        for risk in risks:
+            risk.organization = self.organization
         context["risks"] = [
             {
                 "risk": risk,
@@ -210,9 +214,11 @@ class ImplementationEvidenceView(ImplementationDetailView):
         items = (
             restrict(EvidenceItem.objects.all(), self.request.user, Action.VIEW)
             .filter(controls=context["object"])
-            .select_related("organization", "owner")
+            .select_related("owner")
             .order_by("title")
         )
+        for item in items:
+            item.organization = self.organization
         context["evidence"] = [{"item": item, "url": record_url(item)} for item in items]
         return context
 
