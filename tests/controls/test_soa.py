@@ -219,3 +219,30 @@ def test_the_soa_page_runs_a_constant_number_of_queries(catalog, org, users, cli
     after = count()
     assert before == after
     assert after <= 12  # includes the session save and the layout's own queries
+
+
+def test_it_offers_exports_only_once_the_reports_pages_exist(org, users, client_for):
+    from controls.views import export_links
+
+    assert export_links("reports:no_such_page", org=org.slug) == []
+    response = client_for(users.viewer).get(_soa_url(org))
+    assert response.status_code == 200
+    for _label, href in response.context["export_links"]:
+        assert href.split("?format=")[1] in ("pdf", "xlsx", "csv")
+
+
+def test_the_api_filters_soa_rows_like_the_page(org, users, api_client_for):
+    factories.ControlImplementationFactory(organization=org, ref="ORG-1")
+    sound = factories.ControlImplementationFactory(
+        organization=org, ref="ORG-2", applicability="applicable", justification="Needed."
+    )
+    factories.EvidenceItemFactory(organization=org).controls.add(sound)
+    client = api_client_for(users.viewer)
+    url = reverse("controlimplementation-list")
+    rows = client.get(url, {"organization": org.pk, "group": "ORG", "has_gaps": "false"}).json()
+    assert [r["ref"] for r in rows["results"]] == ["ORG-2"]
+    assert rows["results"][0]["evidence_count"] == 1 and rows["results"][0]["gaps"] == []
+    rows = client.get(url, {"organization": org.pk, "group": "ORG", "q": "ORG-1"}).json()
+    assert [r["gaps"] for r in rows["results"]] == [
+        ["Applicability not decided", "No justification"]
+    ]
