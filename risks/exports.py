@@ -2,9 +2,9 @@
 
 Every export reads the register through ``restrict`` (an auditor gets only the risks shared
 with them) and through the register's own ``RiskFilterSet``, so a file holds exactly the
-rows the register page shows for the same query. Rows are read with one query plus a fixed
-set of prefetches per chunk of ``CHUNK_SIZE`` risks: the query count does not grow with the
-rows until a register outgrows a chunk.
+rows the register page shows for the same query. Rows are read as plain values with one query plus
+a fixed set of lookups per chunk of ``CHUNK_SIZE`` risks: the query count does not grow with
+the rows until a register outgrows a chunk.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -26,10 +26,17 @@ from aims.inventory.models import AISystem
 from aims.organizations.models import Organization
 from aims.reports.pdf import generated_at, local_text, render_pdf
 from aims.reports.tabular import Sheet, csv_lines, xlsx_bytes
-from controls.models import ControlImplementation, Requirement
+from controls.models import ControlImplementation
 from risks.filters import RiskFilterSet
 from risks.heatmap import heatmap_counts, heatmap_svg
-from risks.models import ActionStatus, Risk, RiskCriteria
+from risks.models import (
+    ActionStatus,
+    Risk,
+    RiskCriteria,
+    RiskStatus,
+    TreatmentAction,
+    TreatmentOption,
+)
 
 CHUNK_SIZE = 2000
 # Query parameters that shape the request, not the rows.
@@ -67,12 +74,6 @@ REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
 )
 REGISTER_WRAP = frozenset({1, 2, 3, 6, 7, 12, 16})
 OPEN_ACTIONS = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
-
-
-def _person(user: Any) -> str:
-    if user is None:
-        return ""
-    return getattr(user, "display_name", "") or user.email
 
 
 def risk_register_export_allowed(*, organization: Organization, user: Any) -> bool:
@@ -123,41 +124,62 @@ def risk_register_queryset(
     return queryset
 
 
-def _with_related(queryset: QuerySet, user: Any) -> QuerySet:
-    """Everything a row shows, in a fixed number of queries; linked AI systems and controls
-    are themselves restricted, so a row never names a record the user could not open."""
-    # No ``.only()``: tracked models snapshot every field when loaded (deferred fields recurse).
-    catalog = Requirement.objects.order_by("sort_key")
-    return (
-        queryset.select_related("owner", "accepted_by")
-        .prefetch_related(
-            Prefetch(
-                "ai_systems",
-                queryset=restrict(AISystem.objects.all(), user, Action.VIEW).order_by("name"),
-            ),
-            Prefetch("risk_sources", queryset=catalog),
-            Prefetch("objectives", queryset=catalog.all()),
-            Prefetch(
-                "controls",
-                queryset=restrict(ControlImplementation.objects.all(), user, Action.VIEW).order_by(
-                    "sort_key"
-                ),
-            ),
-        )
-        .annotate(
-            action_count=Count("actions", distinct=True),
-            open_action_count=Count(
-                "actions", filter=Q(actions__status__in=OPEN_ACTIONS), distinct=True
-            ),
-        )
-    )
+RISK_FIELDS = (
+    "id",
+    "number",
+    "title",
+    "description",
+    "consequences_organization",
+    "consequences_individuals",
+    "criteria_id",
+    "inherent_likelihood",
+    "inherent_impact",
+    "inherent_score",
+    "inherent_level",
+    "existing_controls",
+    "owner__full_name",
+    "owner__email",
+    "status",
+    "treatment_option",
+    "residual_likelihood",
+    "residual_impact",
+    "residual_score",
+    "residual_level",
+    "accepted_by__full_name",
+    "accepted_by__email",
+    "accepted_at",
+    "acceptance_expires",
+    "next_review_date",
+)
+
+
+def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _grouped(pairs: Any) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for risk_id, text in pairs:
+        found.setdefault(risk_id, []).append(text)
+    return found
+
+
+def _name(full_name: str | None, email: str | None) -> str:
+    return full_name or email or ""
 
 
 @dataclass
 class RegisterRow:
-    """One risk, flattened to display values."""
+    """One risk, flattened to display values (``risk`` holds the raw column values)."""
 
-    risk: Risk
+    risk: dict[str, Any]
     values: list[Any]
     inherent_band: dict[str, Any] | None
     residual_band: dict[str, Any] | None
@@ -165,7 +187,13 @@ class RegisterRow:
 
 @dataclass
 class RegisterReader:
-    """Iterates the register rows; collects per-criteria band lookups on the way."""
+    """Reads the register as plain values, a chunk of risks at a time.
+
+    Per chunk: the risks (one query, owners joined), then one query each for their AI
+    systems, risk sources, objectives, controls and action counts. No model instances are
+    built, which keeps 1,000+ rows fast. Linked AI systems and controls are themselves
+    restricted, so a row never names a record the user could not open.
+    """
 
     organization: Organization
     user: Any
@@ -177,8 +205,8 @@ class RegisterReader:
             c.pk: c for c in RiskCriteria.objects.filter(organization=self.organization)
         }
 
-    def _band(self, risk: Risk, key: str) -> dict[str, Any] | None:
-        criteria = self.criteria.get(risk.criteria_id)
+    def _band(self, criteria_id: int, key: str) -> dict[str, Any] | None:
+        criteria = self.criteria.get(criteria_id)
         if not key or criteria is None:
             return None
         try:
@@ -186,48 +214,102 @@ class RegisterReader:
         except KeyError:
             return {"key": key, "label": key, "colour": "#6b7280"}
 
+    def _related(self, ids: list[int]) -> dict[str, Any]:
+        user = self.user
+        systems = (
+            Risk.ai_systems.through.objects.filter(
+                risk_id__in=ids,
+                aisystem__in=restrict(AISystem.objects.all(), user, Action.VIEW),
+            )
+            .order_by("aisystem__name")
+            .values_list("risk_id", "aisystem__name", "aisystem__reference")
+        )
+        controls = (
+            Risk.controls.through.objects.filter(
+                risk_id__in=ids,
+                controlimplementation__in=restrict(
+                    ControlImplementation.objects.all(), user, Action.VIEW
+                ),
+            )
+            .order_by("controlimplementation__sort_key")
+            .values_list("risk_id", "controlimplementation__ref")
+        )
+        actions = (
+            TreatmentAction.objects.filter(risk_id__in=ids)
+            .order_by()
+            .values("risk_id")
+            .annotate(
+                total=Count("pk"),
+                open=Count("pk", filter=Q(status__in=OPEN_ACTIONS)),
+            )
+            .values_list("risk_id", "total", "open")
+        )
+        return {
+            "systems": _grouped(
+                (risk_id, f"{name} ({ref})" if ref else name) for risk_id, name, ref in systems
+            ),
+            "sources": _grouped(
+                Risk.risk_sources.through.objects.filter(risk_id__in=ids)
+                .order_by("requirement__sort_key")
+                .values_list("risk_id", "requirement__ref")
+            ),
+            "objectives": _grouped(
+                Risk.objectives.through.objects.filter(risk_id__in=ids)
+                .order_by("requirement__sort_key")
+                .values_list("risk_id", "requirement__ref")
+            ),
+            "controls": _grouped(controls),
+            "actions": {risk_id: (total, open_) for risk_id, total, open_ in actions},
+        }
+
     def rows(self) -> Iterator[RegisterRow]:
         org = self.organization
-        for risk in _with_related(self.queryset, self.user).iterator(chunk_size=CHUNK_SIZE):
-            criteria = self.criteria.get(risk.criteria_id)
-            if criteria is not None:
-                risk._state.fields_cache["criteria"] = criteria
-            inherent = self._band(risk, risk.inherent_level)
-            residual = self._band(risk, risk.residual_level)
-            values = [
-                risk.reference,
-                risk.title,
-                risk.description,
-                "; ".join(
-                    f"{s.name} ({s.reference})" if s.reference else s.name
-                    for s in risk.ai_systems.all()
-                ),
-                "; ".join(r.ref for r in risk.risk_sources.all()),
-                "; ".join(r.ref for r in risk.objectives.all()),
-                risk.consequences_organization,
-                risk.consequences_individuals,
-                risk.inherent_likelihood,
-                risk.inherent_impact,
-                risk.inherent_score,
-                inherent["label"] if inherent else "",
-                risk.existing_controls,
-                _person(risk.owner),
-                str(risk.get_status_display()),
-                str(risk.get_treatment_option_display()) if risk.treatment_option else "",
-                "; ".join(c.ref for c in risk.controls.all()),
-                risk.action_count,
-                risk.open_action_count,
-                risk.residual_likelihood,
-                risk.residual_impact,
-                risk.residual_score,
-                residual["label"] if residual else "",
-                _person(risk.accepted_by),
-                local_text(risk.accepted_at, org),
-                risk.acceptance_expires.isoformat() if risk.acceptance_expires else "",
-                risk.next_review_date.isoformat() if risk.next_review_date else "",
-                criteria.number if criteria is not None else "",
-            ]
-            yield RegisterRow(risk, values, inherent, residual)
+        statuses = {value: str(label) for value, label in RiskStatus.choices}
+        options = {value: str(label) for value, label in TreatmentOption.choices}
+        values = self.queryset.values(*RISK_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+        for batch in _batches(values, CHUNK_SIZE):
+            related = self._related([r["id"] for r in batch])
+            for r in batch:
+                pk = r["id"]
+                criteria = self.criteria.get(r["criteria_id"])
+                inherent = self._band(r["criteria_id"], r["inherent_level"])
+                residual = self._band(r["criteria_id"], r["residual_level"])
+                total, open_ = related["actions"].get(pk, (0, 0))
+                yield RegisterRow(
+                    r,
+                    [
+                        f"R-{r['number']:04d}",
+                        r["title"],
+                        r["description"],
+                        "; ".join(related["systems"].get(pk, ())),
+                        "; ".join(related["sources"].get(pk, ())),
+                        "; ".join(related["objectives"].get(pk, ())),
+                        r["consequences_organization"],
+                        r["consequences_individuals"],
+                        r["inherent_likelihood"],
+                        r["inherent_impact"],
+                        r["inherent_score"],
+                        inherent["label"] if inherent else "",
+                        r["existing_controls"],
+                        _name(r["owner__full_name"], r["owner__email"]),
+                        statuses.get(r["status"], r["status"]),
+                        options.get(r["treatment_option"], r["treatment_option"]),
+                        "; ".join(related["controls"].get(pk, ())),
+                        total,
+                        open_,
+                        r["residual_likelihood"],
+                        r["residual_impact"],
+                        r["residual_score"],
+                        residual["label"] if residual else "",
+                        _name(r["accepted_by__full_name"], r["accepted_by__email"]),
+                        local_text(r["accepted_at"], org),
+                        r["acceptance_expires"].isoformat() if r["acceptance_expires"] else "",
+                        r["next_review_date"].isoformat() if r["next_review_date"] else "",
+                        criteria.number if criteria is not None else "",
+                    ],
+                    inherent,
+                    residual,
+                )
 
 
 def _filename(organization: Organization, extension: str) -> str:
@@ -353,12 +435,12 @@ def risk_register_pdf_bytes(
                 "status": v[14] + (f" · {v[15]}" if v[15] else ""),
                 "controls": v[16],
                 "inherent": f"{v[10]} {v[11]}",
-                "inherent_class": f"b{risk.criteria_id}-{risk.inherent_level}",
+                "inherent_class": f"b{risk['criteria_id']}-{risk['inherent_level']}",
                 "residual": f"{v[21]} {v[22]}" if v[21] is not None else "—",
-                "residual_class": f"b{risk.criteria_id}-{risk.residual_level}"
-                if risk.residual_level
+                "residual_class": f"b{risk['criteria_id']}-{risk['residual_level']}"
+                if risk["residual_level"]
                 else "",
-                "actions": f"{v[18]} open / {v[17]}" if v[17] else "—",
+                "actions": f"{v[18]} of {v[17]} actions open" if v[17] else "no actions",
                 "review": v[26] or "—",
             }
         )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aims.core import views as generic
 from aims.core.permissions import Action, can, can_add, restrict
 from risks import services
-from risks.filters import CELL_FILTERS, RiskAssessmentFilterSet, RiskFilterSet
+from risks.filters import CELL_FILTERS, RiskAssessmentFilterSet, RiskFilterSet, actions_overdue
 from risks.forms import (
     RiskAcceptForm,
     RiskAssessmentForm,
@@ -104,11 +104,18 @@ class RiskListView(generic.ObjectListView):
         "No risks recorded yet. Start from the risk library, or add the risk that worries you most."
     )
 
+    def base_queryset(self, action: Action = Action.VIEW):
+        # Overdue treatment actions flagged in the same query as the rows.
+        return super().base_queryset(action).annotate(has_overdue_actions=actions_overdue())
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         attach_criteria(self.request, context["object_list"])
         versions = criteria_versions(self.request)
         current = versions.current
+        context["criteria"] = current
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return context  # only the table is re-rendered
         visible = self.base_queryset()
         scored_now = visible.filter(criteria=current)
         base = self.org_url("risks:risk_list")
@@ -124,7 +131,6 @@ class RiskListView(generic.ObjectListView):
                 ("residual", gettext("Residual risk")),
             )
         ]
-        context["criteria"] = current
         context["cell_filters"] = [
             (name, self.request.GET[name]) for name in CELL_FILTERS if self.request.GET.get(name)
         ]
