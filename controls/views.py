@@ -457,6 +457,7 @@ class ReadinessView(generic.OrganizationPageView):
         context.update(
             clauses=clauses,
             summary=readiness.readiness_summary(clauses=clauses, soa_rows=soa),
+            evidence_list_url=readiness.safe_url("evidence:evidence_list", org=org.slug),
         )
         return context
 
