@@ -443,9 +443,13 @@ class Risk(OrganizationScopedModel):
             and self.accepted_by_id != criteria.acceptance_approver_id
         ):
             raise ValidationError(
-                _(
-                    "This risk is above the acceptance threshold; only the designated approver may accept it."
-                )
+                {
+                    "residual_likelihood": _(
+                        "This residual level is above the acceptance threshold, and the risk was "
+                        "accepted by someone other than the designated approver. Withdraw the "
+                        "acceptance first, or have the designated approver accept it."
+                    )
+                }
             )
 
     def apply_levels(self) -> None:

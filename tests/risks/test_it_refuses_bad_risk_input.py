@@ -187,3 +187,23 @@ def test_it_refuses_acceptance_above_the_threshold_in_the_api(org, users, api_cl
     assert accepted.json()["status"] == "monitored"
     withdrawn = api_client_for(users.officer).post(f"/api/v1/risks/{risk.pk}/withdraw/")
     assert withdrawn.status_code == 200 and withdrawn.json()["accepted_by"] is None
+
+
+def test_it_refuses_raising_an_accepted_risk_above_the_threshold(org, users, client_for):
+    from risks.forms import RiskForm
+    from risks.services import risk_accept
+    from tests.generic import Ctx, form_data
+
+    risk = _scored(org, users.contributor, level=(2, 2))
+    risk_accept(risk=risk, user=users.contributor, rationale="Low and watched.")
+    risk.refresh_from_db()
+    changes = {"residual_likelihood": 4, "residual_impact": 4}
+    data = form_data(RiskForm, risk, Ctx(org, None, users), users.officer, changes)
+    url = reverse("risks:risk_edit", kwargs={"org": org.slug, "pk": risk.pk})
+    response = client_for(users.officer).post(url, data)
+    assert response.status_code == 400
+    assert (
+        "Withdraw the acceptance first" in response.context["form"].errors["residual_likelihood"][0]
+    )
+    risk.refresh_from_db()
+    assert risk.residual_level == "low" and risk.accepted_by == users.contributor
