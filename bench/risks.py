@@ -18,6 +18,7 @@ exports as ``officer@bench-02.example`` (1,000 risks). The PDF goes through the 
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
 import platform
@@ -73,6 +74,13 @@ def machine() -> str:
     return f"{os.cpu_count()} CPU(s) ({model}), Python {platform.python_version()}"
 
 
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
@@ -101,6 +109,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--pdf-repeat", type=int, default=3)
     parser.add_argument(
+        "--profile",
+        metavar="TEXT",
+        help="after measuring, profile one request of each target whose label contains TEXT",
+    )
+    parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     )
     args = parser.parse_args()
@@ -125,7 +138,11 @@ def main() -> None:
     officer = User.objects.get(email=f"officer@{BIG_ORG}.example")
     export_officer = User.objects.get(email=f"officer@{EXPORT_ORG}.example")
 
+    # WeasyPrint narrates every layout step at INFO; keep the table readable.
+    for name in ("weasyprint", "fontTools", "weasyprint.progress"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     print(f"machine: {machine()}")
+    print(f"load average at start: {load_average()} (other work on the machine inflates times)")
     print(
         f"database: {database_name(args.database_url)}: "
         f"{Organization.objects.count()} organisations, {Risk.objects.count()} risks "
@@ -191,6 +208,8 @@ def main() -> None:
         )
         if expect_rows is not None and rows and rows[-1] != expect_rows:
             result.note = f"{rows[-1]} rows returned, expected {expect_rows}"
+        if args.profile and args.profile.lower() in label.lower():
+            profile(label, call)
 
     def url_for(name: str, slug: str, query: str = "") -> str | None:
         try:
@@ -247,6 +266,19 @@ def main() -> None:
             f"{r.label:40} {limit:>8} {r.median:10.1f} {r.p90:9.1f} {queries:>8} "
             f"{r.verdict:>7}  {r.note}"
         )
+    print(f"\nload average at end: {load_average()}")
+
+
+def profile(label: str, call: Callable[[], int]) -> None:
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(call)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    print(f"\n--- profile: {label} ---\n{out.getvalue()}")
 
 
 def pdf_export(url: str | None, client, user, repeat: int, mock) -> Result:
