@@ -10,6 +10,7 @@ network: the stylesheet is read from the static files on disk, fonts come from f
 from __future__ import annotations
 
 import datetime
+import logging
 import zoneinfo
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 PRINT_CSS = "reports/print.css"
+
+# WeasyPrint logs every layout step of every page at INFO; a 50-page register would flood
+# the worker's log. Its warnings (unsupported CSS, refused URLs) still come through.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class RemoteResourceRefused(ValueError):
