@@ -185,22 +185,8 @@ class ImplementationRisksView(ImplementationDetailView):
         )
         for risk in risks:
             risk.organization = self.organization
-        context["risks"] = [
-            {
-                "risk": risk,
-                "url": record_url(risk),
-                "band": _safe_band(risk, "residual" if risk.residual_level else "inherent"),
-            }
-            for risk in risks
-        ]
+        context["risks"] = [{"risk": risk, "url": record_url(risk)} for risk in risks]
         return context
-
-
-def _safe_band(risk: Any, which: str) -> dict[str, Any] | None:
-    try:
-        return risk.band(which)
-    except (KeyError, AttributeError):
-        return None
 
 
 class ImplementationEvidenceView(ImplementationDetailView):
