@@ -52,10 +52,21 @@ def heatmap_cells(
             )
 
 
-def _text_colour(hex_colour: str) -> str:
+def _relative_luminance(hex_colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#111111" if luminance > 150 else "#ffffff"
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _text_colour(hex_colour: str) -> str:
+    """Near-black or white, whichever contrasts more with the band colour (WCAG ratio)."""
+    lum = _relative_luminance(hex_colour)
+    dark = (lum + 0.05) / (_relative_luminance("#111111") + 0.05)
+    light = 1.05 / (lum + 0.05)
+    return "#111111" if dark >= light else "#ffffff"
 
 
 def heatmap_svg(
