@@ -283,10 +283,7 @@ class RiskAcceptView(_RiskActionView):
         risk = self.risk_for_change()
         form = RiskAcceptForm(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return HttpResponseRedirect(risk.get_absolute_url())
+            return self.refuse(form)
         try:
             services.risk_accept(
                 risk=risk,
@@ -295,12 +292,22 @@ class RiskAcceptView(_RiskActionView):
                 expires=form.cleaned_data["acceptance_expires"],
             )
         except (PermissionDenied, DjangoValidationError) as exc:
-            text = exc.messages if isinstance(exc, DjangoValidationError) else [str(exc)]
-            for message in text:
-                messages.error(request, message)
-            return HttpResponseRedirect(risk.get_absolute_url())
+            if isinstance(exc, DjangoValidationError) and hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                text = exc.messages if isinstance(exc, DjangoValidationError) else [str(exc)]
+                form.add_error(None, text)
+            return self.refuse(form)
         messages.success(request, gettext("Residual risk accepted."))
         return HttpResponseRedirect(risk.get_absolute_url())
+
+    def refuse(self, form: RiskAcceptForm):
+        """Show the risk again with the refusal next to the acceptance form (nothing lost)."""
+        view = RiskDetailView()
+        view.setup(self.request, *self.args, **self.kwargs)
+        view.organization = self.organization
+        return view.render_to_response(view.get_context_data(accept_form=form), status=400)
 
 
 class RiskWithdrawView(_RiskActionView):
