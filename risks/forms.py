@@ -259,6 +259,9 @@ class RiskAssessmentForm(TrackedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.fields["ai_systems"].help_text = _(
+            "Leave empty to cover the whole register. Hold Ctrl (⌘ on a Mac) to choose several."
+        )
         # Participants: members of the organisation (auditors are outside the process).
         self.fields["participants"].queryset = (
             get_user_model()

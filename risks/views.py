@@ -141,7 +141,11 @@ class RiskListView(generic.ObjectListView):
         context["export_links"] = (
             [
                 (label, f"{export}?format={fmt}" + (f"&{query.urlencode()}" if query else ""))
-                for fmt, label in (("xlsx", "Excel (.xlsx)"), ("csv", "CSV"), ("pdf", "PDF"))
+                for fmt, label in (
+                    ("xlsx", gettext("Excel (.xlsx)")),
+                    ("csv", gettext("CSV")),
+                    ("pdf", gettext("PDF (prepared in the background)")),
+                )
             ]
             if export
             else []
