@@ -118,8 +118,10 @@ def test_its_pdf_holds_every_control_ref_grouped_and_labelled(soa_org, users, cl
     assert "The organisation's own controls" in text
     assert "Not an approved version" in text
     assert "Not yet decided" in text
-    assert "Page 1 of" in text
-    assert "Acme Analytics" in text
+    # Every page repeats the header (organisation · title, generated-at) and "Page x of y".
+    assert text.count("Acme Analytics · Statement of Applicability (live, not approved)") >= 2
+    assert "Page 1 of" in text and "Page 2 of" in text
+    assert text.count("Live SoA — not an approved version") >= 2
 
 
 def test_a_version_export_uses_its_frozen_rows(soa_org, users, client_for):
