@@ -16,6 +16,8 @@ from typing import Any
 from django.db.models import Func, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -130,7 +132,7 @@ def _scope(facts: Facts) -> Finding:
     return Finding(
         True,
         _("Scope statement v%(n)s approved on %(d)s.")
-        % {"n": facts.scope.number, "d": facts.scope.approved_at.date().isoformat()},
+        % {"n": facts.scope.number, "d": date_format(localtime(facts.scope.approved_at))},
         url=record_url(facts.scope) or url,
     )
 

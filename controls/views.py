@@ -153,6 +153,13 @@ class _ImplementationMixin:
     select_related = ("organization", "owner", "requirement")
     list_url_name = "controls:soa"
 
+    def model_context(self) -> dict[str, Any]:
+        context = super().model_context()
+        context["verbose_name_plural"] = gettext_lazy("Statement of Applicability")
+        if "pk" not in self.kwargs:
+            context["verbose_name"] = gettext_lazy("control of your own")
+        return context
+
 
 class ImplementationDetailView(_ImplementationMixin, generic.ObjectDetailView):
     template_name = "controls/implementation_detail.html"
@@ -453,6 +460,12 @@ class ClauseStatusEditView(generic.ObjectEditView):
     form_class = ClauseStatusForm
     select_related = ("organization", "requirement", "owner")
     success_url_name = "controls:readiness"
+    list_url_name = "controls:readiness"
+
+    def model_context(self) -> dict[str, Any]:
+        context = super().model_context()
+        context["verbose_name_plural"] = gettext_lazy("Clause readiness")
+        return context
 
 
 class ClauseStatusHistoryView(generic.ObjectHistoryView):
