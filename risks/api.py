@@ -101,6 +101,14 @@ class RiskSerializer(TrackedSerializer):
         ]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and attrs.get("organization") not in (
+            None,
+            self.instance.organization,
+        ):
+            # Its criteria, controls and AI systems belong to its organisation.
+            raise serializers.ValidationError(
+                {"organization": ["A risk cannot be moved to another organisation."]}
+            )
         organization = attrs.get("organization") or getattr(self.instance, "organization", None)
         if self.instance is None and organization is not None:
             # New risks are scored with the organisation's current criteria.

@@ -203,3 +203,16 @@ def test_it_refuses_raising_an_accepted_risk_above_the_threshold(org, users, cli
     )
     risk.refresh_from_db()
     assert risk.residual_level == "low" and risk.accepted_by == users.contributor
+
+
+def test_it_refuses_moving_a_risk_to_another_organisation(org, other_org, users, api_client_for):
+    from aims.organizations.models import Membership
+
+    Membership.objects.create(organization=other_org, user=users.admin, role="admin")
+    risk = factories.RiskFactory(organization=org)
+    response = api_client_for(users.admin).patch(
+        f"/api/v1/risks/{risk.pk}/", {"organization": other_org.pk}, format="json"
+    )
+    assert response.status_code == 400 and "organization" in response.json()
+    risk.refresh_from_db()
+    assert risk.organization == org
