@@ -122,6 +122,7 @@ def test_its_pdf_holds_every_control_ref_grouped_and_labelled(soa_org, users, cl
     assert text.count("Acme Analytics · Statement of Applicability (live, not approved)") >= 2
     assert "Page 1 of" in text and "Page 2 of" in text
     assert text.count("Live SoA — not an approved version") >= 2
+    assert text.count("NOT AN APPROVED VERSION") >= 2  # the watermark, on every page
 
 
 def test_a_version_export_uses_its_frozen_rows(soa_org, users, client_for):
