@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -91,7 +92,11 @@ class ControlImplementationFilterSet(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=ImplementationStatus.choices, label=_("Status"))
     owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
-    has_gaps = django_filters.BooleanFilter(method="filter_gaps", label=_("Has gaps"))
+    has_gaps = django_filters.BooleanFilter(
+        method="filter_gaps",
+        label=_("Has gaps"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
     annex_a = django_filters.BooleanFilter(
         field_name="requirement", lookup_expr="isnull", exclude=True, label=_("Annex A")
     )

@@ -121,7 +121,9 @@ class SoAView(generic.ModelViewMixin, TemplateView):
         )
         filtered = filterset.qs if filterset.is_valid() else queryset.none()
         is_filtered = any(
-            v for k, v in self.request.GET.items() if k not in ("page", "organization")
+            v not in ("", "unknown")
+            for k, v in self.request.GET.items()
+            if k not in ("page", "organization")
         )
         rows = services.soa_rows(organization=org, queryset=filtered)
         all_rows = services.soa_rows(organization=org, queryset=queryset) if is_filtered else rows
