@@ -398,6 +398,13 @@ def risk_register_export_start(
     )
 
 
+def _band_label(criteria: RiskCriteria, key: str) -> str:
+    try:
+        return str(criteria.band(key)["label"])
+    except KeyError:
+        return key
+
+
 def _text_colour(hex_colour: str) -> str:
     try:
         r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
@@ -475,6 +482,7 @@ def risk_register_pdf_bytes(
             "status_counts": sorted(status_counts.items()),
             "heatmaps": heatmaps,
             "criteria": current,
+            "acceptance_label": _band_label(current, current.acceptance_band) if current else "",
             "band_css": band_css,
             "filters": filter_params(params),
         },
