@@ -447,7 +447,7 @@ def risk_register_pdf_bytes(
                 "residual_class": f"b{risk['criteria_id']}-{risk['residual_level']}"
                 if risk["residual_level"]
                 else "",
-                "actions": f"{v[18]} of {v[17]} actions open" if v[17] else "no actions",
+                "actions": f"{v[18]}/{v[17]} open" if v[17] else "0/0",
                 "review": v[26] or "—",
             }
         )

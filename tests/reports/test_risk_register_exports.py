@@ -103,6 +103,22 @@ def test_it_exports_csv_honouring_the_register_filters(org, users, client_for, r
     assert everything[0]["Inherent level"] == "High"
 
 
+def test_it_filters_by_ai_system_and_owner_like_the_register(org, users, client_for, register):
+    first, _second = register
+    system = first.ai_systems.get()
+    client = client_for(users.officer)
+
+    by_system = read_csv(body(client.get(url(org, "csv", ai_system=system.pk))))
+    by_owner = read_csv(body(client.get(url(org, "csv", owner=users.contributor.pk))))
+    _h, sorted_rows = sheet_rows(
+        read_xlsx(body(client.get(url(org, "xlsx", ordering="-inherent_rank")))), "Risk register"
+    )
+
+    assert [r["Reference"] for r in by_system] == ["R-0001"]
+    assert [r["Reference"] for r in by_owner] == ["R-0001"]
+    assert [r["Reference"] for r in sorted_rows] == ["R-0002", "R-0001"]
+
+
 def test_a_bad_filter_or_format_is_a_400_with_a_message(org, users, client_for, register):
     client = client_for(users.officer)
 
