@@ -443,7 +443,7 @@ def risk_register_pdf_bytes(
                 "controls": v[16],
                 "inherent": f"{v[10]} {v[11]}",
                 "inherent_class": f"b{risk['criteria_id']}-{risk['inherent_level']}",
-                "residual": f"{v[21]} {v[22]}" if v[21] is not None else "—",
+                "residual": f"{v[21]} {v[22]}" if v[21] is not None else "",
                 "residual_class": f"b{risk['criteria_id']}-{risk['residual_level']}"
                 if risk["residual_level"]
                 else "",
