@@ -2,14 +2,15 @@
 
 Every export reads the register through ``restrict`` (an auditor gets only the risks shared
 with them) and through the register's own ``RiskFilterSet``, so a file holds exactly the
-rows the register page shows for the same query. Rows are read as plain values with one query plus
-a fixed set of lookups per chunk of ``CHUNK_SIZE`` risks: the query count does not grow with
-the rows until a register outgrows a chunk.
+rows the register page shows for the same query. Rows are read as plain values with one
+query plus a fixed set of lookups per chunk of ``CHUNK_SIZE`` risks: the query count does
+not grow with the rows until a register outgrows a chunk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -30,6 +31,7 @@ from controls.models import ControlImplementation
 from risks.filters import RiskFilterSet
 from risks.heatmap import heatmap_counts, heatmap_svg
 from risks.models import (
+    COLOUR,
     ActionStatus,
     Risk,
     RiskCriteria,
@@ -39,38 +41,40 @@ from risks.models import (
 )
 
 CHUNK_SIZE = 2000
+BAND_KEY = re.compile(r"[a-z0-9_-]{1,20}")
 # Query parameters that shape the request, not the rows.
 NOT_FILTERS = ("format", "page", "page_size")
 
-REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("Reference", 10),
-    ("Title", 36),
-    ("Description", 50),
-    ("AI systems", 28),
-    ("Risk sources", 14),
-    ("Objectives", 14),
-    ("Consequences (organisation)", 40),
-    ("Consequences (individuals and society)", 40),
-    ("Inherent likelihood", 10),
-    ("Inherent impact", 10),
-    ("Inherent score", 10),
-    ("Inherent level", 12),
-    ("Existing controls", 40),
-    ("Owner", 22),
-    ("Status", 18),
-    ("Treatment option", 16),
-    ("Controls", 24),
-    ("Treatment actions", 10),
-    ("Open treatment actions", 10),
-    ("Residual likelihood", 10),
-    ("Residual impact", 10),
-    ("Residual score", 10),
-    ("Residual level", 12),
-    ("Accepted by", 22),
-    ("Accepted at", 18),
-    ("Acceptance expires", 12),
-    ("Next review", 12),
-    ("Criteria version", 10),
+# (key, column heading, XLSX width in characters)
+REGISTER_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("reference", "Reference", 10),
+    ("title", "Title", 36),
+    ("description", "Description", 50),
+    ("ai_systems", "AI systems", 28),
+    ("risk_sources", "Risk sources", 14),
+    ("objectives", "Objectives", 14),
+    ("consequences_organization", "Consequences (organisation)", 40),
+    ("consequences_individuals", "Consequences (individuals and society)", 40),
+    ("inherent_likelihood", "Inherent likelihood", 10),
+    ("inherent_impact", "Inherent impact", 10),
+    ("inherent_score", "Inherent score", 10),
+    ("inherent_level", "Inherent level", 12),
+    ("existing_controls", "Existing controls", 40),
+    ("owner", "Owner", 22),
+    ("status", "Status", 18),
+    ("treatment_option", "Treatment option", 16),
+    ("controls", "Controls", 24),
+    ("actions", "Treatment actions", 10),
+    ("open_actions", "Open treatment actions", 10),
+    ("residual_likelihood", "Residual likelihood", 10),
+    ("residual_impact", "Residual impact", 10),
+    ("residual_score", "Residual score", 10),
+    ("residual_level", "Residual level", 12),
+    ("accepted_by", "Accepted by", 22),
+    ("accepted_at", "Accepted at", 18),
+    ("acceptance_expires", "Acceptance expires", 12),
+    ("next_review", "Next review", 12),
+    ("criteria_version", "Criteria version", 10),
 )
 REGISTER_WRAP = frozenset({1, 2, 3, 6, 7, 12, 16})
 OPEN_ACTIONS = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
@@ -177,12 +181,17 @@ def _name(full_name: str | None, email: str | None) -> str:
 
 @dataclass
 class RegisterRow:
-    """One risk, flattened to display values (``risk`` holds the raw column values)."""
+    """One risk: ``risk`` holds the raw database values, ``record`` the display value of
+    every export column by key."""
 
     risk: dict[str, Any]
-    values: list[Any]
+    record: dict[str, Any]
     inherent_band: dict[str, Any] | None
     residual_band: dict[str, Any] | None
+
+    @property
+    def values(self) -> list[Any]:
+        return [self.record[key] for key, _label, _w in REGISTER_COLUMNS]
 
 
 @dataclass
@@ -277,36 +286,42 @@ class RegisterReader:
                 total, open_ = related["actions"].get(pk, (0, 0))
                 yield RegisterRow(
                     r,
-                    [
-                        f"R-{r['number']:04d}",
-                        r["title"],
-                        r["description"],
-                        "; ".join(related["systems"].get(pk, ())),
-                        "; ".join(related["sources"].get(pk, ())),
-                        "; ".join(related["objectives"].get(pk, ())),
-                        r["consequences_organization"],
-                        r["consequences_individuals"],
-                        r["inherent_likelihood"],
-                        r["inherent_impact"],
-                        r["inherent_score"],
-                        inherent["label"] if inherent else "",
-                        r["existing_controls"],
-                        _name(r["owner__full_name"], r["owner__email"]),
-                        statuses.get(r["status"], r["status"]),
-                        options.get(r["treatment_option"], r["treatment_option"]),
-                        "; ".join(related["controls"].get(pk, ())),
-                        total,
-                        open_,
-                        r["residual_likelihood"],
-                        r["residual_impact"],
-                        r["residual_score"],
-                        residual["label"] if residual else "",
-                        _name(r["accepted_by__full_name"], r["accepted_by__email"]),
-                        local_text(r["accepted_at"], org),
-                        r["acceptance_expires"].isoformat() if r["acceptance_expires"] else "",
-                        r["next_review_date"].isoformat() if r["next_review_date"] else "",
-                        criteria.number if criteria is not None else "",
-                    ],
+                    {
+                        "reference": f"R-{r['number']:04d}",
+                        "title": r["title"],
+                        "description": r["description"],
+                        "ai_systems": "; ".join(related["systems"].get(pk, ())),
+                        "risk_sources": "; ".join(related["sources"].get(pk, ())),
+                        "objectives": "; ".join(related["objectives"].get(pk, ())),
+                        "consequences_organization": r["consequences_organization"],
+                        "consequences_individuals": r["consequences_individuals"],
+                        "inherent_likelihood": r["inherent_likelihood"],
+                        "inherent_impact": r["inherent_impact"],
+                        "inherent_score": r["inherent_score"],
+                        "inherent_level": inherent["label"] if inherent else "",
+                        "existing_controls": r["existing_controls"],
+                        "owner": _name(r["owner__full_name"], r["owner__email"]),
+                        "status": statuses.get(r["status"], r["status"]),
+                        "treatment_option": options.get(
+                            r["treatment_option"], r["treatment_option"]
+                        ),
+                        "controls": "; ".join(related["controls"].get(pk, ())),
+                        "actions": total,
+                        "open_actions": open_,
+                        "residual_likelihood": r["residual_likelihood"],
+                        "residual_impact": r["residual_impact"],
+                        "residual_score": r["residual_score"],
+                        "residual_level": residual["label"] if residual else "",
+                        "accepted_by": _name(r["accepted_by__full_name"], r["accepted_by__email"]),
+                        "accepted_at": local_text(r["accepted_at"], org),
+                        "acceptance_expires": r["acceptance_expires"].isoformat()
+                        if r["acceptance_expires"]
+                        else "",
+                        "next_review": r["next_review_date"].isoformat()
+                        if r["next_review_date"]
+                        else "",
+                        "criteria_version": criteria.number if criteria is not None else "",
+                    },
                     inherent,
                     residual,
                 )
@@ -332,7 +347,7 @@ def risk_register_export_csv(
     """(filename, CSV lines to stream). Filters are checked before the first line is sent."""
     reader = _reader(organization=organization, user=user, params=params)
     lines = csv_lines(
-        [label for label, _w in REGISTER_COLUMNS], (row.values for row in reader.rows())
+        [label for _k, label, _w in REGISTER_COLUMNS], (row.values for row in reader.rows())
     )
     return _filename(organization, "csv"), lines
 
@@ -356,9 +371,9 @@ def risk_register_export_xlsx(
         [
             Sheet(
                 title="Risk register",
-                headers=[label for label, _w in REGISTER_COLUMNS],
+                headers=[label for _k, label, _w in REGISTER_COLUMNS],
                 rows=rows,
-                widths=[w for _label, w in REGISTER_COLUMNS],
+                widths=[w for _k, _label, w in REGISTER_COLUMNS],
                 wrap=REGISTER_WRAP,
             ),
             Sheet(
@@ -418,9 +433,9 @@ def risk_register_pdf_bytes(
     organization: Organization,
     user: Any,
     params: Mapping[str, Any] | None = None,
-    progress: Any = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> tuple[bytes, int]:
-    """(PDF, number of risks): a cover summary, both heatmaps, then the register table."""
+    """(PDF, number of risks): a cover summary, both heatmaps, then one entry per risk."""
     reader = _reader(organization=organization, user=user, params=params)
     rows = []
     level_counts: dict[str, dict[str, int]] = {"inherent": {}, "residual": {}}
@@ -430,33 +445,40 @@ def risk_register_pdf_bytes(
         for which, band in (("inherent", row.inherent_band), ("residual", row.residual_band)):
             label = band["label"] if band else _("Not assessed")
             level_counts[which][label] = level_counts[which].get(label, 0) + 1
-        status = row.values[14]
+        status = row.record["status"]
         status_counts[status] = status_counts.get(status, 0) + 1
-        v = row.values
+        v = row.record
         rows.append(
             {
-                "ref": v[0],
-                "title": v[1],
-                "systems": v[3],
-                "owner": v[13] or "—",
-                "status": v[14] + (f" · {v[15]}" if v[15] else ""),
-                "controls": v[16],
-                "inherent": f"{v[10]} {v[11]}",
+                "ref": v["reference"],
+                "title": v["title"],
+                "systems": v["ai_systems"],
+                "owner": v["owner"] or "—",
+                "status": v["status"]
+                + (f" · {v['treatment_option']}" if v["treatment_option"] else ""),
+                "controls": v["controls"],
+                "inherent": f"{v['inherent_score']} {v['inherent_level']}",
                 "inherent_class": f"b{risk['criteria_id']}-{risk['inherent_level']}",
-                "residual": f"{v[21]} {v[22]}" if v[21] is not None else "",
+                "residual": f"{v['residual_score']} {v['residual_level']}"
+                if v["residual_score"] is not None
+                else "",
                 "residual_class": f"b{risk['criteria_id']}-{risk['residual_level']}"
                 if risk["residual_level"]
                 else "",
-                "actions": f"{v[18]}/{v[17]} open" if v[17] else "0/0",
-                "review": v[26] or "—",
+                "actions": f"{v['open_actions']}/{v['actions']} open" if v["actions"] else "0/0",
+                "review": v["next_review"] or "—",
             }
         )
     if progress:
         progress(50, f"Laying out {len(rows)} risks")
+    # Band colours go into a <style> block: only well-formed keys and #rrggbb colours.
     band_css = "".join(
         f".b{c.pk}-{b['key']}{{background:{b['colour']};color:{_text_colour(b['colour'])}}}"
         for c in reader.criteria.values()
         for b in c.bands or []
+        if isinstance(b, dict)
+        and BAND_KEY.fullmatch(str(b.get("key", "")))
+        and COLOUR.fullmatch(str(b.get("colour", "")))
     )
     current = next((c for c in reader.criteria.values() if c.is_current), None)
     heatmaps = []

@@ -64,7 +64,7 @@ def test_it_exports_the_register_as_xlsx(org, users, client_for, register):
     assert 'filename="risk-register-acme-' in response["Content-Disposition"]
     workbook = read_xlsx(body(response))
     headers, rows = sheet_rows(workbook, "Risk register")
-    assert headers == [label for label, _w in REGISTER_COLUMNS]
+    assert headers == [label for _key, label, _w in REGISTER_COLUMNS]
     assert [r["Reference"] for r in rows] == ["R-0001", "R-0002"]
     row = rows[0]
     assert row["Title"] == "Biased ranking"
