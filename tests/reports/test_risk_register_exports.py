@@ -209,7 +209,11 @@ def test_the_pdf_job_writes_the_register_with_both_heatmaps(
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.result == {"rows": 2}
     assert job.result_file.name.endswith(".pdf")
-    download = client.get(reverse("core:job_download", kwargs={"org": org.slug, "pk": job.pk}))
+    page = client.get(reverse("core:job_detail", kwargs={"org": org.slug, "pk": job.pk}))
+    download_url = reverse("core:job_download", kwargs={"org": org.slug, "pk": job.pk})
+    assert page.status_code == 200 and download_url in page.content.decode()
+    download = client.get(download_url)
+    assert download["Content-Disposition"].startswith("attachment")
     content = body(download)
     assert content.startswith(b"%PDF-")
     text = pdf_text(content)
