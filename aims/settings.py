@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "aims.organizations",
     "aims.inventory",
     "aims.evidence",
+    "aims.reports",
     "aims.api",
     "controls",
     "policies",
@@ -314,7 +315,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # Every controlled document shares one status vocabulary, so one enum in the schema.
+        "DocumentStatusEnum": "aims.core.documents.DocumentStatus",
+    },
 }
 API_TOKEN_MAX_DAYS = _parse("API_TOKEN_MAX_DAYS", env.int, 365)
 

@@ -20,7 +20,36 @@ class TrackedQuerySet(models.QuerySet):
     pass
 
 
-class TrackedModel(models.Model):
+class LoadedStateMixin:
+    """Keep the values a row was loaded with, so the change log's "before" costs no query.
+
+    The raw values are kept as loaded (cheap); the JSON snapshot is built only when
+    something asks for it (a save or delete), and deferred fields are simply left out, so
+    ``only()``/``defer()`` work on tracked models.
+    """
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.__dict__["_loaded_values"] = dict(zip(field_names, values, strict=False))
+        return instance
+
+    @property
+    def _loaded_snapshot(self) -> dict[str, Any] | None:
+        state = self.__dict__
+        if "_loaded_snapshot_cache" not in state:
+            values = state.get("_loaded_values")
+            if values is None:
+                return None
+            state["_loaded_snapshot_cache"] = snapshot_of_values(type(self), values)
+        return state["_loaded_snapshot_cache"]
+
+    @_loaded_snapshot.setter
+    def _loaded_snapshot(self, value: dict[str, Any] | None) -> None:
+        self.__dict__["_loaded_snapshot_cache"] = value
+
+
+class TrackedModel(LoadedStateMixin, models.Model):
     """A record whose every change is written to the change log.
 
     ``version`` grows by one on every save; the API exposes it as the ETag and the UI
@@ -46,13 +75,6 @@ class TrackedModel(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        # Keep what was loaded, so the change log's "before" costs no extra query.
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_snapshot = snapshot(instance)
-        return instance
-
 
 class OrganizationScopedModel(TrackedModel):
     """A record that belongs to exactly one organisation (tenant)."""
@@ -66,6 +88,22 @@ class OrganizationScopedModel(TrackedModel):
 
     class Meta:
         abstract = True
+
+
+def snapshot_of_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Like ``snapshot`` but from the raw values a row was loaded with (by attname)."""
+    exclude = set(getattr(model, "changelog_exclude", ()))
+    data: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        if field.name in exclude or field.attname in exclude or field.attname not in values:
+            continue
+        value = values[field.attname]
+        if value is models.DEFERRED:
+            continue
+        if isinstance(field, models.FileField):
+            value = str(value) if value else ""
+        data[field.attname] = value
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:

@@ -57,7 +57,9 @@ class OrganizationMixin(LoginRequiredMixin):
         request.org_role = role_in(request.user, org.pk) or (
             "admin" if request.user.is_superuser else None
         )
-        request.session["current_org"] = org.slug
+        if request.session.get("current_org") != org.slug:
+            # Only on a switch: writing it every time would save the session on every page.
+            request.session["current_org"] = org.slug
         # Dates on the organisation's pages read in its own time zone.
         timezone.activate(org.time_zone)
         self.organization = org

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.documents import ControlledVersion, controlled_version_constraints
-from aims.core.models import TrackedModel
+from aims.core.models import LoadedStateMixin, TrackedModel
 from aims.core.permissions import DEFAULT_ROLES, READ_ROLES, AccessPolicy, Action, Role
 
 ADMIN_ONLY = frozenset({Role.ADMIN})
@@ -41,7 +41,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
-class User(AbstractUser):
+class User(LoadedStateMixin, AbstractUser):
     """A person who signs in with an e-mail address."""
 
     username = None
@@ -65,14 +65,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        from aims.core.models import snapshot
-
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_snapshot = snapshot(instance)
-        return instance
 
     @property
     def display_name(self) -> str:
