@@ -172,8 +172,8 @@ ORGANIZATION_GROUP = "ORG"
 class ControlImplementation(OrganizationScopedModel):
     """How one organisation handles one control: an SoA row.
 
-    Every organisation has one row per Annex A control (created with the organisation and
-    after a catalog load, so the SoA is always complete); it may add its own controls,
+    Every organisation has one row per Annex A control (``controls_ensure_for`` creates any
+    missing row after a catalog load and whenever the SoA is read, so it is always complete); it may add its own controls,
     which have no catalog ``requirement`` and carry their own reference and title.
     """
 

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,6 +23,8 @@ from aims.core.api import (
     etag_for,
 )
 from aims.core.permissions import Action, can
+from aims.inventory.models import AISystem
+from controls.models import ControlImplementation, Requirement
 from risks import services
 from risks.filters import (
     RiskAssessmentFilterSet,
@@ -247,8 +250,18 @@ class RiskRescoreSerializer(serializers.Serializer):
 
 
 class RiskViewSet(RestrictedModelViewSet):
-    queryset = Risk.objects.select_related("organization", "owner", "criteria").prefetch_related(
-        "ai_systems", "risk_sources", "objectives", "controls"
+    # The serializer shows linked records by id only: load just their ids (the full rows
+    # are most of the list's time at page_size=500).
+    queryset = Risk.objects.select_related("criteria").prefetch_related(
+        *(
+            Prefetch(name, queryset=model.objects.only("pk"))
+            for name, model in (
+                ("ai_systems", AISystem),
+                ("risk_sources", Requirement),
+                ("objectives", Requirement),
+                ("controls", ControlImplementation),
+            )
+        )
     )
     serializer_class = RiskSerializer
     filterset_class = RiskFilterSet

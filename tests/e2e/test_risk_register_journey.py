@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from aims.core.changelog import change_context
 from aims.organizations.models import Membership, Organization, User
-from tests.e2e.conftest import browser, page, shoot  # noqa: F401  (browser fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
