@@ -26,7 +26,7 @@ def officer(settings):
     return user
 
 
-def test_it_starts_scores_and_finds_a_risk(live_server, page, shoot, officer, catalog):  # noqa: F811
+def test_it_starts_scores_and_finds_a_risk(live_server, page, shoot, officer, catalog):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("E-mail address").fill(officer.email)
     page.get_by_label("Password").fill(PASSWORD)
