@@ -6,7 +6,12 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from aims.core import documents
-from aims.core.api import RestrictedModelViewSet, RestrictedReadOnlyViewSet, TrackedSerializer
+from aims.core.api import (
+    ControlledDocumentViewSet,
+    RestrictedModelViewSet,
+    RestrictedReadOnlyViewSet,
+    TrackedSerializer,
+)
 from aims.core.permissions import Action, restrict
 from controls import readiness, services
 from controls.filters import (
@@ -222,7 +227,7 @@ class SoAVersionSerializer(TrackedSerializer):
         ]
 
 
-class SoAVersionViewSet(RestrictedModelViewSet):
+class SoAVersionViewSet(ControlledDocumentViewSet):
     """SoA versions. Create prepares a draft from the live SoA; the workflow moves by actions."""
 
     queryset = SoAVersion.objects.select_related("organization", "author", "approved_by")
@@ -241,37 +246,6 @@ class SoAVersionViewSet(RestrictedModelViewSet):
         if "review_interval_months" in data:
             draft.review_interval_months = data["review_interval_months"]
             draft.save()
-
-    def perform_update(self, serializer):
-        if not serializer.instance.is_editable:
-            raise ValidationError(
-                "Only a draft can be edited; start a new version with the 'revise' action."
-            )
-        super().perform_update(serializer)
-
-    def _transition(self, request, service, **extra):
-        version = self.get_object()
-        result = service(version=version, user=request.user, **extra)
-        return Response(self.get_serializer(result).data)
-
-    @extend_schema(request=None, responses=SoAVersionSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._transition(request, documents.document_submit)
-
-    @extend_schema(request=None, responses=SoAVersionSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self._transition(
-            request, documents.document_approve, note=str(request.data.get("note", ""))
-        )
-
-    @extend_schema(request=None, responses=SoAVersionSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_to_draft(self, request, pk=None):
-        return self._transition(
-            request, documents.document_return, note=str(request.data.get("note", ""))
-        )
 
     @extend_schema(request=None, responses=SoAVersionSerializer)
     @action(detail=True, methods=["post"])

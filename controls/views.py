@@ -5,14 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from aims.core import documents
 from aims.core import views as generic
 from aims.core.documents import DocumentStatus
 from aims.core.permissions import Action, can, can_add, restrict
@@ -338,49 +337,21 @@ class SoAVersionEditView(_VersionMixin, generic.ObjectEditView):
             raise PermissionDenied(_("Only a draft can be edited; start a new version instead."))
 
 
-class SoAVersionActionView(_VersionMixin, generic.ModelViewMixin, TemplateView):
+class SoAVersionActionView(_VersionMixin, generic.DocumentActionView):
     """POST-only: move an SoA version through its life cycle, or refresh a draft."""
 
-    actions = {
-        "submit": (documents.document_submit, gettext_lazy("Sent for review.")),
-        "approve": (
-            documents.document_approve,
-            gettext_lazy("Approved. The previous version is superseded."),
-        ),
-        "return": (documents.document_return, gettext_lazy("Returned to draft for changes.")),
-        "revise": (
-            documents.document_start_revision,
-            gettext_lazy("A new draft version was started."),
-        ),
-        "refresh": (
+    actions = generic.document_actions(
+        refresh=(
             services.soa_version_refresh,
             gettext_lazy("The draft now holds the live SoA as it stands."),
-        ),
-    }
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        version = self.get_object()
-        action = kwargs["action"]
-        if action not in self.actions:
-            raise Http404
-        service, done = self.actions[action]
-        form = DecisionForm(request.POST)
-        extra = (
-            {"note": form.cleaned_data["note"]}
-            if form.is_valid() and action in ("approve", "return")
-            else {}
         )
-        try:
-            result = service(version=version, user=request.user, **extra)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(version.get_absolute_url())
+    )
+
+    def after(self, action, result):
         if action == "revise":
             # A revision starts from the live SoA, not from the approved copy.
-            result = services.soa_version_refresh(version=result, user=request.user)
-        messages.success(request, done)
-        return HttpResponseRedirect(result.get_absolute_url())
+            return services.soa_version_refresh(version=result, user=self.request.user)
+        return result
 
 
 class SoAVersionDiffView(_VersionMixin, generic.ModelViewMixin, TemplateView):

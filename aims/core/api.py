@@ -16,10 +16,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aims.api.exceptions import PreconditionFailed, validation_error_to_dict
+from aims.core import documents
 from aims.core.permissions import Action, can, can_add, policy_of, restrict
 
 
@@ -204,3 +207,44 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
 class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user, Action.VIEW)
+
+
+class ControlledDocumentViewSet(RestrictedModelViewSet):
+    """Versions of a controlled document: only a draft can be edited; the workflow moves by
+    the ``submit`` / ``approve`` / ``return`` / ``revise`` actions (aims.core.documents)."""
+
+    def perform_update(self, serializer):
+        if not serializer.instance.is_editable:
+            raise exceptions.ValidationError(
+                "Only a draft can be edited; start a new version with the 'revise' action."
+            )
+        super().perform_update(serializer)
+
+    def _transition(self, request, service, **extra):
+        version = self.get_object()
+        result = service(version=version, user=request.user, **extra)
+        return Response(self.get_serializer(result).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, documents.document_submit)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._transition(
+            request, documents.document_approve, note=str(request.data.get("note", ""))
+        )
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_to_draft(self, request, pk=None):
+        return self._transition(
+            request, documents.document_return, note=str(request.data.get("note", ""))
+        )
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        return self._transition(request, documents.document_start_revision)

@@ -373,3 +373,63 @@ class RedirectToCurrentOrganization(LoginRequiredMixin, View):
                 return redirect("choose_organization")
             org = choices[0]
         return redirect("dashboard", org=org.slug)
+
+
+class DocumentActionView(ModelViewMixin, TemplateView):
+    """POST-only: move a controlled-document version through its life cycle.
+
+    ``actions`` maps the action in the URL to (service, success message); services take
+    ``version`` and ``user`` (approve and return also a ``note``) and re-check permission.
+    """
+
+    http_method_names = ["post"]
+    actions: ClassVar[dict[str, tuple[Any, Any]]] = {}
+    noted_actions: ClassVar[tuple[str, ...]] = ("approve", "return")
+
+    def post(self, request, *args, **kwargs):
+        from aims.organizations.forms import DecisionForm
+
+        version = self.get_object()
+        action = kwargs["action"]
+        if action not in self.actions:
+            raise Http404
+        service, done = self.actions[action]
+        form = DecisionForm(request.POST)
+        extra = (
+            {"note": form.cleaned_data["note"]}
+            if form.is_valid() and action in self.noted_actions
+            else {}
+        )
+        try:
+            with transaction.atomic():
+                result = self.after(action, service(version=version, user=request.user, **extra))
+        except DjangoValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(version.get_absolute_url())
+        messages.success(request, done)
+        return HttpResponseRedirect(result.get_absolute_url())
+
+    def after(self, action: str, result: models.Model) -> models.Model:
+        """Hook for work that follows an action (inside its transaction)."""
+        return result
+
+
+def document_actions(**extra: tuple[Any, Any]) -> dict[str, tuple[Any, Any]]:
+    """The standard life-cycle actions of a controlled document, plus ``extra`` ones."""
+    from django.utils.translation import gettext_lazy
+
+    from aims.core import documents
+
+    return {
+        "submit": (documents.document_submit, gettext_lazy("Sent for review.")),
+        "approve": (
+            documents.document_approve,
+            gettext_lazy("Approved. Any earlier approved version is now superseded."),
+        ),
+        "return": (documents.document_return, gettext_lazy("Returned to draft for changes.")),
+        "revise": (
+            documents.document_start_revision,
+            gettext_lazy("A new draft version was started."),
+        ),
+        **extra,
+    }

@@ -1,12 +1,8 @@
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aims.core import documents
-from aims.core.api import RestrictedModelViewSet, TrackedSerializer
+from aims.core.api import ControlledDocumentViewSet, RestrictedModelViewSet, TrackedSerializer
 from aims.core.permissions import Action
 from aims.organizations import services
 from aims.organizations.filters import (
@@ -158,7 +154,7 @@ class MembershipViewSet(RestrictedModelViewSet):
         return Response(status=204)
 
 
-class ScopeStatementViewSet(RestrictedModelViewSet):
+class ScopeStatementViewSet(ControlledDocumentViewSet):
     """Scope statement versions. Only a draft can be edited; the workflow moves by actions."""
 
     queryset = ScopeStatement.objects.select_related(
@@ -175,39 +171,3 @@ class ScopeStatementViewSet(RestrictedModelViewSet):
         )
         serializer.instance = draft
         serializer.save()
-
-    def perform_update(self, serializer):
-        if not serializer.instance.is_editable:
-            raise ValidationError(
-                "Only a draft can be edited; start a new version with the 'revise' action."
-            )
-        super().perform_update(serializer)
-
-    def _transition(self, request, service, **extra):
-        version = self.get_object()
-        result = service(version=version, user=request.user, **extra)
-        return Response(self.get_serializer(result).data)
-
-    @extend_schema(request=None, responses=ScopeStatementSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._transition(request, documents.document_submit)
-
-    @extend_schema(request=None, responses=ScopeStatementSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self._transition(
-            request, documents.document_approve, note=str(request.data.get("note", ""))
-        )
-
-    @extend_schema(request=None, responses=ScopeStatementSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_to_draft(self, request, pk=None):
-        return self._transition(
-            request, documents.document_return, note=str(request.data.get("note", ""))
-        )
-
-    @extend_schema(request=None, responses=ScopeStatementSerializer)
-    @action(detail=True, methods=["post"])
-    def revise(self, request, pk=None):
-        return self._transition(request, documents.document_start_revision)

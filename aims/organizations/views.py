@@ -4,14 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from aims.core import documents
 from aims.core import views as generic
 from aims.core.models import ChangeLogEntry
 from aims.core.permissions import Action, can, can_add, restrict
@@ -277,41 +275,8 @@ class ScopeEditView(generic.ObjectEditView):
         return self.org_url("organizations:scope_version", pk=obj.pk)
 
 
-class ScopeActionView(generic.ModelViewMixin, TemplateView):
+class ScopeActionView(generic.DocumentActionView):
     """POST-only: move a scope version through its life cycle."""
 
     model = ScopeStatement
-    actions = {
-        "submit": (documents.document_submit, gettext_lazy("Sent for review.")),
-        "approve": (
-            documents.document_approve,
-            gettext_lazy("Approved. The previous version is superseded."),
-        ),
-        "return": (documents.document_return, gettext_lazy("Returned to draft for changes.")),
-        "revise": (
-            documents.document_start_revision,
-            gettext_lazy("A new draft version was started."),
-        ),
-    }
-
-    def post(self, request, *args, **kwargs):
-        version = self.get_object()
-        action = kwargs["action"]
-        if action not in self.actions:
-            raise Http404
-        service, done = self.actions[action]
-        form = DecisionForm(request.POST)
-        extra = (
-            {"note": form.cleaned_data["note"]}
-            if form.is_valid() and action in ("approve", "return")
-            else {}
-        )
-        try:
-            result = service(version=version, user=request.user, **extra)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(
-                "organizations:scope_version", org=self.organization.slug, pk=version.pk
-            )
-        messages.success(request, done)
-        return HttpResponseRedirect(self.org_url("organizations:scope_version", pk=result.pk))
+    actions = generic.document_actions()

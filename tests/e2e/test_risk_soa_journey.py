@@ -150,7 +150,9 @@ def test_it_takes_a_library_risk_to_an_approved_soa(live_server, page, shoot, pe
     page.get_by_role("link", name="v1", exact=True).click()
     page.get_by_label("Note").fill("Checked against the risk register.")
     page.get_by_role("button", name="Approve").click()
-    expect(page.get_by_text("Approved. The previous version is superseded.")).to_be_visible()
+    expect(
+        page.get_by_text("Approved. Any earlier approved version is now superseded.")
+    ).to_be_visible()
     expect(page.locator(".page-header h1")).to_contain_text("Approved")
     expect(page.get_by_role("button", name="Start a new version")).to_be_visible()
     # The frozen copy records the control with its linked risk and evidence.
