@@ -277,7 +277,10 @@ def profile(label: str, call: Callable[[], int]) -> None:
     profiler = cProfile.Profile()
     profiler.runcall(call)
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(30)
+    if os.environ.get("BENCH_PROFILE_CALLERS"):
+        stats.print_callers(os.environ["BENCH_PROFILE_CALLERS"])
     print(f"\n--- profile: {label} ---\n{out.getvalue()}")
 
 

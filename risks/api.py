@@ -254,7 +254,7 @@ class RiskViewSet(RestrictedModelViewSet):
     # are most of the list's time at page_size=500).
     queryset = Risk.objects.select_related("criteria").prefetch_related(
         *(
-            Prefetch(name, queryset=model.objects.only("pk"))
+            Prefetch(name, queryset=model.objects.only("pk").order_by("pk"))
             for name, model in (
                 ("ai_systems", AISystem),
                 ("risk_sources", Requirement),

@@ -228,7 +228,7 @@ class AnnexAControlFactory(RequirementFactory):
             code="iso42001", defaults={"name": "ISO/IEC 42001", "edition": "2023"}
         )[0]
     )
-    ref = factory.Sequence(lambda n: f"A.6.{n + 1}")
+    ref = factory.Sequence(lambda n: f"A.6.9.{n + 1}")  # never a real catalog ref
     kind = RequirementKind.CONTROL
 
 
@@ -259,7 +259,7 @@ class ClauseFactory(RequirementFactory):
             code="iso42001", defaults={"name": "ISO/IEC 42001", "edition": "2023"}
         )[0]
     )
-    ref = factory.Sequence(lambda n: f"9.{n + 1}")
+    ref = factory.Sequence(lambda n: f"9.9.{n + 1}")  # never a real catalog ref
     kind = RequirementKind.CLAUSE
     assessable = True
 
