@@ -132,7 +132,7 @@ def _scope(facts: Facts) -> Finding:
     return Finding(
         True,
         _("Scope statement v%(n)s approved on %(d)s.")
-        % {"n": facts.scope.number, "d": date_format(localtime(facts.scope.approved_at))},
+        % {"n": facts.scope.number, "d": date_format(localtime(facts.scope.approved_at), "j M Y")},
         url=record_url(facts.scope) or url,
     )
 
