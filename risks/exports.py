@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
-from aims.core.permissions import Action, restrict, role_in
+from aims.core.permissions import Action, is_member, restrict
 from aims.inventory.models import AISystem
 from aims.organizations.models import Organization
 from aims.reports.pdf import generated_at, local_text, render_pdf
@@ -82,11 +82,7 @@ OPEN_ACTIONS = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 def risk_register_export_allowed(*, organization: Organization, user: Any) -> bool:
     """Every member may export what they can see (an auditor: the risks shared with them)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or role_in(user, organization.pk) is not None)
-    )
+    return is_member(user, organization.pk)
 
 
 def filter_params(params: Mapping[str, Any] | QueryDict | None) -> dict[str, list[str]]:

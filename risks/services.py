@@ -11,7 +11,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.permissions import Action, can, can_add, restrict
+from aims.core.permissions import Action, Role, can, can_add, restrict, role_in
 from aims.organizations.models import Organization
 from risks.library import LIBRARY, LibraryRisk
 from risks.models import (
@@ -153,13 +153,8 @@ def _person(user: Any) -> str:
 
 
 def _is_member(user: Any, organization: Organization) -> bool:
-    from aims.organizations.models import Membership
-
-    return (
-        Membership.objects.filter(user=user, organization=organization)
-        .exclude(role="auditor")
-        .exists()
-    )
+    """A member who can act on the organisation's risks (not an external auditor)."""
+    return role_in(user, organization.pk) not in (None, Role.AUDITOR)
 
 
 def risk_prepare(*, organization: Organization, risk: Risk) -> Risk:

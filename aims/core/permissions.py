@@ -216,3 +216,15 @@ def can(user: Any, action: Action | str, obj: models.Model) -> bool:
 
 def role_in(user: Any, organization_id: int) -> str | None:
     return roles_of(user).get(organization_id)
+
+
+def is_member(user: Any, organization_id: int) -> bool:
+    """Whether ``user`` is an active member of the organisation (any role, auditors too) or a
+    platform operator: the test for organisation-wide actions such as exports, whose rows are
+    then narrowed by ``restrict``."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or role_in(user, organization_id) is not None)
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
-from aims.core.permissions import Action, restrict, role_in
+from aims.core.permissions import Action, is_member, restrict
 from aims.inventory.models import AISystem
 from aims.organizations.models import Organization
 
@@ -53,11 +53,7 @@ def _cell(value: Any) -> Any:
 
 def inventory_export_allowed(*, organization: Organization, user: Any) -> bool:
     """Every member may export what they can see (an auditor: the systems shared with them)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or role_in(user, organization.pk) is not None)
-    )
+    return is_member(user, organization.pk)
 
 
 def inventory_export_start(*, organization: Organization, user: Any) -> Job:

@@ -54,6 +54,8 @@ def bad_format(requested: str, allowed: Iterable[str]) -> HttpResponseBadRequest
 
 
 class _ExportView(OrganizationMixin, View):
+    """Checks the requested format; each subclass answers it in ``export(fmt)``."""
+
     formats: tuple[str, ...] = ("pdf", "xlsx", "csv")
     http_method_names = ["get", "head"]
 
@@ -73,9 +75,6 @@ class _ExportView(OrganizationMixin, View):
                 _("The filters could not be applied: %(d)s") % {"d": detail},
                 content_type="text/plain; charset=utf-8",
             )
-
-    def export(self, fmt: str):  # pragma: no cover - every subclass answers
-        raise NotImplementedError
 
 
 class SoAExportView(_ExportView):
