@@ -114,6 +114,11 @@ def main() -> None:
         help="after measuring, profile one request of each target whose label contains TEXT",
     )
     parser.add_argument(
+        "--only",
+        metavar="TEXT",
+        help="measure only the targets whose label contains TEXT (case-insensitive)",
+    )
+    parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     )
     args = parser.parse_args()
@@ -171,6 +176,8 @@ def main() -> None:
         consume: bool = False,
         repeat: int | None = None,
     ) -> None:
+        if args.only and args.only.lower() not in label.lower():
+            return
         result = Result(label, target_ms, query_limit=query_limit)
         results.append(result)
         if url is None:
@@ -251,7 +258,8 @@ def main() -> None:
             consume=True,
             repeat=max(3, args.repeat // 4),
         )
-    results.append(pdf_export(exports, export_ui, export_officer, args.pdf_repeat, mock))
+    if not args.only or args.only.lower() in "register export pdf":
+        results.append(pdf_export(exports, export_ui, export_officer, args.pdf_repeat, mock))
 
     print(
         f"{'target':40} {'limit':>8} {'median ms':>10} {'p90 ms':>9} {'queries':>8} {'result':>7}"

@@ -7,7 +7,6 @@ from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,8 +22,6 @@ from aims.core.api import (
     etag_for,
 )
 from aims.core.permissions import Action, can
-from aims.inventory.models import AISystem
-from controls.models import ControlImplementation, Requirement
 from risks import services
 from risks.filters import (
     RiskAssessmentFilterSet,
@@ -43,6 +40,9 @@ LEVEL_FIELDS = [
     "residual_level",
     "residual_rank",
 ]
+
+
+CRITERIA_TABLES = ("likelihood_levels", "impact_levels", "bands", "matrix")
 
 
 class RiskSerializer(TrackedSerializer):
@@ -250,18 +250,10 @@ class RiskRescoreSerializer(serializers.Serializer):
 
 
 class RiskViewSet(RestrictedModelViewSet):
-    # The serializer shows linked records by id only: load just their ids (the full rows
-    # are most of the list's time at page_size=500).
-    queryset = Risk.objects.select_related("criteria").prefetch_related(
-        *(
-            Prefetch(name, queryset=model.objects.only("pk").order_by("pk"))
-            for name, model in (
-                ("ai_systems", AISystem),
-                ("risk_sources", Requirement),
-                ("objectives", Requirement),
-                ("controls", ControlImplementation),
-            )
-        )
+    # Linked records are shown by id: the list reads them from the link tables
+    # (RestrictedListMixin). The criteria's scales and matrix are not shown here.
+    queryset = Risk.objects.select_related("criteria").defer(
+        *(f"criteria__{name}" for name in CRITERIA_TABLES)
     )
     serializer_class = RiskSerializer
     filterset_class = RiskFilterSet

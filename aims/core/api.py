@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from aims.api.exceptions import PreconditionFailed, validation_error_to_dict
 from aims.core import documents
 from aims.core.permissions import Action, can, can_add, policy_of, restrict
+from aims.core.readplan import attach_related_ids, read_plan
 
 
 class ReachableRelatedField(serializers.PrimaryKeyRelatedField):
@@ -49,6 +50,12 @@ class TrackedSerializer(serializers.ModelSerializer):
 
     serializer_related_field = ReachableRelatedField
     version = serializers.IntegerField(read_only=True)
+
+    def to_representation(self, instance: models.Model) -> dict[str, Any]:
+        plan = read_plan(type(self))
+        if plan is None:
+            return super().to_representation(instance)
+        return plan.represent(instance)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -88,13 +95,24 @@ def etag_for(instance: models.Model) -> str:
     return f'"{instance.pk}-{instance.version}"'
 
 
-class RestrictedModelViewSet(viewsets.ModelViewSet):
-    """CRUD on a tracked model, through the one permission layer."""
-
-    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+class RestrictedListMixin:
+    """Lists through the permission layer; a page's many-to-many ids come from the link
+    tables in one query per relation (aims.core.readplan), not from prefetched rows."""
 
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user, Action.VIEW)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_related_ids(page, self.get_serializer_class())
+        return page
+
+
+class RestrictedModelViewSet(RestrictedListMixin, viewsets.ModelViewSet):
+    """CRUD on a tracked model, through the one permission layer."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_object(self):
         obj = super().get_object()
@@ -204,9 +222,8 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
         return Response(status=204)
 
 
-class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    def get_queryset(self):
-        return restrict(super().get_queryset(), self.request.user, Action.VIEW)
+class RestrictedReadOnlyViewSet(RestrictedListMixin, viewsets.ReadOnlyModelViewSet):
+    pass
 
 
 class ControlledDocumentViewSet(RestrictedModelViewSet):
