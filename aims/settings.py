@@ -127,6 +127,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's form renderer, with <select> drawn in Python (aims/core/renderers.py).
+FORM_RENDERER = "aims.core.renderers.FormRenderer"
+
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = _from_env_or_file("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'aims.sqlite3'}"
 try:
@@ -179,6 +182,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = _parse("CELERY_TASK_SOFT_TIME_LIMIT", env.int, 25 
 CELERY_TASK_ALWAYS_EAGER = _parse("CELERY_TASK_ALWAYS_EAGER", env.bool, False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# Template fragments that depend only on the code and the URL (the sidebar): kept in each
+# process's memory, so a restart after a deploy starts afresh and no network is involved.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "aims-fragments",
+}
 
 # --- Auth ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "organizations.User"

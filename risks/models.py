@@ -518,6 +518,14 @@ class TreatmentAction(TrackedModel):
     class Meta:
         ordering = ("due_date", "pk")
         verbose_name = _("treatment action")
+        indexes = [
+            # Open actions by due date: the register's "actions overdue" flag and filter.
+            models.Index(
+                fields=["risk", "due_date"],
+                condition=Q(status__in=("planned", "in_progress")),
+                name="treatment_action_open_due",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ActionStatus.values), name="treatment_action_status_valid"

@@ -63,6 +63,32 @@ def attach_criteria(request, risks) -> None:
             risk._state.fields_cache["criteria"] = criteria
 
 
+# Free-text fields of a risk the register's table does not show.
+LONG_TEXTS = (
+    "description",
+    "consequences_organization",
+    "consequences_individuals",
+    "existing_controls",
+    "residual_rationale",
+    "acceptance_rationale",
+)
+
+
+def attach_ai_system_names(risks: list[Risk]) -> None:
+    """``risk.ai_system_names`` for a page of risks, in one query on the link table (the
+    names are all the table shows; loading the systems themselves cost more than the rows)."""
+    names: dict[int, list[str]] = {risk.pk: [] for risk in risks}
+    link = Risk.ai_systems.through
+    for risk_id, name in (
+        link.objects.filter(risk_id__in=list(names))
+        .order_by("aisystem__name", "aisystem_id")
+        .values_list("risk_id", "aisystem__name")
+    ):
+        names[risk_id].append(name)
+    for risk in risks:
+        risk.ai_system_names = names[risk.pk]
+
+
 def optional_url(name: str, **kwargs: Any) -> str | None:
     try:
         return reverse(name, kwargs=kwargs)
@@ -94,7 +120,6 @@ class RiskListView(generic.ObjectListView):
     model = Risk
     filterset_class = RiskFilterSet
     select_related = ("owner",)
-    prefetch_related = ("ai_systems",)
     template_name = "risks/risk_list.html"
     table_template = "risks/_risk_table.html"
     add_url_name = "risks:risk_add"
@@ -105,12 +130,20 @@ class RiskListView(generic.ObjectListView):
     )
 
     def base_queryset(self, action: Action = Action.VIEW):
-        # Overdue treatment actions flagged in the same query as the rows.
-        return super().base_queryset(action).annotate(has_overdue_actions=actions_overdue())
+        # Overdue treatment actions flagged in the same query as the rows; the long texts
+        # are not shown in the table.
+        return (
+            super()
+            .base_queryset(action)
+            .annotate(has_overdue_actions=actions_overdue())
+            .defer(*LONG_TEXTS)
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        attach_criteria(self.request, context["object_list"])
+        page = context["object_list"] = list(context["object_list"])
+        attach_criteria(self.request, page)
+        attach_ai_system_names(page)
         versions = criteria_versions(self.request)
         current = versions.current
         context["criteria"] = current

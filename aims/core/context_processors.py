@@ -7,15 +7,9 @@ def navigation(request):
     user = getattr(request, "user", None)
 
     def memberships():
-        from aims.organizations.models import Membership
+        from aims.core.permissions import memberships_of
 
-        if not user or not user.is_authenticated:
-            return []
-        return list(
-            Membership.objects.filter(user=user, organization__is_active=True)
-            .select_related("organization")
-            .order_by("organization__name")
-        )
+        return memberships_of(user)
 
     role = getattr(request, "org_role", None)
     from aims.core.permissions import Role

@@ -96,30 +96,60 @@ def policy_of(model: type[models.Model]) -> AccessPolicy:
     return policy
 
 
+def memberships_of(user: Any) -> list[Any]:
+    """The user's memberships of active organisations, each with its organisation, by
+    organisation name. One query per request, cached on the user object: the roles, the
+    organisation in the URL and the organisation switcher all read it."""
+    if not user or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_aims_memberships", None)
+    if cached is None:
+        from aims.organizations.models import Membership
+
+        cached = user._aims_memberships = list(
+            Membership.objects.filter(user=user, organization__is_active=True)
+            .select_related("organization")
+            .order_by("organization__name", "organization_id")
+        )
+    return cached
+
+
 def roles_of(user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
-    """The user's active roles by organisation id, cached on the user object."""
+    """The user's roles by organisation id, for memberships valid today; cached on the user."""
     if not user or not user.is_authenticated:
         return {}
     cached = getattr(user, "_aims_roles", None)
     if cached is not None:
         return cached
-    from aims.organizations.models import Membership
-
     today = timezone.localdate()
-    rows = (
-        Membership.objects.filter(user=user, organization__is_active=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .values_list("organization_id", "role")
-    )
-    roles = dict(rows)
+    roles = {
+        m.organization_id: m.role
+        for m in memberships_of(user)
+        if (m.valid_from is None or m.valid_from <= today)
+        and (m.valid_until is None or m.valid_until >= today)
+    }
     user._aims_roles = roles
     return roles
 
 
 def forget_roles(user: Any) -> None:
-    if hasattr(user, "_aims_roles"):
-        del user._aims_roles
+    for name in ("_aims_roles", "_aims_memberships"):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def organization_by_slug(user: Any, slug: str) -> Any:
+    """The organisation ``slug`` if ``user`` may enter it, else ``None``. A member's own
+    organisations come from ``memberships_of`` without a query; anyone else (a platform
+    operator) goes through ``restrict``."""
+    roles = roles_of(user)
+    if user.is_active:
+        for membership in memberships_of(user):
+            if membership.organization.slug == slug and membership.organization_id in roles:
+                return membership.organization
+    from aims.organizations.models import Organization
+
+    return restrict(Organization.objects.all(), user, Action.VIEW).filter(slug=slug).first()
 
 
 def _granted_pks(user: Any, model: type[models.Model], action: Action) -> QuerySet:

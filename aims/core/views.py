@@ -24,7 +24,15 @@ from django.views.generic import TemplateView
 
 from aims.core.changelog import history_for
 from aims.core.forms import VERSION_FIELD, TrackedModelForm
-from aims.core.permissions import Action, can, can_add, policy_of, restrict, role_in
+from aims.core.permissions import (
+    Action,
+    can,
+    can_add,
+    organization_by_slug,
+    policy_of,
+    restrict,
+    role_in,
+)
 
 # Filters the API offers but the UI's filter bar leaves out (the page fixes or sorts them).
 UI_EXCLUDE = ("organization", "ordering")
@@ -44,13 +52,7 @@ class OrganizationMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        from aims.organizations.models import Organization
-
-        org = (
-            restrict(Organization.objects.all(), request.user, Action.VIEW)
-            .filter(slug=kwargs["org"])
-            .first()
-        )
+        org = organization_by_slug(request.user, kwargs["org"])
         if org is None:
             raise Http404(_("No such organisation."))
         request.organization = org
