@@ -7,6 +7,7 @@ an accessible label naming the band.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
@@ -61,6 +62,7 @@ def _relative_luminance(hex_colour: str) -> float:
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
+@functools.lru_cache(maxsize=256)
 def _text_colour(hex_colour: str) -> str:
     """Near-black or white, whichever contrasts more with the band colour (WCAG ratio)."""
     lum = _relative_luminance(hex_colour)
@@ -87,11 +89,12 @@ def heatmap_svg(
         f'<title id="hm-{escape(title)}-t">{escape(title)}</title>',
         f'<text x="{LEFT}" y="18" font-size="13" font-weight="600" fill="#1f2937">{escape(title)}</text>',
     ]
+    cell_label = _("Likelihood %(l)s, impact %(i)s: %(band)s, %(n)s risks")
     for cell in heatmap_cells(criteria, counts):
         band = criteria.band(cell.band_key)
         x = LEFT + (cell.impact - 1) * (CELL + GAP)
         y = TOP + (rows - cell.likelihood) * (CELL + GAP)
-        label = _("Likelihood %(l)s, impact %(i)s: %(band)s, %(n)s risks") % {
+        label = cell_label % {
             "l": criteria.likelihood_levels[cell.likelihood - 1]["label"],
             "i": criteria.impact_levels[cell.impact - 1]["label"],
             "band": band["label"],

@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count
+from django.db.models import CharField, Count, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
@@ -18,7 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from aims.core import views as generic
 from aims.core.permissions import Action, can, can_add, restrict
 from risks import services
-from risks.filters import CELL_FILTERS, RiskAssessmentFilterSet, RiskFilterSet, actions_overdue
+from risks.filters import (
+    CELL_FILTERS,
+    RiskAssessmentFilterSet,
+    RiskFilterSet,
+    actions_overdue_flag,
+)
 from risks.forms import (
     RiskAcceptForm,
     RiskAssessmentForm,
@@ -119,7 +125,6 @@ def register_heatmap_counts(risks) -> dict[str, dict[tuple[int, int], int]]:
 class RiskListView(generic.ObjectListView):
     model = Risk
     filterset_class = RiskFilterSet
-    select_related = ("owner",)
     template_name = "risks/risk_list.html"
     table_template = "risks/_risk_table.html"
     add_url_name = "risks:risk_add"
@@ -130,12 +135,17 @@ class RiskListView(generic.ObjectListView):
     )
 
     def base_queryset(self, action: Action = Action.VIEW):
-        # Overdue treatment actions flagged in the same query as the rows; the long texts
-        # are not shown in the table.
+        # Computed in the rows' query: the overdue-actions flag and the owner's name (no
+        # user objects). The long texts are not shown in the table.
         return (
             super()
             .base_queryset(action)
-            .annotate(has_overdue_actions=actions_overdue())
+            .annotate(
+                has_overdue_actions=actions_overdue_flag(),
+                owner_name=Coalesce(
+                    NullIf("owner__full_name", Value("")), "owner__email", output_field=CharField()
+                ),
+            )
             .defer(*LONG_TEXTS)
         )
 

@@ -151,7 +151,9 @@ def risk_register_rows(context, risks) -> SafeString:
         names = getattr(risk, "ai_system_names", None)
         if names is None:
             names = [system.name for system in risk.ai_systems.all()]
-        owner = risk.owner.display_name if risk.owner_id else ""
+        owner = getattr(risk, "owner_name", None)
+        if owner is None and risk.owner_id:
+            owner = risk.owner.display_name
         rows.append(
             f'<tr><td class="mono nowrap">{escape(risk.reference)}</td>'
             f'<td><a href="{url_head}{int(risk.pk)}{url_tail}">{escape(risk.title)}</a>'

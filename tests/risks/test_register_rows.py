@@ -10,7 +10,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from risks.filters import actions_overdue
+from risks.filters import actions_overdue_flag
 from risks.models import Risk, RiskCriteria
 from risks.views import attach_ai_system_names
 from tests import factories
@@ -80,7 +80,7 @@ def _assert_same_rows(org) -> str:
         Risk.objects.filter(organization=org)
         .select_related("owner", "criteria")
         .prefetch_related("ai_systems")
-        .annotate(has_overdue_actions=actions_overdue())
+        .annotate(has_overdue_actions=actions_overdue_flag())
         .order_by("pk")
     )
     context = {"current_org": org}
