@@ -208,6 +208,11 @@ class TreatmentOption(models.TextChoices):
 LEVEL_FIELDS = ("inherent", "residual")
 
 
+def risk_reference(number: int | None) -> str:
+    """A risk's reference as people quote it: R-0042."""
+    return f"R-{number:04d}" if number else "R-new"
+
+
 class Risk(OrganizationScopedModel):
     number = models.PositiveIntegerField(_("number"), editable=False)
     title = models.CharField(_("title"), max_length=250)
@@ -370,7 +375,7 @@ class Risk(OrganizationScopedModel):
 
     @property
     def reference(self) -> str:
-        return f"R-{self.number:04d}" if self.number else "R-new"
+        return risk_reference(self.number)
 
     def get_absolute_url(self) -> str:
         return reverse("risks:risk_detail", kwargs={"org": self.organization.slug, "pk": self.pk})

@@ -9,8 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import CharField, Count, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
@@ -23,7 +22,6 @@ from risks.filters import (
     CELL_FILTERS,
     RiskAssessmentFilterSet,
     RiskFilterSet,
-    actions_overdue_flag,
 )
 from risks.forms import (
     RiskAcceptForm,
@@ -36,6 +34,7 @@ from risks.forms import (
 from risks.heatmap import heatmap_svg
 from risks.library import LIBRARY
 from risks.models import Risk, RiskAssessment, RiskCriteria, TreatmentAction
+from risks.register import register_rows, with_register_columns
 
 
 @dataclass
@@ -67,32 +66,6 @@ def attach_criteria(request, risks) -> None:
         criteria = versions.by_id.get(risk.criteria_id)
         if criteria is not None:
             risk._state.fields_cache["criteria"] = criteria
-
-
-# Free-text fields of a risk the register's table does not show.
-LONG_TEXTS = (
-    "description",
-    "consequences_organization",
-    "consequences_individuals",
-    "existing_controls",
-    "residual_rationale",
-    "acceptance_rationale",
-)
-
-
-def attach_ai_system_names(risks: list[Risk]) -> None:
-    """``risk.ai_system_names`` for a page of risks, in one query on the link table (the
-    names are all the table shows; loading the systems themselves cost more than the rows)."""
-    names: dict[int, list[str]] = {risk.pk: [] for risk in risks}
-    link = Risk.ai_systems.through
-    for risk_id, name in (
-        link.objects.filter(risk_id__in=list(names))
-        .order_by("aisystem__name", "aisystem_id")
-        .values_list("risk_id", "aisystem__name")
-    ):
-        names[risk_id].append(name)
-    for risk in risks:
-        risk.ai_system_names = names[risk.pk]
 
 
 def optional_url(name: str, **kwargs: Any) -> str | None:
@@ -135,25 +108,13 @@ class RiskListView(generic.ObjectListView):
     )
 
     def base_queryset(self, action: Action = Action.VIEW):
-        # Computed in the rows' query: the overdue-actions flag and the owner's name (no
-        # user objects). The long texts are not shown in the table.
-        return (
-            super()
-            .base_queryset(action)
-            .annotate(
-                has_overdue_actions=actions_overdue_flag(),
-                owner_name=Coalesce(
-                    NullIf("owner__full_name", Value("")), "owner__email", output_field=CharField()
-                ),
-            )
-            .defer(*LONG_TEXTS)
-        )
+        return with_register_columns(super().base_queryset(action))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = context["object_list"] = list(context["object_list"])
-        attach_criteria(self.request, page)
-        attach_ai_system_names(page)
+        context["object_list"] = register_rows(
+            context["object_list"], criteria_versions(self.request).by_id
+        )
         versions = criteria_versions(self.request)
         current = versions.current
         context["criteria"] = current

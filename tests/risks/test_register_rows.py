@@ -1,5 +1,6 @@
-"""The register's rows are built in Python (risks_tags.risk_register_rows) for speed; they
-must carry the same markup as the template loop they replaced, kept here as the reference."""
+"""The register's rows are read as values (risks.register) and drawn in Python
+(risks_tags.risk_register_rows) for speed; they must carry the same markup as the template
+loop over model instances they replaced, kept here as the reference."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from risks.filters import actions_overdue_flag
 from risks.models import Risk, RiskCriteria
-from risks.views import attach_ai_system_names
+from risks.register import register_rows, with_register_columns
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -85,9 +86,12 @@ def _assert_same_rows(org) -> str:
     )
     context = {"current_org": org}
     reference = Template(REFERENCE_ROWS).render(Context({**context, "object_list": risks}))
-    attach_ai_system_names(risks)
+    criteria = {c.pk: c for c in RiskCriteria.objects.filter(organization=org)}
+    page = register_rows(
+        with_register_columns(Risk.objects.filter(organization=org)).order_by("pk"), criteria
+    )
     rows = Template("{% load risks_tags %}{% risk_register_rows risks %}").render(
-        Context({**context, "risks": risks})
+        Context({**context, "risks": page})
     )
     assert _squeeze(rows) == _squeeze(reference)
     assert "&lt;script&gt;" in rows and "<script>" not in rows
