@@ -107,8 +107,8 @@ class RiskListView(generic.ObjectListView):
         "No risks recorded yet. Start from the risk library, or add the risk that worries you most."
     )
 
-    def base_queryset(self, action: Action = Action.VIEW):
-        return with_register_columns(super().base_queryset(action))
+    def list_queryset(self):
+        return with_register_columns(self.base_queryset())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -97,7 +97,7 @@ def etag_for(instance: models.Model) -> str:
 
 class RestrictedListMixin:
     """Lists through the permission layer; a page's many-to-many ids come from the link
-    tables in one query per relation (aims.core.readplan), not from prefetched rows."""
+    tables in one query for all relations (aims.core.readplan), not from prefetched rows."""
 
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user, Action.VIEW)

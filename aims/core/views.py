@@ -126,9 +126,13 @@ class ObjectListView(ModelViewMixin, TemplateView):
             return [self.results_template]
         return [self.template_name]
 
+    def list_queryset(self) -> models.QuerySet:
+        """The rows of the table (a view may add the columns only its table shows)."""
+        return self.base_queryset()
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        queryset = self.base_queryset()
+        queryset = self.list_queryset()
         filterset = (
             self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
             if self.filterset_class
