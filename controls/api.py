@@ -184,12 +184,6 @@ class ControlImplementationViewSet(RestrictedModelViewSet):
 
 
 class SoAVersionSerializer(TrackedSerializer):
-    # A plain string in the schema: the shared document-status enum would collide with the
-    # scope statement's (until settings name it once in ENUM_NAME_OVERRIDES).
-    status = serializers.CharField(
-        read_only=True, help_text="draft, in_review, approved, superseded or retired"
-    )
-
     class Meta:
         model = SoAVersion
         fields = [

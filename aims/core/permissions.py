@@ -61,7 +61,8 @@ class AccessPolicy:
     personal_path  a user field; that user may do anything the policy allows with the record
                    (their own jobs, their own API tokens)
     parent_path  for a part of another record (a data set of an AI system): adding or changing
-                 the part needs the right to change the parent
+                 the part needs the right to change the parent; an auditor's grant on the
+                 parent lets them see its parts
     """
 
     org_path: str = "organization"
@@ -202,9 +203,14 @@ def restrict(queryset: QuerySet, user: Any, action: Action | str) -> QuerySet:
     if action is Action.VIEW:
         auditor_orgs = [org for org, role in roles.items() if role == Role.AUDITOR]
         if auditor_orgs:
-            condition |= _in_orgs(policy, auditor_orgs) & Q(
-                pk__in=_granted_pks(user, model, Action.VIEW)
-            )
+            granted = Q(pk__in=_granted_pks(user, model, Action.VIEW))
+            if policy.parent_path:
+                # A grant on a record covers its parts (an evidence item's file versions).
+                parent = model._meta.get_field(policy.parent_path).related_model
+                granted |= Q(
+                    **{f"{policy.parent_path}__in": _granted_pks(user, parent, Action.VIEW)}
+                )
+            condition |= _in_orgs(policy, auditor_orgs) & granted
 
     if policy.personal_path:
         condition |= Q(**{policy.personal_path: user})

@@ -83,3 +83,19 @@ def test_it_never_serves_files_from_the_media_url(client_for, users, version, se
     """Evidence is not reachable by its storage path: there is no public media route."""
     response = client_for(users.admin).get(f"{settings.MEDIA_URL}{version.file.name}")
     assert response.status_code == 404
+
+
+def test_a_grant_on_the_evidence_item_lets_the_auditor_download_every_version(
+    org, other_org, users, client_for, api_client_for, version
+):
+    auditor = users.auditor
+    later = EvidenceFileFactory(item=version.item, content=pdf_bytes("later"))
+    unrelated = EvidenceFileFactory(item__organization=org, content=pdf_bytes("other item"))
+    assign_perm("view_evidenceitem", auditor, version.item)
+    for file in (version, later):
+        assert client_for(auditor).get(_ui(org, file)).status_code == 200
+        assert api_client_for(auditor).get(_api(file)).status_code == 200
+    # Only that item's files; and the grant gives nothing beyond seeing them.
+    assert client_for(auditor).get(_ui(org, unrelated)).status_code == 404
+    assert api_client_for(auditor).get(_api(unrelated)).status_code == 404
+    assert api_client_for(auditor).delete(_api(version)).status_code in (403, 405)
