@@ -246,6 +246,20 @@ def evidence_find_duplicate(
     )
 
 
+def _lock_content(*, organization_id: int, sha256: str) -> None:
+    """Hold uploads of the same bytes to one organisation until this transaction ends, so two
+    at once cannot both pass the duplicate check. Postgres: a transaction-scoped advisory
+    lock on (organisation, hash); SQLite already runs one writing transaction at a time."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.sha256(f"evidence:{organization_id}:{sha256}".encode()).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+        )
+
+
 def _store_version(
     *,
     item: EvidenceItem,
@@ -331,6 +345,7 @@ def evidence_create(
             if not can_add(user, EvidenceItem, organization.pk):
                 raise PermissionDenied(_("Your role does not allow adding evidence here."))
             if checked is not None:
+                _lock_content(organization_id=organization.pk, sha256=checked.sha256)
                 duplicate = evidence_find_duplicate(
                     organization=organization, user=user, sha256=checked.sha256
                 )
@@ -379,6 +394,7 @@ def evidence_upload(*, item: EvidenceItem, user: Any, upload: Any, note: str = "
                 raise PermissionDenied(_("Your role does not allow changing this evidence."))
             if locked.kind != EvidenceKind.FILE:
                 raise _refuse(_("This item is a link; it has no file versions."), "link_file")
+            _lock_content(organization_id=locked.organization_id, sha256=checked.sha256)
             duplicate = evidence_find_duplicate(
                 organization=locked.organization, user=user, sha256=checked.sha256
             )
