@@ -8,34 +8,25 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from aims.core.changelog import change_context
 from aims.inventory.models import AISystem
-from aims.organizations.models import Membership, Organization, User
+from tests.e2e.helpers import person, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-9"
-
 
 @pytest.fixture
-def officer(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with change_context(source="import"):
-        user = User.objects.create_user("olivia@example.test", PASSWORD, full_name="Olivia Officer")
-        first = Organization.objects.create(name="Alpha Insurance", slug="alpha")
-        second = Organization.objects.create(name="Beta Lending", slug="beta")
-        Membership.objects.create(organization=first, user=user, role="officer")
-        Membership.objects.create(organization=second, user=user, role="officer")
-    return user
+def officer():
+    return person(
+        "olivia@example.test",
+        "Olivia Officer",
+        {"Alpha Insurance": "officer", "Beta Lending": "officer"},
+    )
 
 
 def test_it_records_an_ai_system_and_shows_it_in_list_and_history(
     live_server, page, shoot, officer
 ):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail address").fill(officer.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, officer)
 
     # Two organisations and none chosen yet: the product asks which one.
     expect(page.get_by_role("heading", name="Your organisations")).to_be_visible()

@@ -8,29 +8,18 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from aims.core.changelog import change_context
-from aims.organizations.models import Membership, Organization, User
+from tests.e2e.helpers import person, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-9"
-
 
 @pytest.fixture
-def officer(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with change_context(source="import"):
-        user = User.objects.create_user("rita@example.test", PASSWORD, full_name="Rita Risk")
-        org = Organization.objects.create(name="Gamma Credit", slug="gamma")
-        Membership.objects.create(organization=org, user=user, role="officer")
-    return user
+def officer():
+    return person("rita@example.test", "Rita Risk", {"Gamma Credit": "officer"})
 
 
 def test_it_starts_scores_and_finds_a_risk(live_server, page, shoot, officer, catalog):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail address").fill(officer.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, officer)
     expect(page).to_have_url(re.compile(r"/o/gamma/$"))
 
     page.goto(f"{live_server.url}/o/gamma/risks/library/?category=Model")

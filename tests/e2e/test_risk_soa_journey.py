@@ -13,44 +13,35 @@ from playwright.sync_api import Page, expect
 
 from aims.core.changelog import change_context
 from aims.evidence.models import EvidenceItem
-from aims.organizations.models import Membership, Organization, User
+from aims.organizations.models import Organization, User
 from controls.models import ControlImplementation, SoAVersion
 from risks.models import Risk
+from tests.e2e.helpers import person
+from tests.e2e.helpers import sign_in as sign_in_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-9"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CONTROL_REF = "A.6.2.6"
 CONTROL_TITLE = "AI system operation and monitoring"
 
 
 @pytest.fixture
-def people(settings, catalog):
+def people(catalog):
     from controls.catalog import load_catalog
     from controls.services import controls_ensure_for
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_catalog()  # idempotent; the shared fixture only reloads after a flush
+    author = person("carla@example.test", "Carla Compliance", {"Delta Mutual": "officer"})
+    approver = person("aaron@example.test", "Aaron Approver", {"Delta Mutual": "admin"})
+    org = Organization.objects.get(slug="delta")
     with change_context(source="import"):
-        org = Organization.objects.create(name="Delta Mutual", slug="delta")
-        author = User.objects.create_user(
-            "carla@example.test", PASSWORD, full_name="Carla Compliance"
-        )
-        approver = User.objects.create_user(
-            "aaron@example.test", PASSWORD, full_name="Aaron Approver"
-        )
-        Membership.objects.create(organization=org, user=author, role="officer")
-        Membership.objects.create(organization=org, user=approver, role="admin")
         controls_ensure_for(organization=org)
     return org, author, approver
 
 
 def sign_in(page: Page, base: str, user: User) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_form(page, base, user)
     expect(page).to_have_url(re.compile(r"/o/delta/$"))
 
 
