@@ -321,9 +321,8 @@ class TreatmentActionViewSet(RestrictedModelViewSet):
 
 
 class RiskAssessmentViewSet(RestrictedModelViewSet):
-    queryset = RiskAssessment.objects.select_related("organization").prefetch_related(
-        "ai_systems", "participants"
-    )
+    # Linked AI systems and participants are listed by id from the link tables.
+    queryset = RiskAssessment.objects.select_related("organization")
     serializer_class = RiskAssessmentSerializer
     filterset_class = RiskAssessmentFilterSet
 

@@ -18,11 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aims.core import views as generic
 from aims.core.permissions import Action, can, can_add, restrict
 from risks import services
-from risks.filters import (
-    CELL_FILTERS,
-    RiskAssessmentFilterSet,
-    RiskFilterSet,
-)
+from risks.filters import CELL_FILTERS, RiskAssessmentFilterSet, RiskFilterSet
 from risks.forms import (
     RiskAcceptForm,
     RiskAssessmentForm,
@@ -57,15 +53,6 @@ def criteria_versions(request) -> CriteriaVersions:
     result = CriteriaVersions({c.pk: c for c in versions}, current)
     request._risk_criteria_versions = result
     return result
-
-
-def attach_criteria(request, risks) -> None:
-    """Give each risk its criteria from the per-request cache (no query per row)."""
-    versions = criteria_versions(request)
-    for risk in risks:
-        criteria = versions.by_id.get(risk.criteria_id)
-        if criteria is not None:
-            risk._state.fields_cache["criteria"] = criteria
 
 
 def optional_url(name: str, **kwargs: Any) -> str | None:
@@ -112,10 +99,8 @@ class RiskListView(generic.ObjectListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["object_list"] = register_rows(
-            context["object_list"], criteria_versions(self.request).by_id
-        )
         versions = criteria_versions(self.request)
+        context["object_list"] = register_rows(context["object_list"], versions.by_id)
         current = versions.current
         context["criteria"] = current
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
