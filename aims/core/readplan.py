@@ -61,17 +61,9 @@ class ReadStep:
 
 
 @dataclass(frozen=True)
-class ManyIds:
-    """A many-to-many shown as a list of ids: the model field and where the ids are kept."""
-
-    name: str
-    field: models.ManyToManyField
-
-
-@dataclass(frozen=True)
 class ReadPlan:
     steps: tuple[ReadStep, ...]
-    many_ids: tuple[ManyIds, ...]
+    many_fields: tuple[models.ManyToManyField, ...]  # shown as lists of ids
 
     def represent(self, instance: Any) -> dict[str, Any]:
         row: dict[str, Any] = {}
@@ -102,7 +94,7 @@ def _build_plan(serializer_class: type[serializers.ModelSerializer]) -> ReadPlan
     model = serializer_class.Meta.model
     prototype = serializer_class()
     steps: list[ReadStep] = []
-    many_ids: list[ManyIds] = []
+    many_fields: list[models.ManyToManyField] = []
     for name, field in prototype.fields.items():
         if field.write_only:
             continue
@@ -110,13 +102,13 @@ def _build_plan(serializer_class: type[serializers.ModelSerializer]) -> ReadPlan
         if step is not None:
             if isinstance(step, tuple):
                 step, many = step
-                many_ids.append(many)
+                many_fields.append(many)
             steps.append(step)
             continue
         if type(field).to_representation is not _context_free_to_representation(field):
             return None
         steps.append(ReadStep(name, _attribute_reader(model, field), field.to_representation))
-    return ReadPlan(tuple(steps), tuple(many_ids))
+    return ReadPlan(tuple(steps), tuple(many_fields))
 
 
 def _context_free_to_representation(field: drf_fields.Field) -> Any:
@@ -149,7 +141,7 @@ def _plain_pk_relation(field: drf_fields.Field) -> bool:
     )
 
 
-def _many_ids_step(model, name, field) -> tuple[ReadStep, ManyIds] | None:
+def _many_ids_step(model, name, field) -> tuple[ReadStep, models.ManyToManyField] | None:
     if not (
         isinstance(field, relations.ManyRelatedField)
         and type(field) is relations.ManyRelatedField
@@ -170,7 +162,7 @@ def _many_ids_step(model, name, field) -> tuple[ReadStep, ManyIds] | None:
             return cached[source]
         return sorted(obj.pk for obj in getattr(instance, source).all())
 
-    return ReadStep(name, read, _identity), ManyIds(name, model_field)
+    return ReadStep(name, read, _identity), model_field
 
 
 def _related_id_step(model, name, field) -> ReadStep | None:
@@ -210,14 +202,14 @@ def attach_related_ids(
 ) -> None:
     """Read the many-to-many ids of a page of rows from the link tables (one query)."""
     plan = read_plan(serializer_class) if hasattr(serializer_class, "Meta") else None
-    if plan is None or not plan.many_ids:
+    if plan is None or not plan.many_fields:
         return
     rows = [obj for obj in instances if obj.pk is not None]
     if not rows:
         return
     by_pk = {obj.pk: obj.__dict__.setdefault(RELATED_IDS, {}) for obj in rows}
     pks = list(by_pk)
-    names = [many.field.name for many in plan.many_ids]
+    names = [field.name for field in plan.many_fields]
     for ids in by_pk.values():
         for name in names:
             ids[name] = []
@@ -227,8 +219,7 @@ def attach_related_ids(
     quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(pks))
     arms = []
-    for position, many in enumerate(plan.many_ids):
-        field = many.field
+    for position, field in enumerate(plan.many_fields):
         through = field.remote_field.through._meta
         own = quote(through.get_field(field.m2m_field_name()).column)
         other = quote(through.get_field(field.m2m_reverse_field_name()).column)

@@ -39,7 +39,7 @@ def linked_risks(org):
 def test_serializers_of_plain_fields_get_a_plan():
     plan = read_plan(RiskSerializer)
     assert plan is not None
-    assert {m.name for m in plan.many_ids} == {
+    assert {f.name for f in plan.many_fields} == {
         "ai_systems",
         "risk_sources",
         "objectives",
