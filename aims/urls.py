@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from aims.api.views import ApiTokenView
 from aims.core import ui
 from aims.core.views import RedirectToCurrentOrganization
 from aims.organizations.views import ChooseOrganizationView, DashboardView
@@ -20,9 +21,9 @@ urlpatterns = [
     path("", RedirectToCurrentOrganization.as_view(), name="home"),
     path("organizations/", ChooseOrganizationView.as_view(), name="choose_organization"),
     path("o/<slug:org>/", include(org_patterns)),
-    path("account/tokens/", ui.ApiTokenView.as_view(), name="api_tokens"),
+    path("account/tokens/", ApiTokenView.as_view(), name="api_tokens"),
     path("accounts/", include("allauth.urls")),
-    path("api/", include("aims.api.urls")),
+    path("api/", include("aims.api_urls")),
     path("healthz", ui.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -14,8 +14,8 @@ from django.views.generic import TemplateView
 
 from aims.core import views as generic
 from aims.core.documents import DocumentStatus
+from aims.core.forms import DecisionForm
 from aims.core.permissions import Action, can, can_add, restrict
-from aims.organizations.forms import DecisionForm
 from controls import readiness, services
 from controls.filters import (
     ControlImplementationFilterSet,

@@ -14,13 +14,13 @@ from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aims.api.exceptions import validation_error_to_dict
 from aims.core.api import (
     ReachableRelatedField,
     RestrictedModelViewSet,
     TrackedSerializer,
     etag_for,
 )
+from aims.core.exceptions import validation_error_to_dict
 from aims.core.permissions import Action, can
 from risks import services
 from risks.filters import (

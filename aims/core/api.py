@@ -21,8 +21,8 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aims.api.exceptions import PreconditionFailed, validation_error_to_dict
 from aims.core import documents
+from aims.core.exceptions import PreconditionFailed, validation_error_to_dict
 from aims.core.permissions import Action, can, can_add, policy_of, restrict
 from aims.core.readplan import attach_related_ids, read_plan
 

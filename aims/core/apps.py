@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform core"
 
     def ready(self) -> None:
+        # Imported here: the change log's handlers need the models, which load after app configs.
         from aims.core import changelog
 
         changelog.connect()

@@ -20,7 +20,15 @@ from django.db import models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from aims.core.models import ChangeAction, ChangeLogEntry, ChangeLogHead, ChangeSource, snapshot
+from aims.core.models import (
+    ChangeAction,
+    ChangeLogEntry,
+    ChangeLogHead,
+    ChangeSource,
+    TrackedModel,
+    snapshot,
+)
+from aims.core.tenancy import User
 
 
 @dataclass
@@ -64,9 +72,6 @@ def change_context(
 
 
 def is_logged(model: type[models.Model]) -> bool:
-    from aims.core.models import TrackedModel
-    from aims.organizations.models import User
-
     return issubclass(model, TrackedModel | User) and not model._meta.abstract
 
 

@@ -1,5 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
+from aims.core.permissions import Role, memberships_of
+
 
 def navigation(request):
     """The current organisation, the user's role in it and their other organisations."""
@@ -7,12 +9,9 @@ def navigation(request):
     user = getattr(request, "user", None)
 
     def memberships():
-        from aims.core.permissions import memberships_of
-
         return memberships_of(user)
 
     role = getattr(request, "org_role", None)
-    from aims.core.permissions import Role
 
     return {
         "current_org": org,

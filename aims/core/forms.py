@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from aims.core.permissions import Action, policy_of, restrict
 
@@ -25,6 +26,14 @@ class SectionedFormMixin:
             (title, help_text, [self[name] for name in names if name in self.fields])
             for title, help_text, names in self.sections
         ]
+
+
+class DecisionForm(SectionedFormMixin, forms.Form):
+    """The optional note that goes with a document decision (approve, return)."""
+
+    note = forms.CharField(
+        label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TrackedModelForm(SectionedFormMixin, forms.ModelForm):

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.permissions import AccessPolicy
+from aims.core.access import AccessPolicy
 
 
 class TrackedQuerySet(models.QuerySet):

@@ -7,87 +7,28 @@ call ``restrict``, so a list never shows what a detail page would refuse.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermission
+
+from aims.core.access import (  # noqa: F401  (re-exported: the permission layer's vocabulary)
+    ADMIN_ONLY,
+    DEFAULT_ROLES,
+    EDIT_ROLES,
+    READ_ROLES,
+    AccessPolicy,
+    Action,
+    Role,
+)
+from aims.core.tenancy import Membership, Organization
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    OFFICER = "officer", _("Compliance officer")
-    CONTRIBUTOR = "contributor", _("Contributor")
-    VIEWER = "viewer", _("Viewer")
-    AUDITOR = "auditor", _("Auditor")
-
-
-class Action(StrEnum):
-    VIEW = "view"
-    ADD = "add"
-    CHANGE = "change"
-    DELETE = "delete"
-    APPROVE = "approve"
-
-
-READ_ROLES = frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR, Role.VIEWER})
-EDIT_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
-
-DEFAULT_ROLES: dict[Action, frozenset[str]] = {
-    Action.VIEW: READ_ROLES,
-    Action.ADD: frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR}),
-    Action.CHANGE: EDIT_ROLES,
-    Action.DELETE: EDIT_ROLES,
-    Action.APPROVE: EDIT_ROLES,
-}
-
-
-@dataclass(frozen=True)
-class AccessPolicy:
-    """How a model relates to organisations and who may do what with it.
-
-    org_path     lookup from the model to its Organization ("pk" for Organization itself)
-    owner_paths  user fields whose holder (a contributor) may change and delete the record
-    roles        per action, the roles allowed on every record of their organisation
-    read_only    no create/update/delete through the UI or API at all
-    global_read  reference data readable by every signed-in user (the catalog)
-    personal_path  a user field; that user may do anything the policy allows with the record
-                   (their own jobs, their own API tokens)
-    parent_path  for a part of another record (a data set of an AI system): adding or changing
-                 the part needs the right to change the parent; an auditor's grant on the
-                 parent lets them see its parts
-    """
-
-    org_path: str = "organization"
-    owner_paths: tuple[str, ...] = ()
-    roles: dict[Action, frozenset[str]] = field(default_factory=lambda: dict(DEFAULT_ROLES))
-    read_only: bool = False
-    global_read: bool = False
-    nullable_org: bool = False
-    personal_path: str | None = None
-    parent_path: str | None = None
-
-    def organization_id_of(self, obj: models.Model) -> int | None:
-        if self.org_path == "pk":
-            return obj.pk
-        value: Any = obj
-        for part in self.org_path.split("__"):
-            if value is None:
-                return None
-            if part == "organization" and hasattr(value, "organization_id"):
-                return value.organization_id
-            value = getattr(value, part, None)
-        return getattr(value, "pk", None)
-
-    def roles_for(self, action: Action) -> frozenset[str]:
-        return self.roles.get(action, frozenset())
 
 
 def policy_of(model: type[models.Model]) -> AccessPolicy:
@@ -105,8 +46,6 @@ def memberships_of(user: Any) -> list[Any]:
         return []
     cached = getattr(user, "_aims_memberships", None)
     if cached is None:
-        from aims.organizations.models import Membership
-
         cached = user._aims_memberships = list(
             Membership.objects.filter(user=user, organization__is_active=True)
             .select_related("organization")
@@ -148,16 +87,11 @@ def organization_by_slug(user: Any, slug: str) -> Any:
         for membership in memberships_of(user):
             if membership.organization.slug == slug and membership.organization_id in roles:
                 return membership.organization
-    from aims.organizations.models import Organization
-
     return restrict(Organization.objects.all(), user, Action.VIEW).filter(slug=slug).first()
 
 
 def _granted_pks(user: Any, model: type[models.Model], action: Action) -> QuerySet:
     """Primary keys of ``model`` on which ``user`` holds a guardian object permission."""
-    from django.contrib.contenttypes.models import ContentType
-    from guardian.models import UserObjectPermission
-
     ct = ContentType.objects.get_for_model(model)
     return (
         UserObjectPermission.objects.filter(

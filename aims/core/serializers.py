@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from aims.core.models import ChangeLogEntry, Job
@@ -58,6 +59,4 @@ class JobSerializer(serializers.ModelSerializer):
     def get_result_url(self, obj) -> str | None:
         if not obj.result_file or obj.organization_id is None:
             return None
-        from django.urls import reverse
-
         return reverse("core:job_download", kwargs={"org": obj.organization.slug, "pk": obj.pk})

@@ -1,20 +1,17 @@
-"""Platform pages that every organisation shares: jobs, API tokens, health."""
+"""Platform pages that every organisation shares: jobs and health."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+import os
+
+import redis
+from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
 
-from aims.api import services as api_services
-from aims.api.forms import ApiTokenForm
-from aims.api.models import ApiToken
 from aims.core import views as generic
 from aims.core.filters import JobFilterSet
 from aims.core.models import Job
@@ -74,41 +71,8 @@ class JobDownloadView(generic.ModelViewMixin, View):
         return response
 
 
-class ApiTokenView(LoginRequiredMixin, TemplateView):
-    """The user's personal access tokens: create (shown once) and revoke."""
-
-    template_name = "api/tokens.html"
-
-    def tokens(self):
-        return restrict(ApiToken.objects.all(), self.request.user, Action.VIEW).filter(
-            user=self.request.user
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("form", ApiTokenForm())
-        context["tokens"] = self.tokens()
-        return context
-
-    def post(self, request, *args, **kwargs):
-        if "revoke" in request.POST:
-            token = self.tokens().filter(pk=request.POST.get("revoke")).first()
-            if token is None:
-                raise Http404
-            api_services.api_token_revoke(token=token, user=request.user)
-            messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
-            return redirect("api_tokens")
-        form = ApiTokenForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        token, raw = api_services.api_token_create(user=request.user, **form.cleaned_data)
-        return self.render_to_response(self.get_context_data(new_token=raw, new_token_obj=token))
-
-
 def healthz(request):
     """Database and broker status for load balancers and the smoke test."""
-    from django.conf import settings
-
     status = {"database": "ok", "broker": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -117,16 +81,12 @@ def healthz(request):
         status["database"] = f"error: {type(exc).__name__}"
     if settings.REDIS_URL:
         try:
-            import redis
-
             redis.Redis.from_url(
                 settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
             ).ping()
         except Exception as exc:
             status["broker"] = f"error: {type(exc).__name__}"
     else:
-        import os
-
         folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
         if not os.access(folder, os.W_OK):
             status["broker"] = "error: queue folder not writable"

@@ -19,11 +19,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from aims.core import documents
 from aims.core.changelog import history_for
-from aims.core.forms import VERSION_FIELD, TrackedModelForm
+from aims.core.forms import VERSION_FIELD, DecisionForm, TrackedModelForm
 from aims.core.permissions import (
     Action,
     can,
@@ -33,6 +35,7 @@ from aims.core.permissions import (
     restrict,
     role_in,
 )
+from aims.core.tenancy import Organization
 
 # Filters the API offers but the UI's filter bar leaves out (the page fixes or sorts them).
 UI_EXCLUDE = ("organization", "ordering")
@@ -368,8 +371,6 @@ class RedirectToCurrentOrganization(LoginRequiredMixin, View):
     """``/``: go to the organisation last used, or let the user choose one."""
 
     def get(self, request):
-        from aims.organizations.models import Organization
-
         orgs = restrict(Organization.objects.all(), request.user, Action.VIEW)
         slug = request.session.get("current_org")
         org = orgs.filter(slug=slug).first() if slug else None
@@ -393,8 +394,6 @@ class DocumentActionView(ModelViewMixin, TemplateView):
     noted_actions: ClassVar[tuple[str, ...]] = ("approve", "return")
 
     def post(self, request, *args, **kwargs):
-        from aims.organizations.forms import DecisionForm
-
         version = self.get_object()
         action = kwargs["action"]
         if action not in self.actions:
@@ -422,10 +421,6 @@ class DocumentActionView(ModelViewMixin, TemplateView):
 
 def document_actions(**extra: tuple[Any, Any]) -> dict[str, tuple[Any, Any]]:
     """The standard life-cycle actions of a controlled document, plus ``extra`` ones."""
-    from django.utils.translation import gettext_lazy
-
-    from aims.core import documents
-
     return {
         "submit": (documents.document_submit, gettext_lazy("Sent for review.")),
         "approve": (

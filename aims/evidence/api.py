@@ -14,8 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
-from aims.api.exceptions import validation_error_to_dict
 from aims.core.api import RestrictedModelViewSet, TrackedSerializer
+from aims.core.exceptions import validation_error_to_dict
 from aims.evidence import services
 from aims.evidence.filters import EvidenceFileFilterSet, EvidenceItemFilterSet
 from aims.evidence.models import EvidenceFile, EvidenceItem

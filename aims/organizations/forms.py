@@ -92,9 +92,3 @@ class ScopeStatementForm(TrackedModelForm):
             "review_interval_months",
         ]
         widgets = {"ai_systems": forms.CheckboxSelectMultiple}
-
-
-class DecisionForm(SectionedFormMixin, forms.Form):
-    note = forms.CharField(
-        label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )

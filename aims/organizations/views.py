@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from aims.core import views as generic
+from aims.core.forms import DecisionForm
 from aims.core.models import ChangeLogEntry
 from aims.core.permissions import Action, can, can_add, restrict
 from aims.inventory.models import AISystem, LifecycleStage, SystemStatus
 from aims.organizations import services
 from aims.organizations.filters import MembershipFilterSet
 from aims.organizations.forms import (
-    DecisionForm,
     MemberAddForm,
     MembershipForm,
     OrganizationForm,

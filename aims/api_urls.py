@@ -1,8 +1,12 @@
+"""The API router: every app's viewsets under /api/v1/, plus the schema and its docs.
+
+Composition layer: the one place that may import every app's API module."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from aims.api.views import ChangeLogViewSet, JobViewSet
+from aims.api.api import ChangeLogViewSet, JobViewSet
 from aims.evidence.api import register as register_evidence
 from aims.inventory.api import AISystemComponentViewSet, AISystemDatasetViewSet, AISystemViewSet
 from aims.organizations.api import MembershipViewSet, OrganizationViewSet, ScopeStatementViewSet

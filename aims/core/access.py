@@ -1,0 +1,86 @@
+"""Roles, actions and the per-model access policy: plain declarations with no queries.
+
+They sit apart from ``permissions`` so that models (``aims.core.models``, the tenancy models)
+can declare their policy while ``permissions`` reads memberships from the tenancy models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    OFFICER = "officer", _("Compliance officer")
+    CONTRIBUTOR = "contributor", _("Contributor")
+    VIEWER = "viewer", _("Viewer")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+    APPROVE = "approve"
+
+
+READ_ROLES = frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR, Role.VIEWER})
+EDIT_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
+
+DEFAULT_ROLES: dict[Action, frozenset[str]] = {
+    Action.VIEW: READ_ROLES,
+    Action.ADD: frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR}),
+    Action.CHANGE: EDIT_ROLES,
+    Action.DELETE: EDIT_ROLES,
+    Action.APPROVE: EDIT_ROLES,
+}
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """How a model relates to organisations and who may do what with it.
+
+    org_path     lookup from the model to its Organization ("pk" for Organization itself)
+    owner_paths  user fields whose holder (a contributor) may change and delete the record
+    roles        per action, the roles allowed on every record of their organisation
+    read_only    no create/update/delete through the UI or API at all
+    global_read  reference data readable by every signed-in user (the catalog)
+    personal_path  a user field; that user may do anything the policy allows with the record
+                   (their own jobs, their own API tokens)
+    parent_path  for a part of another record (a data set of an AI system): adding or changing
+                 the part needs the right to change the parent; an auditor's grant on the
+                 parent lets them see its parts
+    """
+
+    org_path: str = "organization"
+    owner_paths: tuple[str, ...] = ()
+    roles: dict[Action, frozenset[str]] = field(default_factory=lambda: dict(DEFAULT_ROLES))
+    read_only: bool = False
+    global_read: bool = False
+    nullable_org: bool = False
+    personal_path: str | None = None
+    parent_path: str | None = None
+
+    def organization_id_of(self, obj: models.Model) -> int | None:
+        if self.org_path == "pk":
+            return obj.pk
+        value: Any = obj
+        for part in self.org_path.split("__"):
+            if value is None:
+                return None
+            if part == "organization" and hasattr(value, "organization_id"):
+                return value.organization_id
+            value = getattr(value, part, None)
+        return getattr(value, "pk", None)
+
+    def roles_for(self, action: Action) -> frozenset[str]:
+        return self.roles.get(action, frozenset())
+
+
+ADMIN_ONLY = frozenset({Role.ADMIN})
