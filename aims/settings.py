@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "controls",
     "policies",
     "risks",
+    "readiness",
     "impact_assessments",
     "audits",
 ]

@@ -4,7 +4,8 @@ from django.urls import include, path
 from aims.api.views import ApiTokenView
 from aims.core import ui
 from aims.core.views import RedirectToCurrentOrganization
-from aims.organizations.views import ChooseOrganizationView, DashboardView
+from aims.organizations.views import ChooseOrganizationView
+from readiness.views import DashboardView
 
 org_patterns = [
     path("", DashboardView.as_view(), name="dashboard"),
@@ -14,6 +15,7 @@ org_patterns = [
     path("risks/", include("risks.urls")),
     path("evidence/", include("aims.evidence.urls")),
     path("reports/", include("aims.reports.urls")),
+    path("", include("readiness.urls")),
     path("", include("aims.core.urls")),
 ]
 

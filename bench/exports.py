@@ -168,7 +168,7 @@ def main() -> None:
         )
         from aims.core.jobs import run_job
         from aims.core.models import Job
-        from aims.reports import tasks
+        from risks import tasks
         from risks.exports import risk_register_pdf_run
 
         # The job runs in this process below; nothing is sent to a broker.

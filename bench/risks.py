@@ -309,7 +309,7 @@ def pdf_export(url: str | None, client, user, repeat: int, mock) -> Result:
     try:
         from aims.core.jobs import run_job
         from aims.core.models import Job, JobStatus
-        from aims.reports import tasks
+        from risks import tasks
         from risks.exports import risk_register_pdf_run
     except ImportError as exc:
         result.note = f"not available ({exc})"

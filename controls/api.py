@@ -1,6 +1,6 @@
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -12,8 +12,7 @@ from aims.core.api import (
     RestrictedReadOnlyViewSet,
     TrackedSerializer,
 )
-from aims.core.permissions import Action, restrict
-from controls import readiness, services
+from controls import clause_checks, services
 from controls.filters import (
     ClauseStatusFilterSet,
     ControlImplementationFilterSet,
@@ -312,10 +311,10 @@ class ClauseStatusSerializer(TrackedSerializer):
         read_only_fields = ["organization"]
 
     def get_automatic_rule(self, obj) -> bool:
-        return obj.requirement.ref in readiness.RULES
+        return clause_checks.is_automatic(obj.requirement.ref)
 
     def get_later_module(self, obj) -> str | None:
-        module = readiness.LATER_MODULES.get(obj.requirement.ref)
+        module = clause_checks.later_module(obj.requirement.ref)
         return str(module) if module else None
 
 
@@ -328,78 +327,11 @@ class ClauseStatusViewSet(RestrictedModelViewSet):
     http_method_names = ["get", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return readiness.clause_statuses_with_counts(super().get_queryset())
-
-
-class ReadinessViewSet(viewsets.ViewSet):
-    """The readiness headline of one organisation: ``GET /readiness/?organization=<id>``."""
-
-    @extend_schema(
-        parameters=[OpenApiParameter("organization", int, required=True)],
-        responses={200: dict},
-    )
-    def list(self, request):
-        from aims.organizations.models import Organization
-
-        try:
-            org_id = int(request.query_params.get("organization", ""))
-        except ValueError as exc:
-            raise ValidationError({"organization": ["Give the organisation's id."]}) from exc
-        org = (
-            restrict(Organization.objects.all(), request.user, Action.VIEW)
-            .filter(pk=org_id)
-            .first()
-        )
-        if org is None:
-            raise NotFound("No such organisation.")
-        services.controls_ensure_for(organization=org)
-        user = request.user
-        statuses = list(
-            readiness.clause_statuses_with_counts(
-                restrict(ClauseStatus.objects.all(), user, Action.VIEW).filter(organization=org)
-            )
-        )
-        controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
-            organization=org
-        )
-        soa = services.soa_rows(organization=org, queryset=controls)
-        facts = readiness.readiness_facts(
-            organization=org, user=user, soa_summary=services.soa_summary(soa)
-        )
-        clauses = readiness.clause_readiness(statuses=statuses, facts=facts)
-        summary = readiness.readiness_summary(clauses=clauses, soa_rows=soa)
-        return Response(
-            {
-                "organization": org.pk,
-                "clauses_total": summary.clauses_total,
-                "clauses_ready": summary.clauses_ready,
-                "clauses_percent": summary.clauses_percent,
-                "controls_applicable": summary.controls_applicable,
-                "controls_implemented": summary.controls_implemented,
-                "controls_percent": summary.controls_percent,
-                "clauses": [
-                    {
-                        "ref": row.requirement.ref,
-                        "status": row.status.status,
-                        "fulfilled": row.finding.fulfilled,
-                        "found": str(row.finding.found),
-                        "evidence_count": row.evidence_count,
-                        "ready": row.ready,
-                        "missing": [str(m) for m in row.missing],
-                    }
-                    for row in clauses
-                ],
-                "missing": [
-                    {"ref": ref, "title": title, "todo": todo}
-                    for ref, title, todo, _url in summary.missing
-                ],
-            }
-        )
+        return services.clause_statuses_with_counts(super().get_queryset())
 
 
 def register(router) -> None:
-    """Add the SoA, clause-readiness and SoA-version viewsets to the API router."""
+    """Add the SoA, clause-status and SoA-version viewsets to the API router."""
     router.register("control-implementations", ControlImplementationViewSet)
     router.register("soa-versions", SoAVersionViewSet)
     router.register("clause-statuses", ClauseStatusViewSet)
-    router.register("readiness", ReadinessViewSet, basename="readiness")

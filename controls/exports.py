@@ -16,10 +16,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from aims.core.documents import DocumentStatus
+from aims.core.pdf import generated_at, local_text, render_pdf
 from aims.core.permissions import Action, restrict
+from aims.core.tabular import Sheet, csv_bytes, xlsx_bytes
 from aims.organizations.models import Organization
-from aims.reports.pdf import generated_at, local_text, render_pdf
-from aims.reports.tabular import Sheet, csv_bytes, xlsx_bytes
 from controls.models import (
     ANNEX_A_GROUPS,
     ORGANIZATION_GROUP,

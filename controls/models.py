@@ -429,4 +429,4 @@ class ClauseStatus(OrganizationScopedModel):
         return f"{self.requirement.ref} {self.requirement.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("controls:readiness", kwargs={"org": self.organization.slug})
+        return reverse("readiness:readiness", kwargs={"org": self.organization.slug})

@@ -15,7 +15,12 @@ from aims.core.documents import DocumentStatus, next_number
 from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
 from aims.core.permissions import Action, can, can_add
+from aims.core.queries import subquery_count
+from aims.evidence.models import EvidenceItem
 from aims.organizations.models import Organization
+
+# By module: the task calls this module and this module queues the task.
+from controls import tasks
 from controls.catalog import load_catalog
 from controls.models import (
     ANNEX_A_GROUPS,
@@ -36,10 +41,11 @@ def catalog_reload_start(*, user: Any) -> Job:
     """Queue a reload of the reference catalog. Platform operators only: it affects every tenant."""
     if not (user.is_authenticated and user.is_superuser):
         raise PermissionDenied("Only a platform operator can reload the catalog.")
-    from controls.tasks import catalog_reload
-
     return job_enqueue(
-        kind="catalog_reload", title="Reload the reference catalog", task=catalog_reload, user=user
+        kind="catalog_reload",
+        title="Reload the reference catalog",
+        task=tasks.catalog_reload,
+        user=user,
     )
 
 
@@ -320,4 +326,15 @@ def soa_version_previous(*, version: SoAVersion) -> SoAVersion | None:
         )
         .order_by("-number")
         .first()
+    )
+
+
+def clause_statuses_with_counts(queryset: QuerySet) -> QuerySet:
+    """Clause statuses with their requirement, owner and linked-evidence count (one query)."""
+    linked = EvidenceItem.clauses.through.objects.filter(
+        requirement_id=OuterRef("requirement_id"),
+        evidenceitem__organization_id=OuterRef("organization_id"),
+    )
+    return queryset.select_related("organization", "requirement", "owner").annotate(
+        evidence_count=subquery_count(linked)
     )

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from aims.core.jobs import run_job
+from controls import services
 
 
 @shared_task(
@@ -12,6 +13,4 @@ from aims.core.jobs import run_job
     time_limit=360,
 )
 def catalog_reload(job_id: int) -> None:
-    from controls.services import catalog_reload_run
-
-    run_job(job_id, catalog_reload_run)
+    run_job(job_id, services.catalog_reload_run)

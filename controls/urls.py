@@ -57,8 +57,7 @@ urlpatterns = [
         views.SoAVersionActionView.as_view(),
         name="soa_version_action",
     ),
-    # Clause readiness (4–10)
-    path("readiness/", views.ReadinessView.as_view(), name="readiness"),
+    # Clause statuses (4–10); the readiness page that lists them is the readiness app's
     path(
         "readiness/<int:pk>/edit/", views.ClauseStatusEditView.as_view(), name="clause_status_edit"
     ),

@@ -22,12 +22,15 @@ from django.utils.translation import gettext as _
 
 from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
+from aims.core.pdf import generated_at, local_text, render_pdf
 from aims.core.permissions import Action, is_member, restrict
+from aims.core.tabular import Sheet, csv_lines, xlsx_bytes
 from aims.inventory.models import AISystem
 from aims.organizations.models import Organization
-from aims.reports.pdf import generated_at, local_text, render_pdf
-from aims.reports.tabular import Sheet, csv_lines, xlsx_bytes
 from controls.models import ControlImplementation
+
+# By module: the task calls this module and this module queues the task.
+from risks import tasks
 from risks.filters import RiskFilterSet
 from risks.heatmap import heatmap_counts, heatmap_svg
 from risks.models import (
@@ -397,12 +400,10 @@ def risk_register_export_start(
     if not risk_register_export_allowed(organization=organization, user=user):
         raise PermissionDenied(_("Your role does not allow exporting the risk register."))
     risk_register_queryset(organization=organization, user=user, params=params)
-    from aims.reports.tasks import risk_register_pdf
-
     return job_enqueue(
         kind="risk_register_pdf",
         title="Risk register (PDF)",
-        task=risk_register_pdf,
+        task=tasks.risk_register_pdf,
         organization=organization,
         user=user,
         params={"filters": filter_params(params)},

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,6 +47,22 @@ def page_size_from(request, default: int = 50, maximum: int = 500) -> int:
     except ValueError:
         return default
     return max(1, min(size, maximum))
+
+
+def safe_url(name: str, **kwargs: Any) -> str | None:
+    """A URL, or ``None`` while the page it names is not built yet."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def record_url(obj: Any) -> str | None:
+    """A record's page, or ``None`` when it has none yet."""
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:
+        return None
 
 
 class OrganizationMixin(LoginRequiredMixin):

@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
 from aims.core.permissions import Action, is_member, restrict
+
+# By module: the task calls this module and this module queues the task.
+from aims.inventory import tasks
 from aims.inventory.models import AISystem
 from aims.organizations.models import Organization
 
@@ -60,12 +63,10 @@ def inventory_export_start(*, organization: Organization, user: Any) -> Job:
     """Queue a CSV export of the organisation's AI systems, as far as ``user`` may see them."""
     if not inventory_export_allowed(organization=organization, user=user):
         raise PermissionDenied(_("Your role does not allow exporting the AI system inventory."))
-    from aims.inventory.tasks import inventory_export
-
     return job_enqueue(
         kind="inventory_export",
         title="AI system inventory (CSV)",
-        task=inventory_export,
+        task=tasks.inventory_export,
         organization=organization,
         user=user,
     )

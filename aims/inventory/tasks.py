@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from aims.core.jobs import run_job
+from aims.inventory import services
 
 
 @shared_task(
@@ -12,6 +13,4 @@ from aims.core.jobs import run_job
     time_limit=360,
 )
 def inventory_export(job_id: int) -> None:
-    from aims.inventory.services import inventory_export_run
-
-    run_job(job_id, inventory_export_run)
+    run_job(job_id, services.inventory_export_run)

@@ -3,9 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -14,7 +12,6 @@ from aims.core import views as generic
 from aims.core.forms import DecisionForm
 from aims.core.models import ChangeLogEntry
 from aims.core.permissions import Action, can, can_add, restrict
-from aims.inventory.models import AISystem, LifecycleStage, SystemStatus
 from aims.organizations import services
 from aims.organizations.filters import MembershipFilterSet
 from aims.organizations.forms import (
@@ -35,54 +32,6 @@ class ChooseOrganizationView(LoginRequiredMixin, TemplateView):
             Membership.objects.filter(user=self.request.user, organization__is_active=True)
             .select_related("organization")
             .order_by("organization__name")
-        )
-        return context
-
-
-class DashboardView(generic.OrganizationPageView):
-    template_name = "organizations/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user, org = self.request.user, self.organization
-        today = timezone.localdate()
-        systems = restrict(AISystem.objects.all(), user, Action.VIEW).filter(organization=org)
-        stats = systems.aggregate(
-            total=Count("id"),
-            active=Count("id", filter=Q(status=SystemStatus.ACTIVE)),
-            overdue=Count("id", filter=Q(next_review_date__lt=today)),
-            unclassified=Count("id", filter=Q(eu_ai_act_tier="unclassified")),
-            high_risk=Count("id", filter=Q(eu_ai_act_tier="high_risk")),
-        )
-        stage_labels = dict(LifecycleStage.choices)
-        by_stage = [
-            {
-                "stage": row["lifecycle_stage"],
-                "label": stage_labels.get(row["lifecycle_stage"]),
-                "n": row["n"],
-            }
-            for row in systems.values("lifecycle_stage")
-            .annotate(n=Count("id"))
-            .order_by("lifecycle_stage")
-        ]
-        approved, draft = services.current_scope(organization=org, user=user)
-        recent = (
-            restrict(ChangeLogEntry.objects.all(), user, Action.VIEW)
-            .filter(organization=org)
-            .select_related("actor", "content_type")[:8]
-        )
-        context.update(
-            stats=stats,
-            by_stage=by_stage,
-            scope_approved=approved,
-            scope_draft=draft,
-            recent_changes=recent,
-            due_soon=systems.filter(
-                next_review_date__gte=today,
-                next_review_date__lte=today + timezone.timedelta(days=30),
-            )
-            .select_related("owner")
-            .order_by("next_review_date")[:5],
         )
         return context
 

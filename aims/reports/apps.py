@@ -2,8 +2,9 @@ from django.apps import AppConfig
 
 
 class ReportsConfig(AppConfig):
-    """PDF rendering and exports. No models; listed in INSTALLED_APPS so that Celery's
-    autodiscovery imports ``aims.reports.tasks`` in the worker."""
+    """The export download views (SoA, risk register). No models. The rendering they use
+    lives in ``aims.core.pdf`` and ``aims.core.tabular``; each app's PDF jobs are in its own
+    ``tasks.py``."""
 
     name = "aims.reports"
     label = "reports"

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from aims.core.permissions import Action, restrict
+from aims.core.tabular import CSV_CONTENT_TYPE, PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from aims.core.views import OrganizationMixin
-from aims.reports.tabular import CSV_CONTENT_TYPE, PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from controls import exports as soa
 from controls.models import SoAVersion
 from risks import exports as register

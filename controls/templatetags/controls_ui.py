@@ -7,8 +7,8 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from aims.core.views import record_url
 from controls.models import Applicability, ImplementationStatus
-from controls.readiness import record_url
 
 register = template.Library()
 

@@ -109,7 +109,7 @@ CLAUSE_STATUS = ModelCase(
     list_params=lambda ctx, objs: {"organization": ctx.org.pk},
     # Clause rows are never deleted, so the generic owner test (change and delete) does not
     # apply; test_readiness checks that an owning contributor may change their clause.
-    ui_list=lambda ctx: _url("controls:readiness", ctx),
+    ui_list=lambda ctx: _url("readiness:readiness", ctx),
     ui_detail=lambda ctx, obj: _url("controls:clause_status_history", ctx, pk=obj.pk),
     ui_edit=lambda ctx, obj: _url("controls:clause_status_edit", ctx, pk=obj.pk),
     ui_form=ClauseStatusForm,

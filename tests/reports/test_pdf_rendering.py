@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 
-from aims.reports.pdf import RemoteResourceRefused, _local_fetcher, local_text, render_pdf
+from aims.core.pdf import RemoteResourceRefused, _local_fetcher, local_text, render_pdf
 from tests.reports.pdftext import pdf_text
 
 

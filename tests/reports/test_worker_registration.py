@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import django; django.setup(); from aims.celery import app; "
     "app.loader.import_default_modules(); "
-    "print('aims.reports.tasks.risk_register_pdf' in app.tasks)"
+    "print('risks.tasks.risk_register_pdf' in app.tasks)"
 )
 
 

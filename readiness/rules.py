@@ -13,16 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Func, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.db.models import OuterRef
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aims.core.documents import DocumentStatus
+from aims.core.queries import subquery_count, subquery_first
+from aims.core.views import record_url, safe_url
 from aims.organizations.models import Organization
+from aims.organizations.services import current_scope
 from controls.models import (
     Applicability,
     ClauseStatus,
@@ -30,21 +31,15 @@ from controls.models import (
     ReadinessStatus,
     SoAVersion,
 )
-
-
-def safe_url(name: str, **kwargs: Any) -> str | None:
-    """A URL, or ``None`` while the page it names is not built yet."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
-
-
-def record_url(obj: Any) -> str | None:
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:
-        return None
+from risks.models import (
+    ActionStatus,
+    AssessmentStatus,
+    Risk,
+    RiskAssessment,
+    RiskCriteria,
+    RiskStatus,
+    TreatmentAction,
+)
 
 
 @dataclass
@@ -274,32 +269,8 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
 }
 
 
-def _first(queryset: Any, field_name: str) -> Subquery:
-    return Subquery(queryset.values(field_name)[:1])
-
-
-def _count(queryset: Any) -> Coalesce:
-    return Coalesce(
-        Subquery(
-            queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[str, Any]) -> Facts:
     """Gather what the rules read: the approved scope, then one query for everything else."""
-    from aims.organizations.services import current_scope
-    from risks.models import (
-        ActionStatus,
-        AssessmentStatus,
-        Risk,
-        RiskAssessment,
-        RiskCriteria,
-        RiskStatus,
-        TreatmentAction,
-    )
 
     approved_scope, _draft = current_scope(organization=organization, user=user)
     org = OuterRef("pk")
@@ -313,19 +284,19 @@ def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[
     row = (
         Organization.objects.filter(pk=organization.pk)
         .annotate(
-            criteria_pk=_first(criteria, "pk"),
-            criteria_number=_first(criteria, "number"),
-            assessment_pk=_first(assessment, "pk"),
-            assessment_title=_first(assessment, "title"),
-            soa_pk=_first(soa, "pk"),
-            soa_number=_first(soa, "number"),
-            risks_total=_count(risks),
-            risks_identified=_count(risks.filter(status=RiskStatus.IDENTIFIED)),
-            risks_untreated=_count(
+            criteria_pk=subquery_first(criteria, "pk"),
+            criteria_number=subquery_first(criteria, "number"),
+            assessment_pk=subquery_first(assessment, "pk"),
+            assessment_title=subquery_first(assessment, "title"),
+            soa_pk=subquery_first(soa, "pk"),
+            soa_number=subquery_first(soa, "number"),
+            risks_total=subquery_count(risks),
+            risks_identified=subquery_count(risks.filter(status=RiskStatus.IDENTIFIED)),
+            risks_untreated=subquery_count(
                 risks.filter(treatment_option="").exclude(status=RiskStatus.CLOSED)
             ),
-            actions_total=_count(actions),
-            actions_done=_count(actions.filter(status=ActionStatus.DONE)),
+            actions_total=subquery_count(actions),
+            actions_done=subquery_count(actions.filter(status=ActionStatus.DONE)),
         )
         .values()
         .get()
@@ -349,20 +320,6 @@ def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[
         assessment=unsaved(RiskAssessment, "assessment", title=row["assessment_title"]),
         soa=unsaved(SoAVersion, "soa", number=row["soa_number"]),
         soa_summary=soa_summary,
-    )
-
-
-def clause_statuses_with_counts(queryset: Any) -> Any:
-    """Clause statuses with their requirement, owner and linked-evidence count (one query)."""
-    from aims.evidence.models import EvidenceItem
-
-    through = EvidenceItem.clauses.through
-    linked = through.objects.filter(
-        requirement_id=OuterRef("requirement_id"),
-        evidenceitem__organization_id=OuterRef("organization_id"),
-    )
-    return queryset.select_related("organization", "requirement", "owner").annotate(
-        evidence_count=_count(linked)
     )
 
 

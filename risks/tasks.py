@@ -1,8 +1,9 @@
-"""Celery tasks of the reports app: each fetches its job by id and calls a service."""
+"""Celery tasks of the risks app: each fetches its job by id and calls a service."""
 
 from celery import shared_task
 
 from aims.core.jobs import run_job
+from risks import exports
 
 
 @shared_task(
@@ -14,6 +15,4 @@ from aims.core.jobs import run_job
     time_limit=360,
 )
 def risk_register_pdf(job_id: int) -> None:
-    from risks.exports import risk_register_pdf_run
-
-    run_job(job_id, risk_register_pdf_run)
+    run_job(job_id, exports.risk_register_pdf_run)

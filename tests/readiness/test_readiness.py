@@ -28,7 +28,7 @@ def reviewer(org):
 
 
 def _page(client, org):
-    response = client.get(reverse("controls:readiness", kwargs={"org": org.slug}))
+    response = client.get(reverse("readiness:readiness", kwargs={"org": org.slug}))
     assert response.status_code == 200
     return response
 
@@ -175,7 +175,7 @@ def test_an_owning_contributor_may_update_their_clause(ready_org, users, client_
 
 def test_the_readiness_page_runs_a_constant_number_of_queries(ready_org, users, client_for):
     client = client_for(users.admin)
-    url = reverse("controls:readiness", kwargs={"org": ready_org.slug})
+    url = reverse("readiness:readiness", kwargs={"org": ready_org.slug})
     client.get(url)
 
     def count() -> int:

@@ -1,0 +1,83 @@
+"""The readiness headline in the API: ``GET /api/v1/readiness/?organization=<id>``."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from aims.core.permissions import Action, restrict
+from aims.organizations.models import Organization
+from controls import services
+from controls.models import ClauseStatus, ControlImplementation
+from readiness import rules
+
+
+class ReadinessViewSet(viewsets.ViewSet):
+    """The readiness headline of one organisation: ``GET /readiness/?organization=<id>``."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("organization", int, required=True)],
+        responses={200: dict},
+    )
+    def list(self, request):
+        try:
+            org_id = int(request.query_params.get("organization", ""))
+        except ValueError as exc:
+            raise ValidationError({"organization": ["Give the organisation's id."]}) from exc
+        org = (
+            restrict(Organization.objects.all(), request.user, Action.VIEW)
+            .filter(pk=org_id)
+            .first()
+        )
+        if org is None:
+            raise NotFound("No such organisation.")
+        services.controls_ensure_for(organization=org)
+        user = request.user
+        statuses = list(
+            services.clause_statuses_with_counts(
+                restrict(ClauseStatus.objects.all(), user, Action.VIEW).filter(organization=org)
+            )
+        )
+        controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
+            organization=org
+        )
+        soa = services.soa_rows(organization=org, queryset=controls)
+        facts = rules.readiness_facts(
+            organization=org, user=user, soa_summary=services.soa_summary(soa)
+        )
+        clauses = rules.clause_readiness(statuses=statuses, facts=facts)
+        summary = rules.readiness_summary(clauses=clauses, soa_rows=soa)
+        return Response(
+            {
+                "organization": org.pk,
+                "clauses_total": summary.clauses_total,
+                "clauses_ready": summary.clauses_ready,
+                "clauses_percent": summary.clauses_percent,
+                "controls_applicable": summary.controls_applicable,
+                "controls_implemented": summary.controls_implemented,
+                "controls_percent": summary.controls_percent,
+                "clauses": [
+                    {
+                        "ref": row.requirement.ref,
+                        "status": row.status.status,
+                        "fulfilled": row.finding.fulfilled,
+                        "found": str(row.finding.found),
+                        "evidence_count": row.evidence_count,
+                        "ready": row.ready,
+                        "missing": [str(m) for m in row.missing],
+                    }
+                    for row in clauses
+                ],
+                "missing": [
+                    {"ref": ref, "title": title, "todo": todo}
+                    for ref, title, todo, _url in summary.missing
+                ],
+            }
+        )
+
+
+def register(router) -> None:
+    """Add the readiness endpoint to the API router."""
+    router.register("readiness", ReadinessViewSet, basename="readiness")
