@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.permissions import Action, restrict
 from aims.inventory.filters import organization_members
+from aims.inventory.models import AISystem
 from risks.models import (
     ActionStatus,
     AssessmentStatus,
@@ -21,6 +22,7 @@ from risks.models import (
     TreatmentAction,
     TreatmentOption,
 )
+from risks.services import criteria_versions
 
 # Cell filters come from heatmap links; the filter bar carries them as hidden inputs.
 CELL_FILTERS = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
@@ -28,8 +30,6 @@ CELL_FILTERS = ("inherent_likelihood", "inherent_impact", "residual_likelihood",
 
 def visible_ai_systems(request):
     """AI system choices: the current organisation's (UI) or every reachable one (API)."""
-    from aims.inventory.models import AISystem
-
     if request is None:
         return AISystem.objects.none()
     qs = restrict(AISystem.objects.all(), request.user, Action.VIEW)
@@ -42,8 +42,6 @@ def band_choices(request) -> list[tuple[str, str]] | None:
     org = getattr(request, "organization", None) if request is not None else None
     if org is None:
         return None
-    from risks.views import criteria_versions
-
     versions = criteria_versions(request)
     return [(b["key"], b["label"]) for b in versions.current.bands]
 

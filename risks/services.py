@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.permissions import Action, Role, can, can_add, restrict, role_in
 from aims.organizations.models import Organization
+from controls.models import ControlImplementation, Requirement
 from risks.library import LIBRARY, LibraryRisk
 from risks.models import (
     AssessmentStatus,
@@ -268,8 +270,6 @@ def library_item(code: str) -> LibraryRisk:
 
 def risk_initial_from_library(*, organization: Organization, code: str) -> dict[str, Any]:
     """Initial values for a new risk started from a library item (the user reviews them)."""
-    from controls.models import ControlImplementation, Requirement
-
     item = library_item(code)
     refs = [*item.risk_sources, *item.objectives]
     requirements = {
@@ -396,3 +396,26 @@ def risk_assessments_compare(*, old: RiskAssessment, new: RiskAssessment) -> dic
 
 def visible_risks(*, user: Any, organization: Organization) -> QuerySet:
     return restrict(Risk.objects.filter(organization=organization), user, Action.VIEW)
+
+
+@dataclass
+class CriteriaVersions:
+    by_id: dict[int, RiskCriteria]
+    current: RiskCriteria
+
+
+def criteria_versions(request: Any) -> CriteriaVersions:
+    """Every criteria version of the request's organisation, loaded once per request
+    (cached on the request: the register's filters and its rows both read them)."""
+    cached = getattr(request, "_risk_criteria_versions", None)
+    if cached is not None:
+        return cached
+    org = request.organization
+    versions = list(RiskCriteria.objects.filter(organization=org))
+    current = next((c for c in versions if c.is_current), None)
+    if current is None:
+        current = risk_criteria_current(organization=org)
+        versions.append(current)
+    result = CriteriaVersions({c.pk: c for c in versions}, current)
+    request._risk_criteria_versions = result
+    return result

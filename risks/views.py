@@ -3,7 +3,6 @@ assessments (8.2), and the risk library."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core import views as generic
 from aims.core.permissions import Action, can, can_add, restrict
+from controls.models import Requirement
 from risks import services
 from risks.filters import CELL_FILTERS, RiskAssessmentFilterSet, RiskFilterSet
 from risks.forms import (
@@ -31,28 +31,7 @@ from risks.heatmap import heatmap_svg
 from risks.library import LIBRARY
 from risks.models import Risk, RiskAssessment, RiskCriteria, TreatmentAction
 from risks.register import register_rows, with_register_columns
-
-
-@dataclass
-class CriteriaVersions:
-    by_id: dict[int, RiskCriteria]
-    current: RiskCriteria
-
-
-def criteria_versions(request) -> CriteriaVersions:
-    """Every criteria version of the request's organisation, loaded once per request."""
-    cached = getattr(request, "_risk_criteria_versions", None)
-    if cached is not None:
-        return cached
-    org = request.organization
-    versions = list(RiskCriteria.objects.filter(organization=org))
-    current = next((c for c in versions if c.is_current), None)
-    if current is None:
-        current = services.risk_criteria_current(organization=org)
-        versions.append(current)
-    result = CriteriaVersions({c.pk: c for c in versions}, current)
-    request._risk_criteria_versions = result
-    return result
+from risks.services import criteria_versions
 
 
 def optional_url(name: str, **kwargs: Any) -> str | None:
@@ -479,8 +458,6 @@ class LibraryView(generic.OrganizationPageView):
     template_name = "risks/library.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from controls.models import Requirement
-
         context = super().get_context_data(**kwargs)
         source = self.request.GET.get("source", "")
         objective = self.request.GET.get("objective", "")
