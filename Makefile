@@ -20,7 +20,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 help:
 	@echo "make run               start AIMS with the embedded default at http://localhost:$(PORT)/"
 	@echo "make test              run the test suite (PYTEST_ARGS=... to pass arguments to pytest)"
-	@echo "make lint | fmt        ruff check + format check | apply ruff fixes and formatting"
+	@echo "make lint | fmt        ruff check + format check + layers contract | apply ruff fixes and formatting"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make schema            write and validate the OpenAPI schema (var/openapi.yaml)"
 	@echo "make venv | venv-dev   create .venv with the runtime | runtime + dev dependencies"
@@ -58,6 +58,7 @@ test: venv-dev
 lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: venv-dev
 	$(BIN)/ruff check --fix .
@@ -72,5 +73,5 @@ schema: venv-dev
 	$(BIN)/openapi-spec-validator var/openapi.yaml
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts var/openapi.yaml var/staticfiles var/demo-logins.txt
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache test-artifacts var/openapi.yaml var/staticfiles var/demo-logins.txt
 	find . -name __pycache__ -type d -not -path './.git/*' -prune -exec rm -rf {} +
