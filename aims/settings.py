@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "risks",
     "impact_assessments",
     "audits",
+    "demo",
 ]
 
 MIDDLEWARE = [
