@@ -8,7 +8,8 @@ organisation has none, so a demo user's own edits survive ``make run`` restarts.
 is written in one transaction, logged with source "import" and the demo person who would
 have done it.
 
-Each step adds what it created to ``created`` (what → how many), which ``seed_demo`` returns.
+Each step adds what it created to the run's tally (what → how many), which ``seed_demo``
+returns for the command's summary.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -42,7 +44,7 @@ from controls.models import (
 )
 from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
-from risks.models import Risk, RiskAssessment, RiskCriteria, TreatmentAction
+from risks.models import ActionStatus, Risk, RiskAssessment, RiskCriteria, TreatmentAction
 from risks.services import (
     risk_accept,
     risk_assessment_approve,
@@ -52,6 +54,15 @@ from risks.services import (
 )
 
 Systems = dict[str, dict[str, AISystem]]  # organisation slug → system name → system
+
+
+@dataclass(frozen=True)
+class SeedRun:
+    """What the per-organisation steps share."""
+
+    users: dict[str, User]  # by e-mail
+    request_id: str  # on every change-log entry of the run
+    created: Counter[str]  # what → how many, for the summary
 
 
 def _days(n: int) -> datetime.date:
@@ -71,36 +82,33 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
         users = seed_users(data=data, orgs=orgs, created=created)
         systems = seed_systems(data=data, orgs=orgs, users=users, created=created)
         seed_auditor_grants(data=data, users=users, systems=systems)
+        run = SeedRun(users=users, request_id=request_id, created=created)
         for slug, org in orgs.items():
-            context = {"org": org, "users": users, "request_id": request_id, "created": created}
+            role_holders = data.role_holders.get(slug, {})
             if slug in data.scope:
-                seed_scope(spec=data.scope[slug], systems=systems[slug], **context)
-            seed_controls(
-                spec=data.controls.get(slug),
-                role_holders=data.role_holders.get(slug, {}),
-                **context,
-            )
+                seed_scope(org=org, spec=data.scope[slug], systems=systems[slug], run=run)
+            seed_controls(org=org, spec=data.controls.get(slug), role_holders=role_holders, run=run)
             if slug in data.risks:
                 seed_risks(
+                    org=org,
                     spec=data.risks[slug],
                     systems=systems[slug],
-                    role_holders=data.role_holders.get(slug, {}),
-                    **context,
+                    role_holders=role_holders,
+                    run=run,
                 )
             if slug in data.evidence:
                 seed_evidence(
-                    specs=data.evidence[slug],
-                    role_holders=data.role_holders.get(slug, {}),
-                    **context,
+                    org=org, specs=data.evidence[slug], role_holders=role_holders, run=run
                 )
             if "assessment" in data.risks.get(slug, {}):
                 seed_risk_assessment(
+                    org=org,
                     spec=data.risks[slug]["assessment"],
-                    participants=list(data.role_holders.get(slug, {}).values()),
-                    **context,
+                    participants=list(role_holders.values()),
+                    run=run,
                 )
             if slug in data.controls:
-                seed_soa_version(spec=data.controls[slug]["soa_version"], **context)
+                seed_soa_version(org=org, spec=data.controls[slug]["soa_version"], run=run)
     return created
 
 
@@ -208,16 +216,14 @@ def seed_scope(
     *,
     org: Organization,
     spec: dict[str, Any],
-    users: dict[str, User],
     systems: dict[str, AISystem],
-    request_id: str,
-    created: Counter[str],
+    run: SeedRun,
 ) -> None:
     """An approved scope statement and a draft revision, only while the organisation has none."""
     if ScopeStatement.objects.filter(organization=org).exists():
         return
-    author, approver = users[spec["author"]], users[spec["approver"]]
-    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=request_id):
+    author, approver = run.users[spec["author"]], run.users[spec["approver"]]
+    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
         first = scope_start_draft(organization=org, actor=author)
         for field, value in spec["first_version"].items():
             setattr(first, field, value)
@@ -225,16 +231,16 @@ def seed_scope(
         first.save()
         first.ai_systems.set([systems[name] for name in spec["first_version_systems"]])
         first = document_submit(version=first, user=author)
-    with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=request_id):
+    with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
         first = document_approve(version=first, user=approver, note=spec["approval_note"])
-    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=request_id):
+    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
         revision = document_start_revision(version=first, user=author)
         for field, value in spec["revision"].items():
             setattr(revision, field, value)
         revision.full_clean()
         revision.save()
         revision.ai_systems.add(*(systems[name] for name in spec["revision_adds_systems"]))
-    created["scope statement versions"] += 2
+    run.created["scope statement versions"] += 2
 
 
 # --- SoA, risks, evidence --------------------------------------------------------------------
@@ -245,20 +251,18 @@ def seed_controls(
     org: Organization,
     spec: dict[str, Any] | None,
     role_holders: dict[str, str],
-    users: dict[str, User],
-    request_id: str,
-    created: Counter[str],
+    run: SeedRun,
 ) -> None:
     """Complete the SoA; with ``spec``, record the decisions on rows nobody has touched yet."""
     rows = controls_ensure_for(organization=org)
     if rows:
-        created["SoA and clause rows"] += rows
+        run.created["SoA and clause rows"] += rows
     if spec is None:
         return
     decisions, not_applicable = spec["decisions"], spec["not_applicable"]
-    officer = users[role_holders["officer"]]
+    officer = run.users[role_holders["officer"]]
     today = timezone.localdate()
-    with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=request_id):
+    with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=run.request_id):
         untouched = ControlImplementation.objects.filter(
             organization=org,
             applicability=Applicability.UNDECIDED,
@@ -274,7 +278,7 @@ def seed_controls(
                 decision = decisions[control.ref]
                 control.applicability = Applicability.APPLICABLE
                 control.status = decision["status"]
-                control.owner = users[role_holders[decision["owner"]]]
+                control.owner = run.users[role_holders[decision["owner"]]]
                 control.justification = decision["justification"]
                 control.implementation = decision["implementation"]
                 if decision["status"] == ImplementationStatus.IMPLEMENTED:
@@ -282,7 +286,7 @@ def seed_controls(
                     control.next_review_date = today + datetime.timedelta(days=295)
             control.full_clean()
             control.save()
-            created["SoA decisions"] += 1
+            run.created["SoA decisions"] += 1
         for fields in spec["organisation_controls"]:
             if ControlImplementation.objects.filter(organization=org, ref=fields["ref"]).exists():
                 continue
@@ -290,14 +294,14 @@ def seed_controls(
                 organization=org,
                 applicability=Applicability.APPLICABLE,
                 status=ImplementationStatus.IMPLEMENTED,
-                owner=users[role_holders["admin"]],
+                owner=run.users[role_holders["admin"]],
                 last_reviewed=today - datetime.timedelta(days=30),
                 next_review_date=today + datetime.timedelta(days=335),
                 **fields,
             )
             control.full_clean()
             control.save()
-            created["organisation-defined controls"] += 1
+            run.created["organisation-defined controls"] += 1
 
 
 def seed_risks(
@@ -305,31 +309,29 @@ def seed_risks(
     org: Organization,
     spec: dict[str, Any],
     role_holders: dict[str, str],
-    users: dict[str, User],
     systems: dict[str, AISystem],
-    request_id: str,
-    created: Counter[str],
+    run: SeedRun,
 ) -> None:
     """The organisation's register, only while it has none (users' later edits stay)."""
     if Risk.objects.filter(organization=org).exists():
         return
-    author = users[spec["author"]]
+    author = run.users[spec["author"]]
     approver = spec.get("acceptance_approver")
     not_applicable = set(
         ControlImplementation.objects.filter(
             organization=org, applicability=Applicability.NOT_APPLICABLE
         ).values_list("pk", flat=True)
     )
-    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=request_id):
+    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
         criteria = risk_criteria_current(organization=org)
         if approver is not None and criteria.acceptance_approver_id is None:
             criteria = risk_criteria_revise(
                 organization=org,
-                user=users[approver["email"]],
-                acceptance_approver=users[approver["email"]],
+                user=run.users[approver["email"]],
+                acceptance_approver=run.users[approver["email"]],
                 change_summary=approver["change_summary"],
             )
-            created["risk criteria versions"] += 1
+            run.created["risk criteria versions"] += 1
         for risk_spec in spec["risks"]:
             _seed_risk(
                 org=org,
@@ -337,10 +339,8 @@ def seed_risks(
                 criteria=criteria,
                 not_applicable=not_applicable,
                 role_holders=role_holders,
-                users=users,
                 systems=systems,
-                request_id=request_id,
-                created=created,
+                run=run,
             )
 
 
@@ -351,10 +351,8 @@ def _seed_risk(
     criteria: RiskCriteria,
     not_applicable: set[int],
     role_holders: dict[str, str],
-    users: dict[str, User],
     systems: dict[str, AISystem],
-    request_id: str,
-    created: Counter[str],
+    run: SeedRun,
 ) -> None:
     try:
         initial = risk_initial_from_library(organization=org, code=spec["library"])
@@ -373,7 +371,7 @@ def _seed_risk(
         residual_likelihood=residual["likelihood"] if residual else None,
         residual_impact=residual["impact"] if residual else None,
         existing_controls=spec["existing_controls"],
-        owner=users[spec["owner"]],
+        owner=run.users[spec["owner"]],
         status=spec["status"],
         treatment_option=spec["option"],
         review_interval_months=6 if inherent["impact"] >= 4 else 12,
@@ -390,25 +388,25 @@ def _seed_risk(
     controls = [pk for pk in initial.get("controls", []) if pk not in not_applicable]
     if controls:
         risk.controls.set(controls)
-    created["risks"] += 1
+    run.created["risks"] += 1
     for action_spec in spec["actions"]:
         due = _days(action_spec["due_in_days"])
         action = TreatmentAction(
             risk=risk,
             title=action_spec["title"],
-            owner=users[role_holders[action_spec["owner"]]],
+            owner=run.users[role_holders[action_spec["owner"]]],
             due_date=due,
             status=action_spec["status"],
-            completed_on=due if action_spec["status"] == "done" else None,
+            completed_on=due if action_spec["status"] == ActionStatus.DONE else None,
         )
         action.full_clean()
         action.save()
-        created["treatment actions"] += 1
+        run.created["treatment actions"] += 1
     if spec.get("accept"):
-        owner = users[spec["owner"]]
-        with change_context(source=ChangeSource.IMPORT, actor=owner, request_id=request_id):
+        owner = run.users[spec["owner"]]
+        with change_context(source=ChangeSource.IMPORT, actor=owner, request_id=run.request_id):
             risk_accept(risk=risk, user=owner, rationale=spec["accept"], expires=_days(365))
-        created["accepted risks"] += 1
+        run.created["accepted risks"] += 1
 
 
 def seed_evidence(
@@ -416,14 +414,12 @@ def seed_evidence(
     org: Organization,
     specs: list[dict[str, Any]],
     role_holders: dict[str, str],
-    users: dict[str, User],
-    request_id: str,
-    created: Counter[str],
+    run: SeedRun,
 ) -> None:
     """Evidence links, recorded by the officer, only while the organisation has no evidence."""
     if EvidenceItem.objects.filter(organization=org).exists():
         return
-    officer = users[role_holders["officer"]]
+    officer = run.users[role_holders["officer"]]
     controls = dict(ControlImplementation.objects.filter(organization=org).values_list("ref", "pk"))
     risks = dict(Risk.objects.filter(organization=org).values_list("title", "pk"))
     clauses = dict(
@@ -431,7 +427,7 @@ def seed_evidence(
             framework__code="iso42001", kind="clause", assessable=True
         ).values_list("ref", "pk")
     )
-    with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=request_id):
+    with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=run.request_id):
         for spec in specs:
             valid_until = spec["valid_until_in_days"]
             evidence_create(
@@ -441,14 +437,14 @@ def seed_evidence(
                 description=spec["description"],
                 kind="link",
                 url=spec["url"],
-                owner=users[spec["owner"]],
+                owner=run.users[spec["owner"]],
                 valid_from=_days(spec["valid_from_in_days"]),
                 valid_until=_days(valid_until) if valid_until is not None else None,
                 controls=[controls[r] for r in spec["controls"] if r in controls],
                 risks=[risks[t] for t in spec["risks"] if t in risks],
                 clauses=[clauses[r] for r in spec["clauses"] if r in clauses],
             )
-            created["evidence links"] += 1
+            run.created["evidence links"] += 1
 
 
 def seed_risk_assessment(
@@ -456,15 +452,13 @@ def seed_risk_assessment(
     org: Organization,
     spec: dict[str, Any],
     participants: list[str],
-    users: dict[str, User],
-    request_id: str,
-    created: Counter[str],
+    run: SeedRun,
 ) -> None:
     """An approved risk assessment, only while the organisation has none."""
     if RiskAssessment.objects.filter(organization=org).exists():
         return
-    author, approver = users[spec["author"]], users[spec["approver"]]
-    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=request_id):
+    author, approver = run.users[spec["author"]], run.users[spec["approver"]]
+    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
         assessment = RiskAssessment(
             organization=org,
             title=spec["title"],
@@ -476,29 +470,27 @@ def seed_risk_assessment(
         )
         assessment.full_clean()
         assessment.save()
-        assessment.participants.set([users[email] for email in participants])
-    with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=request_id):
+        assessment.participants.set([run.users[email] for email in participants])
+    with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
         risk_assessment_approve(assessment=assessment, user=approver)
-    created["approved risk assessments"] += 1
+    run.created["approved risk assessments"] += 1
 
 
 def seed_soa_version(
     *,
     org: Organization,
     spec: dict[str, Any],
-    users: dict[str, User],
-    request_id: str,
-    created: Counter[str],
+    run: SeedRun,
 ) -> None:
     """An approved Statement of Applicability version, only while the organisation has none."""
     if SoAVersion.objects.filter(organization=org).exists():
         return
-    author, approver = users[spec["author"]], users[spec["approver"]]
-    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=request_id):
+    author, approver = run.users[spec["author"]], run.users[spec["approver"]]
+    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
         version = soa_version_start(
             organization=org, user=author, change_summary=spec["change_summary"]
         )
         version = document_submit(version=version, user=author)
-    with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=request_id):
+    with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
         document_approve(version=version, user=approver, note=spec["approval_note"])
-    created["approved SoA versions"] += 1
+    run.created["approved SoA versions"] += 1
