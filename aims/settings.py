@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "readiness",
     "impact_assessments",
     "audits",
+    "demo",
 ]
 
 MIDDLEWARE = [

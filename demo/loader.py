@@ -1,0 +1,394 @@
+"""Reading the demo records from ``demo/data/*.json``.
+
+One file per kind of record, each keyed by organisation slug where the records belong to one:
+
+- ``organizations.json``: slug → organisation fields.
+- ``people.json``: the shared password, the users and their memberships, the auditor's
+  engagement (systems granted, membership window in days from today) and, per organisation,
+  the holders of the roles ("admin", "officer", "contributor") that control decisions and
+  treatment actions name as their owner.
+- ``systems.json``: AI systems with their data sets and components; ``owner`` is an e-mail,
+  ``review_in_days`` the next review date from today (negative: overdue).
+- ``scope.json``: the first approved scope statement and the draft revision after it.
+- ``controls.json``: SoA decisions (ref → status, owner role, why, how), controls judged not
+  applicable (ref → reason), organisation-defined controls, the approved SoA version.
+- ``risks.json``: the risk register; ``library`` names the library item a risk starts from
+  (its consequences, Annex C links and suggested controls are copied), scores are likelihood
+  and impact on the default 5 × 5; plus Northwind's approved risk assessment.
+- ``evidence.json``: evidence links, valid from/until in days from today.
+
+``load_demo_data`` reads every file and checks, before anything is written, that each record
+has the keys the seeder reads and that every e-mail, role, organisation and system it names
+exists, so a slip in the data fails with the file and record named instead of half-way
+through the seeding transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aims.core.permissions import Role
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_FILES = (
+    "organizations.json",
+    "people.json",
+    "systems.json",
+    "scope.json",
+    "controls.json",
+    "risks.json",
+    "evidence.json",
+)
+SOA_STATUSES = ("implemented", "partial", "planned")
+
+
+class DemoDataError(Exception):
+    """A demo data file is malformed; names the file and the record."""
+
+    def __init__(self, file: str, record: str, message: str):
+        self.file, self.record, self.message = file, record, message
+        super().__init__(f"{file}: {record}: {message}")
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    job_title: str
+    memberships: tuple[tuple[str, Role], ...] = ()  # (organisation slug, role)
+    superuser: bool = False
+
+
+@dataclass(frozen=True)
+class AuditorEngagement:
+    organization: str
+    auditor: str
+    systems: tuple[str, ...]
+    valid_from_in_days: int
+    valid_until_in_days: int
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """Everything ``seed_demo`` writes; the dicts are the JSON records as read."""
+
+    password: str
+    organizations: dict[str, dict[str, Any]]
+    users: tuple[DemoUser, ...]
+    auditor_engagement: AuditorEngagement
+    role_holders: dict[str, dict[str, str]]  # organisation slug → role → e-mail
+    systems: dict[str, list[dict[str, Any]]]
+    scope: dict[str, dict[str, Any]]
+    controls: dict[str, dict[str, Any]]
+    risks: dict[str, dict[str, Any]]
+    evidence: dict[str, list[dict[str, Any]]]
+
+    def login_rows(self) -> list[tuple[str, str, str]]:
+        """(e-mail, role, organisation) for every demo login, one row per membership."""
+        rows: list[tuple[str, str, str]] = []
+        for user in self.users:
+            if user.superuser:
+                rows.append((user.email, "platform operator (superuser)", "all organisations"))
+            for slug, role in user.memberships:
+                rows.append((user.email, str(role), self.organizations[slug]["name"]))
+        return rows
+
+    def logins_table(self) -> str:
+        rows = [("E-mail", "Role", "Organisation"), *self.login_rows()]
+        widths = [max(len(row[i]) for row in rows) for i in range(2)]
+        lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]}".rstrip() for r in rows]
+        lines.append(f"Password for every demo login: {self.password}")
+        return "\n".join(lines)
+
+
+def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
+    raw = {name: _read(directory / name) for name in DATA_FILES}
+    people = raw["people.json"]
+    _keys(
+        "people.json", "file", people, {"password", "users", "auditor_engagement", "role_holders"}
+    )
+    organizations = raw["organizations.json"]
+    users = tuple(_user(spec, organizations) for spec in people["users"])
+    engagement = people["auditor_engagement"]
+    _keys(
+        "people.json",
+        "auditor_engagement",
+        engagement,
+        {"organization", "auditor", "systems", "valid_from_in_days", "valid_until_in_days"},
+    )
+    data = DemoData(
+        password=people["password"],
+        organizations=organizations,
+        users=users,
+        auditor_engagement=AuditorEngagement(
+            organization=engagement["organization"],
+            auditor=engagement["auditor"],
+            systems=tuple(engagement["systems"]),
+            valid_from_in_days=engagement["valid_from_in_days"],
+            valid_until_in_days=engagement["valid_until_in_days"],
+        ),
+        role_holders=people["role_holders"],
+        systems=raw["systems.json"],
+        scope=raw["scope.json"],
+        controls=raw["controls.json"],
+        risks=raw["risks.json"],
+        evidence=raw["evidence.json"],
+    )
+    _check(data)
+    return data
+
+
+def _read(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DemoDataError(path.name, "file", str(exc)) from exc
+
+
+def _keys(
+    file: str,
+    record: str,
+    value: Any,
+    required: set[str],
+    optional: Iterable[str] = (),
+) -> None:
+    if not isinstance(value, Mapping):
+        raise DemoDataError(file, record, f"expected an object, got {type(value).__name__}")
+    missing = required - value.keys()
+    unknown = value.keys() - required - set(optional)
+    if missing:
+        raise DemoDataError(file, record, f"missing {', '.join(sorted(missing))}")
+    if unknown:
+        raise DemoDataError(file, record, f"unknown {', '.join(sorted(unknown))}")
+
+
+def _user(spec: Any, organizations: Mapping[str, Any]) -> DemoUser:
+    record = spec.get("email", "?") if isinstance(spec, Mapping) else "?"
+    _keys(
+        "people.json",
+        record,
+        spec,
+        {"email", "full_name", "job_title", "memberships"},
+        optional={"superuser"},
+    )
+    memberships = []
+    for membership in spec["memberships"]:
+        _keys("people.json", record, membership, {"organization", "role"})
+        if membership["organization"] not in organizations:
+            raise DemoDataError(
+                "people.json", record, f"unknown organisation {membership['organization']!r}"
+            )
+        if membership["role"] not in Role.values:
+            raise DemoDataError("people.json", record, f"unknown role {membership['role']!r}")
+        memberships.append((membership["organization"], Role(membership["role"])))
+    return DemoUser(
+        email=spec["email"],
+        full_name=spec["full_name"],
+        job_title=spec["job_title"],
+        memberships=tuple(memberships),
+        superuser=bool(spec.get("superuser", False)),
+    )
+
+
+def _check(data: DemoData) -> None:
+    """Every record has its keys, and everything it names exists."""
+    emails = {user.email for user in data.users}
+    system_names: dict[str, set[str]] = {}
+
+    def person(file: str, record: str, email: str) -> None:
+        if email not in emails:
+            raise DemoDataError(file, record, f"unknown person {email!r}")
+
+    def organization(file: str, slug: str) -> None:
+        if slug not in data.organizations:
+            raise DemoDataError(file, slug, "unknown organisation")
+
+    def systems(file: str, record: str, slug: str, names: Iterable[str]) -> None:
+        for name in names:
+            if name not in system_names.get(slug, set()):
+                raise DemoDataError(file, record, f"unknown AI system {name!r} in {slug}")
+
+    def role(file: str, record: str, slug: str, name: str) -> None:
+        if name not in data.role_holders.get(slug, {}):
+            raise DemoDataError(file, record, f"no holder of role {name!r} in {slug}")
+
+    for slug, fields in data.organizations.items():
+        _keys(
+            "organizations.json",
+            slug,
+            fields,
+            {"name", "legal_name", "sector", "country", "time_zone"},
+        )
+    for slug, holders in data.role_holders.items():
+        organization("people.json", slug)
+        for email in holders.values():
+            person("people.json", f"role_holders.{slug}", email)
+
+    for slug, specs in data.systems.items():
+        organization("systems.json", slug)
+        for spec in specs:
+            record = spec.get("name", "?")
+            # The other keys are AISystem fields, checked by the model when it is saved.
+            missing = {"name", "owner", "review_in_days", "datasets", "components"} - spec.keys()
+            if missing:
+                raise DemoDataError("systems.json", record, f"missing {', '.join(sorted(missing))}")
+            person("systems.json", record, spec["owner"])
+            for dataset in spec["datasets"]:
+                if "name" not in dataset:
+                    raise DemoDataError("systems.json", record, "a data set without a name")
+            for component in spec["components"]:
+                if "name" not in component:
+                    raise DemoDataError("systems.json", record, "a component without a name")
+            system_names.setdefault(slug, set()).add(spec["name"])
+
+    engagement = data.auditor_engagement
+    organization("people.json", engagement.organization)
+    person("people.json", "auditor_engagement", engagement.auditor)
+    systems("people.json", "auditor_engagement", engagement.organization, engagement.systems)
+
+    for slug, scope in data.scope.items():
+        organization("scope.json", slug)
+        _keys(
+            "scope.json",
+            slug,
+            scope,
+            {
+                "author",
+                "approver",
+                "first_version",
+                "first_version_systems",
+                "approval_note",
+                "revision",
+                "revision_adds_systems",
+            },
+        )
+        person("scope.json", slug, scope["author"])
+        person("scope.json", slug, scope["approver"])
+        systems("scope.json", slug, slug, scope["first_version_systems"])
+        systems("scope.json", slug, slug, scope["revision_adds_systems"])
+
+    for slug, controls in data.controls.items():
+        organization("controls.json", slug)
+        _keys(
+            "controls.json",
+            slug,
+            controls,
+            {"decisions", "not_applicable", "organisation_controls", "soa_version"},
+        )
+        for ref, decision in controls["decisions"].items():
+            _keys(
+                "controls.json",
+                ref,
+                decision,
+                {"status", "owner", "justification", "implementation"},
+            )
+            if decision["status"] not in SOA_STATUSES:
+                raise DemoDataError("controls.json", ref, f"unknown status {decision['status']!r}")
+            role("controls.json", ref, slug, decision["owner"])
+        for control in controls["organisation_controls"]:
+            _keys(
+                "controls.json",
+                control.get("ref", "?"),
+                control,
+                {"ref", "title", "description", "justification", "implementation"},
+            )
+        role("controls.json", slug, slug, "officer")  # owns the not-applicable rows
+        role("controls.json", slug, slug, "admin")  # owns the organisation-defined controls
+        version = controls["soa_version"]
+        _keys(
+            "controls.json",
+            "soa_version",
+            version,
+            {"author", "approver", "change_summary", "approval_note"},
+        )
+        person("controls.json", "soa_version", version["author"])
+        person("controls.json", "soa_version", version["approver"])
+
+    for slug, register in data.risks.items():
+        organization("risks.json", slug)
+        _keys(
+            "risks.json",
+            slug,
+            register,
+            {"author", "risks"},
+            optional={"acceptance_approver", "assessment"},
+        )
+        person("risks.json", slug, register["author"])
+        if "acceptance_approver" in register:
+            approver = register["acceptance_approver"]
+            _keys("risks.json", "acceptance_approver", approver, {"email", "change_summary"})
+            person("risks.json", "acceptance_approver", approver["email"])
+        for spec in register["risks"]:
+            record = spec.get("title", "?")
+            _keys(
+                "risks.json",
+                record,
+                spec,
+                {
+                    "library",
+                    "title",
+                    "description",
+                    "systems",
+                    "owner",
+                    "inherent",
+                    "residual",
+                    "option",
+                    "status",
+                    "existing_controls",
+                    "actions",
+                },
+                optional={"accept"},
+            )
+            person("risks.json", record, spec["owner"])
+            systems("risks.json", record, slug, spec["systems"])
+            for score in (spec["inherent"], spec["residual"]):
+                if score is not None:
+                    _keys("risks.json", record, score, {"likelihood", "impact"})
+            for action in spec["actions"]:
+                _keys("risks.json", record, action, {"title", "owner", "due_in_days", "status"})
+                role("risks.json", record, slug, action["owner"])
+        if "assessment" in register:
+            assessment = register["assessment"]
+            _keys(
+                "risks.json",
+                "assessment",
+                assessment,
+                {
+                    "author",
+                    "approver",
+                    "title",
+                    "scope",
+                    "method",
+                    "other_participants",
+                    "assessed_in_days",
+                },
+            )
+            person("risks.json", "assessment", assessment["author"])
+            person("risks.json", "assessment", assessment["approver"])
+
+    for slug, specs in data.evidence.items():
+        organization("evidence.json", slug)
+        for spec in specs:
+            record = spec.get("title", "?")
+            _keys(
+                "evidence.json",
+                record,
+                spec,
+                {
+                    "title",
+                    "description",
+                    "url",
+                    "owner",
+                    "valid_from_in_days",
+                    "valid_until_in_days",
+                    "controls",
+                    "risks",
+                    "clauses",
+                },
+            )
+            person("evidence.json", record, spec["owner"])

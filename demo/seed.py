@@ -1,0 +1,496 @@
+"""Writing the demo records (``demo/data``) through the normal saves and services.
+
+Idempotent: every record is looked up by its natural key first (organisation slug, e-mail,
+system name within the organisation, …) and only created when missing, so a second run
+changes nothing. The SoA decisions fill only rows nobody has decided yet; the risk register,
+evidence, the approved risk assessment and the approved SoA version are seeded only while the
+organisation has none, so a demo user's own edits survive ``make run`` restarts. Everything
+is written in one transaction, logged with source "import" and the demo person who would
+have done it.
+
+Each step adds what it created to the run's tally (what → how many), which ``seed_demo``
+returns for the command's summary.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from aims.core.changelog import change_context
+from aims.core.documents import document_approve, document_start_revision, document_submit
+from aims.core.models import ChangeSource
+from aims.core.permissions import Role, forget_roles
+from aims.evidence.models import EvidenceItem
+from aims.evidence.services import evidence_create
+from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
+from aims.organizations.models import Membership, Organization, ScopeStatement, User
+from aims.organizations.services import scope_start_draft
+from controls.catalog import load_catalog
+from controls.models import (
+    Applicability,
+    ControlImplementation,
+    ImplementationStatus,
+    Requirement,
+    SoAVersion,
+)
+from controls.services import controls_ensure_for, soa_version_start
+from demo.loader import DemoData
+from risks.models import ActionStatus, Risk, RiskAssessment, RiskCriteria, TreatmentAction
+from risks.services import (
+    risk_accept,
+    risk_assessment_approve,
+    risk_criteria_current,
+    risk_criteria_revise,
+    risk_initial_from_library,
+)
+
+Systems = dict[str, dict[str, AISystem]]  # organisation slug → system name → system
+
+
+@dataclass(frozen=True)
+class SeedRun:
+    """What the per-organisation steps share."""
+
+    users: dict[str, User]  # by e-mail
+    request_id: str  # on every change-log entry of the run
+    created: Counter[str]  # what → how many, for the summary
+
+
+def _days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def seed_demo(*, data: DemoData) -> Counter[str]:
+    """Seed everything in ``data``; returns what was created (empty on a second run)."""
+    created: Counter[str] = Counter()
+    request_id = f"seed-demo-{uuid.uuid4().hex[:12]}"
+    with (
+        transaction.atomic(),
+        change_context(source=ChangeSource.IMPORT, request_id=request_id),
+    ):
+        seed_catalog(created=created)
+        orgs = seed_organizations(data=data, created=created)
+        users = seed_users(data=data, orgs=orgs, created=created)
+        systems = seed_systems(data=data, orgs=orgs, users=users, created=created)
+        seed_auditor_grants(data=data, users=users, systems=systems)
+        run = SeedRun(users=users, request_id=request_id, created=created)
+        for slug, org in orgs.items():
+            role_holders = data.role_holders.get(slug, {})
+            if slug in data.scope:
+                seed_scope(org=org, spec=data.scope[slug], systems=systems[slug], run=run)
+            seed_controls(org=org, spec=data.controls.get(slug), role_holders=role_holders, run=run)
+            if slug in data.risks:
+                seed_risks(
+                    org=org,
+                    spec=data.risks[slug],
+                    systems=systems[slug],
+                    role_holders=role_holders,
+                    run=run,
+                )
+            if slug in data.evidence:
+                seed_evidence(
+                    org=org, specs=data.evidence[slug], role_holders=role_holders, run=run
+                )
+            if "assessment" in data.risks.get(slug, {}):
+                seed_risk_assessment(
+                    org=org,
+                    spec=data.risks[slug]["assessment"],
+                    participants=list(role_holders.values()),
+                    run=run,
+                )
+            if slug in data.controls:
+                seed_soa_version(org=org, spec=data.controls[slug]["soa_version"], run=run)
+    return created
+
+
+# --- People and systems ----------------------------------------------------------------------
+
+
+def seed_catalog(*, created: Counter[str]) -> None:
+    if not Requirement.objects.exists():
+        report = load_catalog()
+        created["catalog requirements"] += report.requirements
+
+
+def seed_organizations(*, data: DemoData, created: Counter[str]) -> dict[str, Organization]:
+    orgs = {}
+    for slug, fields in data.organizations.items():
+        orgs[slug], was_created = Organization.objects.get_or_create(slug=slug, defaults=fields)
+        if was_created:
+            created["organisations"] += 1
+    return orgs
+
+
+def seed_users(
+    *, data: DemoData, orgs: dict[str, Organization], created: Counter[str]
+) -> dict[str, User]:
+    users: dict[str, User] = {}
+    engagement = data.auditor_engagement
+    for spec in data.users:
+        user = User.objects.filter(email=spec.email).first()
+        if user is None:
+            make = User.objects.create_superuser if spec.superuser else User.objects.create_user
+            user = make(
+                email=spec.email,
+                password=data.password,
+                full_name=spec.full_name,
+                job_title=spec.job_title,
+            )
+            created["users"] += 1
+        for slug, role in spec.memberships:
+            window = {}
+            if role == Role.AUDITOR:
+                window = {
+                    "valid_from": _days(engagement.valid_from_in_days),
+                    "valid_until": _days(engagement.valid_until_in_days),
+                }
+            _membership, was_created = Membership.objects.get_or_create(
+                organization=orgs[slug], user=user, defaults={"role": role, **window}
+            )
+            if was_created:
+                created["memberships"] += 1
+        forget_roles(user)
+        users[spec.email] = user
+    return users
+
+
+def seed_systems(
+    *,
+    data: DemoData,
+    orgs: dict[str, Organization],
+    users: dict[str, User],
+    created: Counter[str],
+) -> Systems:
+    systems: Systems = {slug: {} for slug in orgs}
+    for slug, specs in data.systems.items():
+        for spec in specs:
+            fields = dict(spec)
+            datasets, components = fields.pop("datasets"), fields.pop("components")
+            name = fields.pop("name")
+            fields["owner"] = users[fields["owner"]]
+            fields["next_review_date"] = _days(fields.pop("review_in_days"))
+            system, was_created = AISystem.objects.get_or_create(
+                organization=orgs[slug], name=name, defaults=fields
+            )
+            if was_created:
+                created["AI systems"] += 1
+            for dataset in datasets:
+                dataset = dict(dataset)
+                _dataset, was_created = AISystemDataset.objects.get_or_create(
+                    ai_system=system, name=dataset.pop("name"), defaults=dataset
+                )
+                if was_created:
+                    created["data sets"] += 1
+            for component in components:
+                component = dict(component)
+                _component, was_created = AISystemComponent.objects.get_or_create(
+                    ai_system=system,
+                    name=component.pop("name"),
+                    component_version=component.pop("component_version", ""),
+                    defaults=component,
+                )
+                if was_created:
+                    created["components"] += 1
+            systems[slug][name] = system
+    return systems
+
+
+def seed_auditor_grants(*, data: DemoData, users: dict[str, User], systems: Systems) -> None:
+    engagement = data.auditor_engagement
+    auditor = users[engagement.auditor]
+    for name in engagement.systems:
+        # guardian's assign_perm is get-or-create: a second run adds nothing.
+        assign_perm("view_aisystem", auditor, systems[engagement.organization][name])
+
+
+def seed_scope(
+    *,
+    org: Organization,
+    spec: dict[str, Any],
+    systems: dict[str, AISystem],
+    run: SeedRun,
+) -> None:
+    """An approved scope statement and a draft revision, only while the organisation has none."""
+    if ScopeStatement.objects.filter(organization=org).exists():
+        return
+    author, approver = run.users[spec["author"]], run.users[spec["approver"]]
+    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
+        first = scope_start_draft(organization=org, actor=author)
+        for field, value in spec["first_version"].items():
+            setattr(first, field, value)
+        first.full_clean()
+        first.save()
+        first.ai_systems.set([systems[name] for name in spec["first_version_systems"]])
+        first = document_submit(version=first, user=author)
+    with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
+        first = document_approve(version=first, user=approver, note=spec["approval_note"])
+    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
+        revision = document_start_revision(version=first, user=author)
+        for field, value in spec["revision"].items():
+            setattr(revision, field, value)
+        revision.full_clean()
+        revision.save()
+        revision.ai_systems.add(*(systems[name] for name in spec["revision_adds_systems"]))
+    run.created["scope statement versions"] += 2
+
+
+# --- SoA, risks, evidence --------------------------------------------------------------------
+
+
+def seed_controls(
+    *,
+    org: Organization,
+    spec: dict[str, Any] | None,
+    role_holders: dict[str, str],
+    run: SeedRun,
+) -> None:
+    """Complete the SoA; with ``spec``, record the decisions on rows nobody has touched yet."""
+    rows = controls_ensure_for(organization=org)
+    if rows:
+        run.created["SoA and clause rows"] += rows
+    if spec is None:
+        return
+    decisions, not_applicable = spec["decisions"], spec["not_applicable"]
+    officer = run.users[role_holders["officer"]]
+    today = timezone.localdate()
+    with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=run.request_id):
+        untouched = ControlImplementation.objects.filter(
+            organization=org,
+            applicability=Applicability.UNDECIDED,
+            justification="",
+            ref__in=[*decisions, *not_applicable],
+        ).select_related("requirement")
+        for control in untouched:
+            if control.ref in not_applicable:
+                control.applicability = Applicability.NOT_APPLICABLE
+                control.justification = not_applicable[control.ref]
+                control.owner = officer
+            else:
+                decision = decisions[control.ref]
+                control.applicability = Applicability.APPLICABLE
+                control.status = decision["status"]
+                control.owner = run.users[role_holders[decision["owner"]]]
+                control.justification = decision["justification"]
+                control.implementation = decision["implementation"]
+                if decision["status"] == ImplementationStatus.IMPLEMENTED:
+                    control.last_reviewed = today - datetime.timedelta(days=70)
+                    control.next_review_date = today + datetime.timedelta(days=295)
+            control.full_clean()
+            control.save()
+            run.created["SoA decisions"] += 1
+        for fields in spec["organisation_controls"]:
+            if ControlImplementation.objects.filter(organization=org, ref=fields["ref"]).exists():
+                continue
+            control = ControlImplementation(
+                organization=org,
+                applicability=Applicability.APPLICABLE,
+                status=ImplementationStatus.IMPLEMENTED,
+                owner=run.users[role_holders["admin"]],
+                last_reviewed=today - datetime.timedelta(days=30),
+                next_review_date=today + datetime.timedelta(days=335),
+                **fields,
+            )
+            control.full_clean()
+            control.save()
+            run.created["organisation-defined controls"] += 1
+
+
+def seed_risks(
+    *,
+    org: Organization,
+    spec: dict[str, Any],
+    role_holders: dict[str, str],
+    systems: dict[str, AISystem],
+    run: SeedRun,
+) -> None:
+    """The organisation's register, only while it has none (users' later edits stay)."""
+    if Risk.objects.filter(organization=org).exists():
+        return
+    author = run.users[spec["author"]]
+    approver = spec.get("acceptance_approver")
+    not_applicable = set(
+        ControlImplementation.objects.filter(
+            organization=org, applicability=Applicability.NOT_APPLICABLE
+        ).values_list("pk", flat=True)
+    )
+    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
+        criteria = risk_criteria_current(organization=org)
+        if approver is not None and criteria.acceptance_approver_id is None:
+            criteria = risk_criteria_revise(
+                organization=org,
+                user=run.users[approver["email"]],
+                acceptance_approver=run.users[approver["email"]],
+                change_summary=approver["change_summary"],
+            )
+            run.created["risk criteria versions"] += 1
+        for risk_spec in spec["risks"]:
+            _seed_risk(
+                org=org,
+                spec=risk_spec,
+                criteria=criteria,
+                not_applicable=not_applicable,
+                role_holders=role_holders,
+                systems=systems,
+                run=run,
+            )
+
+
+def _seed_risk(
+    *,
+    org: Organization,
+    spec: dict[str, Any],
+    criteria: RiskCriteria,
+    not_applicable: set[int],
+    role_holders: dict[str, str],
+    systems: dict[str, AISystem],
+    run: SeedRun,
+) -> None:
+    try:
+        initial = risk_initial_from_library(organization=org, code=spec["library"])
+    except ValidationError:
+        initial = {}  # the library item was renamed: keep the risk, drop its links
+    inherent, residual = spec["inherent"], spec["residual"]
+    risk = Risk(
+        organization=org,
+        criteria=criteria,
+        title=spec["title"],
+        description=spec["description"],
+        consequences_organization=initial.get("consequences_organization", ""),
+        consequences_individuals=initial.get("consequences_individuals", ""),
+        inherent_likelihood=inherent["likelihood"],
+        inherent_impact=inherent["impact"],
+        residual_likelihood=residual["likelihood"] if residual else None,
+        residual_impact=residual["impact"] if residual else None,
+        existing_controls=spec["existing_controls"],
+        owner=run.users[spec["owner"]],
+        status=spec["status"],
+        treatment_option=spec["option"],
+        review_interval_months=6 if inherent["impact"] >= 4 else 12,
+        next_review_date=_days(60 + 10 * len(spec["title"]) % 120),
+        library_code=initial.get("library_code", ""),
+    )
+    risk.full_clean()
+    risk.save()
+    risk.ai_systems.set([systems[name] for name in spec["systems"]])
+    if initial.get("risk_sources"):
+        risk.risk_sources.set(initial["risk_sources"])
+    if initial.get("objectives"):
+        risk.objectives.set(initial["objectives"])
+    controls = [pk for pk in initial.get("controls", []) if pk not in not_applicable]
+    if controls:
+        risk.controls.set(controls)
+    run.created["risks"] += 1
+    for action_spec in spec["actions"]:
+        due = _days(action_spec["due_in_days"])
+        action = TreatmentAction(
+            risk=risk,
+            title=action_spec["title"],
+            owner=run.users[role_holders[action_spec["owner"]]],
+            due_date=due,
+            status=action_spec["status"],
+            completed_on=due if action_spec["status"] == ActionStatus.DONE else None,
+        )
+        action.full_clean()
+        action.save()
+        run.created["treatment actions"] += 1
+    if spec.get("accept"):
+        owner = run.users[spec["owner"]]
+        with change_context(source=ChangeSource.IMPORT, actor=owner, request_id=run.request_id):
+            risk_accept(risk=risk, user=owner, rationale=spec["accept"], expires=_days(365))
+        run.created["accepted risks"] += 1
+
+
+def seed_evidence(
+    *,
+    org: Organization,
+    specs: list[dict[str, Any]],
+    role_holders: dict[str, str],
+    run: SeedRun,
+) -> None:
+    """Evidence links, recorded by the officer, only while the organisation has no evidence."""
+    if EvidenceItem.objects.filter(organization=org).exists():
+        return
+    officer = run.users[role_holders["officer"]]
+    controls = dict(ControlImplementation.objects.filter(organization=org).values_list("ref", "pk"))
+    risks = dict(Risk.objects.filter(organization=org).values_list("title", "pk"))
+    clauses = dict(
+        Requirement.objects.filter(
+            framework__code="iso42001", kind="clause", assessable=True
+        ).values_list("ref", "pk")
+    )
+    with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=run.request_id):
+        for spec in specs:
+            valid_until = spec["valid_until_in_days"]
+            evidence_create(
+                organization=org,
+                user=officer,
+                title=spec["title"],
+                description=spec["description"],
+                kind="link",
+                url=spec["url"],
+                owner=run.users[spec["owner"]],
+                valid_from=_days(spec["valid_from_in_days"]),
+                valid_until=_days(valid_until) if valid_until is not None else None,
+                controls=[controls[r] for r in spec["controls"] if r in controls],
+                risks=[risks[t] for t in spec["risks"] if t in risks],
+                clauses=[clauses[r] for r in spec["clauses"] if r in clauses],
+            )
+            run.created["evidence links"] += 1
+
+
+def seed_risk_assessment(
+    *,
+    org: Organization,
+    spec: dict[str, Any],
+    participants: list[str],
+    run: SeedRun,
+) -> None:
+    """An approved risk assessment, only while the organisation has none."""
+    if RiskAssessment.objects.filter(organization=org).exists():
+        return
+    author, approver = run.users[spec["author"]], run.users[spec["approver"]]
+    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
+        assessment = RiskAssessment(
+            organization=org,
+            title=spec["title"],
+            scope=spec["scope"],
+            method=spec["method"],
+            other_participants=spec["other_participants"],
+            assessed_on=_days(spec["assessed_in_days"]),
+            author=author,
+        )
+        assessment.full_clean()
+        assessment.save()
+        assessment.participants.set([run.users[email] for email in participants])
+    with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
+        risk_assessment_approve(assessment=assessment, user=approver)
+    run.created["approved risk assessments"] += 1
+
+
+def seed_soa_version(
+    *,
+    org: Organization,
+    spec: dict[str, Any],
+    run: SeedRun,
+) -> None:
+    """An approved Statement of Applicability version, only while the organisation has none."""
+    if SoAVersion.objects.filter(organization=org).exists():
+        return
+    author, approver = run.users[spec["author"]], run.users[spec["approver"]]
+    with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
+        version = soa_version_start(
+            organization=org, user=author, change_summary=spec["change_summary"]
+        )
+        version = document_submit(version=version, user=author)
+    with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
+        document_approve(version=version, user=approver, note=spec["approval_note"])
+    run.created["approved SoA versions"] += 1
