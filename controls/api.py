@@ -13,7 +13,7 @@ from aims.core.api import (
     TrackedSerializer,
 )
 from aims.core.permissions import Action, restrict
-from controls import readiness, services
+from controls import links, readiness, services
 from controls.filters import (
     ClauseStatusFilterSet,
     ControlImplementationFilterSet,
@@ -21,6 +21,7 @@ from controls.filters import (
     RequirementMappingFilterSet,
     SoAVersionFilterSet,
 )
+from controls.links import treatment_link_count
 from controls.models import (
     ClauseStatus,
     ControlImplementation,
@@ -148,7 +149,8 @@ class ControlImplementationSerializer(TrackedSerializer):
         risk_count = getattr(obj, "risk_count", None)
         evidence_count = getattr(obj, "evidence_count", None)
         if risk_count is None or evidence_count is None:
-            risk_count, evidence_count = obj.risks.count(), obj.evidence.count()
+            risk_count = sum(getattr(obj, spec.accessor).count() for spec in links.registry)
+            evidence_count = obj.evidence.count()
         return risk_count, evidence_count
 
     def get_risk_count(self, obj) -> int:
@@ -170,15 +172,12 @@ class ControlImplementationViewSet(RestrictedModelViewSet):
     filterset_class = ControlImplementationFilterSet
 
     def get_queryset(self):
-        from aims.evidence.models import EvidenceItem
-        from risks.models import Risk
-
         return (
             super()
             .get_queryset()
             .annotate(
-                risk_count=services._link_count(Risk.controls.through),
-                evidence_count=services._link_count(EvidenceItem.controls.through),
+                risk_count=treatment_link_count(),
+                evidence_count=services._link_count(ControlImplementation.evidence.through),
             )
         )
 

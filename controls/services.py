@@ -17,6 +17,7 @@ from aims.core.models import Job
 from aims.core.permissions import Action, can, can_add
 from aims.organizations.models import Organization
 from controls.catalog import load_catalog
+from controls.links import treatment_link_count
 from controls.models import (
     ANNEX_A_GROUPS,
     ORGANIZATION_GROUP,
@@ -130,14 +131,11 @@ def soa_rows(*, organization: Organization, queryset: QuerySet | None = None) ->
     """The live SoA: every row with its linked-risk and evidence counts and gap flags."""
     if queryset is None:
         queryset = ControlImplementation.objects.filter(organization=organization)
-    from aims.evidence.models import EvidenceItem
-    from risks.models import Risk
-
     rows = (
         queryset.select_related("owner")
         .annotate(
-            risk_count=_link_count(Risk.controls.through),
-            evidence_count=_link_count(EvidenceItem.controls.through),
+            risk_count=treatment_link_count(),
+            evidence_count=_link_count(ControlImplementation.evidence.through),
         )
         .order_by("sort_key")
     )

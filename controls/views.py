@@ -15,8 +15,9 @@ from django.views.generic import TemplateView
 from aims.core import views as generic
 from aims.core.documents import DocumentStatus
 from aims.core.permissions import Action, can, can_add, restrict
+from aims.evidence.models import EvidenceItem
 from aims.organizations.forms import DecisionForm
-from controls import readiness, services
+from controls import links, readiness, services
 from controls.filters import (
     ControlImplementationFilterSet,
     RequirementFilterSet,
@@ -181,19 +182,17 @@ class ImplementationRisksView(ImplementationDetailView):
     template_name = "controls/implementation_risks.html"
 
     def get_context_data(self, **kwargs):
-        from risks.models import Risk
-
         context = super().get_context_data(**kwargs)
-        risks = list(
-            restrict(Risk.objects.all(), self.request.user, Action.VIEW)
-            .filter(controls=context["object"])
-            .select_related("owner")
-            .prefetch_related("criteria")  # a handful of criteria versions, fetched once
-            .order_by("number")
-        )
-        for risk in risks:
-            risk.organization = self.organization
-        context["risks"] = [{"risk": risk, "url": record_url(risk)} for risk in risks]
+        sections = []
+        for spec in links.registry:
+            records = list(spec.linked_to(context["object"], self.request.user))
+            for record in records:
+                record.organization = self.organization  # already loaded: links need its slug
+            entries = [
+                {"record": r, "url": spec.url_of(self.organization.slug, r.pk)} for r in records
+            ]
+            sections.append({"spec": spec, "entries": entries})
+        context["sections"] = sections
         return context
 
 
@@ -202,8 +201,6 @@ class ImplementationEvidenceView(ImplementationDetailView):
     template_name = "controls/implementation_evidence.html"
 
     def get_context_data(self, **kwargs):
-        from aims.evidence.models import EvidenceItem
-
         context = super().get_context_data(**kwargs)
         items = (
             restrict(EvidenceItem.objects.all(), self.request.user, Action.VIEW)
