@@ -123,6 +123,7 @@ class ControlImplementationSerializer(TrackedSerializer):
             "status",
             "owner",
             "implementation",
+            "evidence",
             "last_reviewed",
             "review_interval_months",
             "next_review_date",
@@ -144,6 +145,15 @@ class ControlImplementationSerializer(TrackedSerializer):
                 for name in ("ref", "title", "description"):
                     fields[name].read_only = True
         return fields
+
+    def validate(self, attrs):
+        organization = attrs.get("organization") or getattr(self.instance, "organization", None)
+        org_id = getattr(organization, "pk", None)
+        if any(item.organization_id != org_id for item in attrs.get("evidence") or []):
+            raise ValidationError(
+                {"evidence": ["Link only evidence of the control's organisation."]}
+            )
+        return super().validate(attrs)
 
     def _counts(self, obj) -> tuple[int, int]:
         risk_count = getattr(obj, "risk_count", None)

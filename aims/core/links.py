@@ -8,7 +8,7 @@ in its ``AppConfig.ready()``, so the lower app never imports the higher one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,12 +93,23 @@ class LinkRegistry:
     def __init__(self, target: str) -> None:
         self.target = target  # "app_label.Model", for messages
         self._specs: dict[str, LinkSpec] = {}
+        self._listeners: list[Callable[[LinkSpec], None]] = []
 
     def register(self, spec: LinkSpec) -> None:
         known = self._specs.get(spec.accessor)
         if known is not None and known != spec:
             raise ValueError(f"{self.target}: a link named {spec.accessor!r} is registered")
-        self._specs[spec.accessor] = spec
+        if known is None:
+            self._specs[spec.accessor] = spec
+            for listener in self._listeners:
+                listener(spec)
+
+    def subscribe(self, listener: Callable[[LinkSpec], None]) -> None:
+        """Call ``listener`` for every link, registered now or later (e.g. to add a filter
+        to a class built before the higher apps were ready)."""
+        self._listeners.append(listener)
+        for spec in self:
+            listener(spec)
 
     def unregister(self, accessor: str) -> None:
         self._specs.pop(accessor, None)

@@ -78,16 +78,6 @@ class EvidenceItemFilterSet(django_filters.FilterSet):
         model = EvidenceItem
         fields = ["organization"]
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        # The link filters come from the higher apps' registrations, which happen after this
-        # class is built: add them to the class once (the API schema reads base_filters too).
-        known = type(self).base_filters
-        for spec in registry:
-            if spec.param not in known:
-                known[spec.param] = link_filter(spec)
-                known["ordering"] = known.pop("ordering")  # sorting stays the last choice
-        super().__init__(*args, **kwargs)
-
     def search(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset.filter(
             Q(title__icontains=value)
@@ -99,6 +89,17 @@ class EvidenceItemFilterSet(django_filters.FilterSet):
 
     def filter_status(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset.filter(status_q(value)) if value else queryset
+
+
+def _add_link_filter(spec: LinkSpec) -> None:
+    # The link filters come from the higher apps' registrations, which may happen after this
+    # class is built; the API schema reads base_filters, so they go on the class.
+    known = EvidenceItemFilterSet.base_filters
+    known[spec.param] = link_filter(spec)
+    known["ordering"] = known.pop("ordering")  # sorting stays the last choice
+
+
+registry.subscribe(_add_link_filter)
 
 
 class EvidenceFileFilterSet(django_filters.FilterSet):
