@@ -136,7 +136,8 @@ class EvidenceItemSerializer(TrackedSerializer):
         fields = super().get_fields()
         # One list of ids per link the higher apps registered ("controls", "risks", "clauses").
         for spec in registry:
-            fields[spec.accessor] = serializers.PrimaryKeyRelatedField(
+            # Only records the caller can see, like every relation of a tracked serializer.
+            fields[spec.accessor] = self.serializer_related_field(
                 many=True,
                 required=False,
                 queryset=spec.model.objects.filter(spec.choices),

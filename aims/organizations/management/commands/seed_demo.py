@@ -1548,9 +1548,11 @@ class Command(BaseCommand):
                     owner=users[spec["owner"]],
                     valid_from=_days(valid_from),
                     valid_until=_days(valid_until) if valid_until is not None else None,
-                    controls=[controls[r] for r in spec["controls"] if r in controls],
-                    risks=[risks[t] for t in spec["risks"] if t in risks],
-                    clauses=[clauses[r] for r in spec["clauses"] if r in clauses],
+                    links={
+                        "controls": [controls[r] for r in spec["controls"] if r in controls],
+                        "risks": [risks[t] for t in spec["risks"] if t in risks],
+                        "clauses": [clauses[r] for r in spec["clauses"] if r in clauses],
+                    },
                 )
                 self.note("evidence links")
 
