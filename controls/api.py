@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from aims.core.api import (
     TrackedSerializer,
 )
 from aims.core.permissions import Action, restrict
+from aims.evidence.models import EvidenceItem
 from controls import links, readiness, services
 from controls.filters import (
     ClauseStatusFilterSet,
@@ -189,6 +191,8 @@ class ControlImplementationViewSet(RestrictedModelViewSet):
                 risk_count=treatment_link_count(),
                 evidence_count=services._link_count(ControlImplementation.evidence.through),
             )
+            # Linked ids in ascending order, one query per page (the fields vary per row).
+            .prefetch_related(Prefetch("evidence", queryset=EvidenceItem.objects.order_by("pk")))
         )
 
 
