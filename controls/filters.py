@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.documents import DocumentStatus
 from aims.inventory.filters import organization_members
+from controls import links
 from controls.models import (
     ANNEX_A_GROUPS,
     ORGANIZATION_GROUP,
@@ -71,11 +72,10 @@ def _linked(through: type, column: str):
 
 def gap_condition() -> Q:
     """Rows the SoA flags (mirrors ``ControlImplementation.gaps``), as one SQL condition."""
-    from aims.evidence.models import EvidenceItem
-    from risks.models import Risk
-
-    has_risk = _linked(Risk.controls.through, "controlimplementation_id")
-    has_evidence = _linked(EvidenceItem.controls.through, "controlimplementation_id")
+    has_risk = Q(pk__in=[])  # no treatment link registered: no row has a linked risk
+    for spec in links.registry:
+        has_risk |= _linked(spec.through, spec.target_column)
+    has_evidence = _linked(ControlImplementation.evidence.through, "controlimplementation_id")
     return (
         Q(applicability=Applicability.UNDECIDED)
         | Q(justification__regex=r"^\s*$")

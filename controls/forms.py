@@ -11,8 +11,11 @@ _DECISION = (
 )
 _IMPLEMENTATION = (
     _("Implementation"),
-    _("Who answers for the control, how far it has got and how it works in practice."),
-    ["status", "owner", "implementation"],
+    _(
+        "Who answers for the control, how far it has got, how it works in practice and "
+        "which evidence shows it operating."
+    ),
+    ["status", "owner", "implementation", "evidence"],
 )
 _REVIEW = (
     _("Review"),
@@ -25,6 +28,7 @@ _FIELDS = [
     "status",
     "owner",
     "implementation",
+    "evidence",
     "last_reviewed",
     "review_interval_months",
     "next_review_date",
@@ -35,7 +39,20 @@ _WIDGETS = {
 }
 
 
-class ControlImplementationForm(TrackedModelForm):
+class _EvidenceFieldMixin:
+    """The evidence list: the organisation's items the user can see (TrackedModelForm)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "evidence" in self.fields:
+            self.fields["evidence"].widget.attrs["size"] = 6
+            self.fields["evidence"].help_text = _(
+                "Evidence items (files and links) that show this control operating. "
+                "Hold Ctrl (⌘ on a Mac) to choose several."
+            )
+
+
+class ControlImplementationForm(_EvidenceFieldMixin, TrackedModelForm):
     """An Annex A row: reference and title come from the catalog."""
 
     sections = [_DECISION, _IMPLEMENTATION, _REVIEW]
@@ -46,7 +63,7 @@ class ControlImplementationForm(TrackedModelForm):
         widgets = _WIDGETS
 
 
-class OrganizationControlForm(TrackedModelForm):
+class OrganizationControlForm(_EvidenceFieldMixin, TrackedModelForm):
     """A control of the organisation's own, beyond Annex A."""
 
     sections = [

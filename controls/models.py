@@ -89,6 +89,14 @@ class Requirement(TrackedModel):
         help_text=_("Not in the latest loaded edition; kept so existing links stay intact."),
     )
     extra = models.JSONField(default=dict, blank=True)
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceItem",
+        blank=True,
+        related_name="clauses",
+        verbose_name=_("evidence"),
+        # The link table evidence created when it declared the link (no data moved).
+        db_table="evidence_evidenceitem_clauses",
+    )
 
     access: ClassVar[AccessPolicy] = CATALOG_ACCESS
 
@@ -239,6 +247,14 @@ class ControlImplementation(OrganizationScopedModel):
     )
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
     sort_key = models.CharField(max_length=80, editable=False, db_index=True)
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceItem",
+        blank=True,
+        related_name="controls",
+        verbose_name=_("evidence"),
+        # The link table evidence created when it declared the link (no data moved).
+        db_table="evidence_evidenceitem_controls",
+    )
 
     access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
 

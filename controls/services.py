@@ -16,12 +16,12 @@ from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
 from aims.core.permissions import Action, can, can_add
 from aims.core.queries import subquery_count
-from aims.evidence.models import EvidenceItem
 from aims.organizations.models import Organization
 
 # By module: the task calls this module and this module queues the task.
 from controls import tasks
 from controls.catalog import load_catalog
+from controls.links import treatment_link_count
 from controls.models import (
     ANNEX_A_GROUPS,
     ORGANIZATION_GROUP,
@@ -136,14 +136,11 @@ def soa_rows(*, organization: Organization, queryset: QuerySet | None = None) ->
     """The live SoA: every row with its linked-risk and evidence counts and gap flags."""
     if queryset is None:
         queryset = ControlImplementation.objects.filter(organization=organization)
-    from aims.evidence.models import EvidenceItem
-    from risks.models import Risk
-
     rows = (
         queryset.select_related("owner")
         .annotate(
-            risk_count=_link_count(Risk.controls.through),
-            evidence_count=_link_count(EvidenceItem.controls.through),
+            risk_count=treatment_link_count(),
+            evidence_count=_link_count(ControlImplementation.evidence.through),
         )
         .order_by("sort_key")
     )
@@ -331,7 +328,7 @@ def soa_version_previous(*, version: SoAVersion) -> SoAVersion | None:
 
 def clause_statuses_with_counts(queryset: QuerySet) -> QuerySet:
     """Clause statuses with their requirement, owner and linked-evidence count (one query)."""
-    linked = EvidenceItem.clauses.through.objects.filter(
+    linked = Requirement.evidence.through.objects.filter(
         requirement_id=OuterRef("requirement_id"),
         evidenceitem__organization_id=OuterRef("organization_id"),
     )

@@ -16,7 +16,8 @@ from aims.core.documents import DocumentStatus
 from aims.core.forms import DecisionForm
 from aims.core.permissions import Action, can, can_add, restrict
 from aims.core.views import record_url
-from controls import services
+from aims.evidence.models import EvidenceItem
+from controls import links, services
 from controls.filters import (
     ControlImplementationFilterSet,
     RequirementFilterSet,
@@ -180,19 +181,17 @@ class ImplementationRisksView(ImplementationDetailView):
     template_name = "controls/implementation_risks.html"
 
     def get_context_data(self, **kwargs):
-        from risks.models import Risk
-
         context = super().get_context_data(**kwargs)
-        risks = list(
-            restrict(Risk.objects.all(), self.request.user, Action.VIEW)
-            .filter(controls=context["object"])
-            .select_related("owner")
-            .prefetch_related("criteria")  # a handful of criteria versions, fetched once
-            .order_by("number")
-        )
-        for risk in risks:
-            risk.organization = self.organization
-        context["risks"] = [{"risk": risk, "url": record_url(risk)} for risk in risks]
+        sections = []
+        for spec in links.registry:
+            records = list(spec.linked_to(context["object"], self.request.user))
+            for record in records:
+                record.organization = self.organization  # already loaded: links need its slug
+            entries = [
+                {"record": r, "url": spec.url_of(self.organization.slug, r.pk)} for r in records
+            ]
+            sections.append({"spec": spec, "entries": entries})
+        context["sections"] = sections
         return context
 
 
@@ -201,8 +200,6 @@ class ImplementationEvidenceView(ImplementationDetailView):
     template_name = "controls/implementation_evidence.html"
 
     def get_context_data(self, **kwargs):
-        from aims.evidence.models import EvidenceItem
-
         context = super().get_context_data(**kwargs)
         items = (
             restrict(EvidenceItem.objects.all(), self.request.user, Action.VIEW)

@@ -440,9 +440,11 @@ def seed_evidence(
                 owner=run.users[spec["owner"]],
                 valid_from=_days(spec["valid_from_in_days"]),
                 valid_until=_days(valid_until) if valid_until is not None else None,
-                controls=[controls[r] for r in spec["controls"] if r in controls],
-                risks=[risks[t] for t in spec["risks"] if t in risks],
-                clauses=[clauses[r] for r in spec["clauses"] if r in clauses],
+                links={
+                    "controls": [controls[r] for r in spec["controls"] if r in controls],
+                    "risks": [risks[t] for t in spec["risks"] if t in risks],
+                    "clauses": [clauses[r] for r in spec["clauses"] if r in clauses],
+                },
             )
             run.created["evidence links"] += 1
 

@@ -76,6 +76,7 @@ class RiskSerializer(TrackedSerializer):
             "status",
             "treatment_option",
             "controls",
+            "evidence",
             "residual_likelihood",
             "residual_impact",
             *LEVEL_FIELDS[3:],
@@ -108,7 +109,7 @@ class RiskSerializer(TrackedSerializer):
             None,
             self.instance.organization,
         ):
-            # Its criteria, controls and AI systems belong to its organisation.
+            # Its criteria, controls, evidence and AI systems belong to its organisation.
             raise serializers.ValidationError(
                 {"organization": ["A risk cannot be moved to another organisation."]}
             )
@@ -117,7 +118,7 @@ class RiskSerializer(TrackedSerializer):
             # New risks are scored with the organisation's current criteria.
             attrs["criteria"] = services.risk_criteria_current(organization=organization)
         if organization is not None:
-            for name in ("ai_systems", "controls"):
+            for name in ("ai_systems", "controls", "evidence"):
                 if any(item.organization_id != organization.pk for item in attrs.get(name) or []):
                     raise serializers.ValidationError(
                         {name: ["Choose records of the risk's own organisation."]}

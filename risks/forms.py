@@ -81,8 +81,11 @@ class RiskForm(TrackedModelForm):
         ),
         (
             _("Treatment"),
-            _("What the organisation decides to do about it and which controls help."),
-            ["treatment_option", "controls"],
+            _(
+                "What the organisation decides to do about it, which controls help and which "
+                "evidence shows the treatment in place."
+            ),
+            ["treatment_option", "controls", "evidence"],
         ),
         (
             _("Residual level"),
@@ -111,6 +114,7 @@ class RiskForm(TrackedModelForm):
             "existing_controls",
             "treatment_option",
             "controls",
+            "evidence",
             "residual_likelihood",
             "residual_impact",
             "residual_rationale",
@@ -142,6 +146,10 @@ class RiskForm(TrackedModelForm):
         self.fields["controls"].help_text = _(
             "The organisation's controls (Annex A and its own) that treat this risk. %(s)s"
         ) % {"s": several}
+        self.fields["evidence"].widget.attrs["size"] = 6
+        self.fields["evidence"].help_text = _(
+            "Evidence items (files and links) that show this risk's treatment. %(s)s"
+        ) % {"s": several}
         if self.instance.pk:
             del self.fields["library_code"]
 
@@ -153,7 +161,11 @@ class RiskForm(TrackedModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        for name, label in (("ai_systems", "AI systems"), ("controls", "controls")):
+        for name, label in (
+            ("ai_systems", "AI systems"),
+            ("controls", "controls"),
+            ("evidence", "evidence"),
+        ):
             for item in data.get(name) or []:
                 if item.organization_id != self.organization.pk:
                     self.add_error(

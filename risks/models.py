@@ -283,6 +283,14 @@ class Risk(OrganizationScopedModel):
         related_name="risks",
         verbose_name=_("controls"),
     )
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceItem",
+        blank=True,
+        related_name="risks",
+        verbose_name=_("evidence"),
+        # The link table evidence created when it declared the link (no data moved).
+        db_table="evidence_evidenceitem_risks",
+    )
     residual_likelihood = models.PositiveSmallIntegerField(
         _("residual likelihood"), null=True, blank=True
     )

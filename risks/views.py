@@ -169,14 +169,10 @@ class RiskLinksView(RiskDetailView):
     prefetch_related = ("controls__owner",)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from aims.evidence.models import EvidenceItem
-
         context = super().get_context_data(**kwargs)
         risk = context["object"]
         context["controls"] = list(risk.controls.all())
-        context["evidence"] = list(
-            restrict(EvidenceItem.objects.filter(risks=risk), self.request.user, Action.VIEW)
-        )
+        context["evidence"] = list(restrict(risk.evidence.all(), self.request.user, Action.VIEW))
         context["controls_url_ok"] = (
             optional_url("controls:implementation_detail", org=self.organization.slug, pk=0)
             is not None

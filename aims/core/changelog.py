@@ -148,35 +148,87 @@ def _on_delete(sender, instance, using=None, **kwargs):
     )
 
 
-def _m2m_name(sender, instance) -> str | None:
-    for m2m in instance._meta.many_to_many:
-        if m2m.remote_field.through is sender:
-            return m2m.name
+@dataclass(frozen=True)
+class _LinkSide:
+    """The side of a link table whose records log its changes."""
+
+    model: type[models.Model]
+    name: str  # the field (or reverse accessor) the change is logged under
+    own: str  # the link table's column holding that side's id
+    other: str  # the column holding the other side's id
+
+
+def _logged_side(through: type[models.Model]) -> _LinkSide | None:
+    """Links are logged on the declaring record, unless it is shared reference data (a
+    catalog clause): then on the record at the other end, which belongs to an organisation."""
+    owner = through._meta.auto_created
+    if not owner:
+        return None
+    field = next((f for f in owner._meta.many_to_many if f.remote_field.through is through), None)
+    if field is None:
+        return None
+    own = through._meta.get_field(field.m2m_field_name()).attname
+    other = through._meta.get_field(field.m2m_reverse_field_name()).attname
+    sides = (
+        _LinkSide(owner, field.name, own, other),
+        _LinkSide(field.related_model, field.remote_field.get_accessor_name(), other, own),
+    )
+    for side in sides:
+        shared = getattr(getattr(side.model, "access", None), "global_read", False)
+        if is_logged(side.model) and not shared:
+            return side
     return None
 
 
+def _linked_ids(through, side: _LinkSide, pks: list[Any], using: str | None) -> dict[Any, list]:
+    found: dict[Any, list] = {pk: [] for pk in pks}
+    rows = through._default_manager.using(using).filter(**{f"{side.own}__in": pks})
+    for own, other in rows.values_list(side.own, side.other):
+        found[own].append(other)
+    return {pk: sorted(ids) for pk, ids in found.items()}
+
+
 def _on_m2m(sender, instance, action, reverse, model, pk_set, using=None, **kwargs):
-    if reverse or not is_logged(type(instance)):
+    if action not in (
+        "pre_add",
+        "pre_remove",
+        "pre_clear",
+        "post_add",
+        "post_remove",
+        "post_clear",
+    ):
         return
-    name = _m2m_name(sender, instance)
-    if name is None:
+    side = _logged_side(sender)
+    if side is None:
         return
-    if action in ("pre_add", "pre_remove", "pre_clear"):
-        instance._m2m_before = {name: sorted(getattr(instance, name).values_list("pk", flat=True))}
+    pending = instance.__dict__.setdefault("_m2m_before", {})
+    if action.startswith("pre_"):
+        if isinstance(instance, side.model):
+            pks = [instance.pk]
+        elif pk_set is not None:
+            pks = sorted(pk_set)
+        else:  # clearing from the other end: every record linked to it now
+            rows = sender._default_manager.using(using).filter(**{side.other: instance.pk})
+            pks = sorted(set(rows.values_list(side.own, flat=True)))
+        pending[sender] = (pks, _linked_ids(sender, side, pks, using))
         return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    before = getattr(instance, "_m2m_before", {}).get(name)
-    after = sorted(getattr(instance, name).values_list("pk", flat=True))
-    if before == after:
-        return
-    append(
-        instance=instance,
-        action=ChangeAction.UPDATE,
-        before={name: before},
-        after={name: after},
-        using=using,
+    pks, before = pending.pop(sender, ([], {}))
+    after = _linked_ids(sender, side, pks, using)
+    records = (
+        {instance.pk: instance}
+        if isinstance(instance, side.model)
+        else side.model._default_manager.using(using).in_bulk(pks)
     )
+    for pk in pks:
+        if before.get(pk) == after[pk] or pk not in records:
+            continue
+        append(
+            instance=records[pk],
+            action=ChangeAction.UPDATE,
+            before={side.name: before.get(pk)},
+            after={side.name: after[pk]},
+            using=using,
+        )
 
 
 def connect() -> None:

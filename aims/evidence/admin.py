@@ -22,7 +22,6 @@ class EvidenceItemAdmin(GuardedModelAdmin):
     list_display = ("title", "organization", "kind", "owner", "valid_until")
     list_filter = ("organization", "kind")
     search_fields = ("title", "url", "files__sha256")
-    filter_horizontal = ("controls", "risks", "clauses")
     inlines = [EvidenceFileInline]
 
 

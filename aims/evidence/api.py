@@ -18,6 +18,7 @@ from aims.core.api import RestrictedModelViewSet, TrackedSerializer
 from aims.core.exceptions import validation_error_to_dict
 from aims.evidence import services
 from aims.evidence.filters import EvidenceFileFilterSet, EvidenceItemFilterSet
+from aims.evidence.links import registry
 from aims.evidence.models import EvidenceFile, EvidenceItem
 from aims.evidence.views import attachment_response
 
@@ -120,9 +121,6 @@ class EvidenceItemSerializer(TrackedSerializer):
             "valid_from",
             "valid_until",
             "status",
-            "controls",
-            "risks",
-            "clauses",
             "file",
             "current_file",
             "original_name",
@@ -136,6 +134,15 @@ class EvidenceItemSerializer(TrackedSerializer):
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
+        # One list of ids per link the higher apps registered ("controls", "risks", "clauses").
+        for spec in registry:
+            # Only records the caller can see, like every relation of a tracked serializer.
+            fields[spec.accessor] = self.serializer_related_field(
+                many=True,
+                required=False,
+                queryset=spec.model.objects.filter(spec.choices),
+                help_text=str(spec.help_text),
+            )
         if isinstance(self.instance, EvidenceItem):
             # The kind and organisation of an item are fixed; files come as new versions.
             for name in ("kind", "organization"):
@@ -149,12 +156,10 @@ class EvidenceItemSerializer(TrackedSerializer):
         org = attrs.get("organization") or getattr(self.instance, "organization", None)
         org_id = getattr(org, "pk", None)
         errors = {}
-        for name in ("controls", "risks"):
-            if any(obj.organization_id != org_id for obj in attrs.get(name) or []):
-                errors[name] = ["Link only records of the evidence item's organisation."]
-        for clause in attrs.get("clauses") or []:
-            if clause.kind != "clause" or not clause.assessable:
-                errors["clauses"] = [f"{clause.ref} is not a clause evidence can be linked to."]
+        for spec in registry:
+            records = attrs.get(spec.accessor) or []
+            if spec.organization_scoped and any(r.organization_id != org_id for r in records):
+                errors[spec.accessor] = ["Link only records of the evidence item's organisation."]
         if errors:
             raise serializers.ValidationError(errors)
         if upload is not None:
@@ -163,12 +168,13 @@ class EvidenceItemSerializer(TrackedSerializer):
 
 
 class EvidenceItemViewSet(RestrictedModelViewSet):
-    queryset = EvidenceItem.objects.select_related(
-        "organization", "owner", "current_file"
-    ).prefetch_related("controls", "risks", "clauses")
+    queryset = EvidenceItem.objects.select_related("organization", "owner", "current_file")
     serializer_class = EvidenceItemSerializer
     filterset_class = EvidenceItemFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(*registry.accessors)
 
     def create_instance(self, serializer) -> None:
         data = dict(serializer.validated_data)
@@ -183,9 +189,7 @@ class EvidenceItemViewSet(RestrictedModelViewSet):
                 owner=data.get("owner"),
                 valid_from=data.get("valid_from"),
                 valid_until=data.get("valid_until"),
-                controls=data.get("controls"),
-                risks=data.get("risks"),
-                clauses=data.get("clauses"),
+                links={spec.accessor: data.get(spec.accessor) for spec in registry},
                 upload=data.get("file"),
             )
         except (services.DuplicateEvidence, DjangoValidationError, DjangoPermissionDenied) as exc:

@@ -6,21 +6,38 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import TrackedModelForm
+from aims.evidence.links import registry
 from aims.evidence.models import EvidenceFile, EvidenceItem, EvidenceKind
 
-LINK_FIELDS = ["controls", "risks", "clauses"]
-_LINK_HELP = {
-    "controls": _("The controls of your Statement of Applicability this evidence supports."),
-    "risks": _("The risks whose treatment this evidence shows."),
-    "clauses": _("The management-system clauses this evidence helps you meet."),
-}
+
+def link_names() -> list[str]:
+    """The registered links an item can have (``aims.evidence.links``), in page order."""
+    return [spec.accessor for spec in registry]
 
 
-def _size_link_widgets(form: forms.Form) -> None:
-    for name in LINK_FIELDS:
-        if name in form.fields:
-            form.fields[name].widget.attrs["size"] = 6
-            form.fields[name].help_text = _LINK_HELP[name]
+def add_link_fields(form: TrackedModelForm, *, size: int = 6) -> None:
+    """One choice list per registered link: reachable records of the form's organisation."""
+    org_id = getattr(form.organization, "pk", None)
+    for spec in registry:
+        field = forms.ModelMultipleChoiceField(
+            queryset=spec.reachable(form.user, org_id),
+            required=False,
+            label=spec.label,
+            help_text=spec.help_text,
+        )
+        field.widget.attrs["size"] = size
+        form.fields[spec.accessor] = field
+        if form.instance.pk and spec.accessor not in form.initial:
+            form.initial[spec.accessor] = list(
+                getattr(form.instance, spec.accessor).values_list("pk", flat=True)
+            )
+
+
+def save_links(form: TrackedModelForm, item: EvidenceItem) -> None:
+    """Set the item's registered links from the form (reverse side of the higher models)."""
+    for spec in registry:
+        if spec.accessor in form.cleaned_data:
+            getattr(item, spec.accessor).set(form.cleaned_data[spec.accessor])
 
 
 class EvidenceItemForm(TrackedModelForm):
@@ -51,7 +68,7 @@ class EvidenceItemForm(TrackedModelForm):
             ),
             ["valid_from", "valid_until"],
         ),
-        (_("Links"), _("What this evidence supports."), LINK_FIELDS),
+        (_("Links"), _("What this evidence supports."), []),
     ]
 
     class Meta:
@@ -64,7 +81,6 @@ class EvidenceItemForm(TrackedModelForm):
             "url",
             "valid_from",
             "valid_until",
-            *LINK_FIELDS,
         ]
         widgets = {
             "kind": forms.RadioSelect,
@@ -74,7 +90,8 @@ class EvidenceItemForm(TrackedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        _size_link_widgets(self)
+        add_link_fields(self)
+        self.sections = [*self.sections[:-1], (*self.sections[-1][:2], link_names())]
         self.fields["kind"].choices = EvidenceKind.choices
         if not self.initial.get("kind"):
             self.initial["kind"] = EvidenceKind.FILE
@@ -115,17 +132,19 @@ class EvidenceItemEditForm(TrackedModelForm):
 
 
 class EvidenceLinksForm(TrackedModelForm):
-    """Which controls, risks and clauses an item supports."""
+    """What an item supports: one list per link the higher apps registered."""
 
     class Meta:
         model = EvidenceItem
-        fields = LINK_FIELDS
+        fields: list[str] = []
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        _size_link_widgets(self)
-        for name in LINK_FIELDS:
-            self.fields[name].widget.attrs["size"] = 12
+        add_link_fields(self, size=12)
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()
+        save_links(self, self.instance)
 
 
 class EvidenceFileForm(TrackedModelForm):

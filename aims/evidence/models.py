@@ -3,6 +3,9 @@
 An ``EvidenceItem`` is what the auditor samples ("access review, Q3"); each upload to it is
 an ``EvidenceFile`` version with its SHA-256, size, sniffed type and uploader. Files are
 stored through Django's storage API and served only through an authorised view.
+
+What an item supports (SoA rows, risks, clauses) is declared on those higher models, each
+with an ``evidence`` field; this app learns of them through ``aims.evidence.links``.
 """
 
 from __future__ import annotations
@@ -73,22 +76,6 @@ class EvidenceItem(OrganizationScopedModel):
         null=True,
         blank=True,
         help_text=_("When the evidence goes stale and should be replaced. Empty: no expiry."),
-    )
-    controls = models.ManyToManyField(
-        "controls.ControlImplementation",
-        blank=True,
-        related_name="evidence",
-        verbose_name=_("controls"),
-    )
-    risks = models.ManyToManyField(
-        "risks.Risk", blank=True, related_name="evidence", verbose_name=_("risks")
-    )
-    clauses = models.ManyToManyField(
-        "controls.Requirement",
-        blank=True,
-        related_name="evidence",
-        limit_choices_to={"kind": "clause", "assessable": True},
-        verbose_name=_("clauses"),
     )
     current_file = models.ForeignKey(
         "EvidenceFile",

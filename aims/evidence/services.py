@@ -12,7 +12,7 @@ import datetime
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from aims.core.permissions import Action, can_add, restrict
+from aims.evidence.links import registry
 from aims.evidence.models import EvidenceFile, EvidenceItem, EvidenceKind
 from aims.organizations.models import Organization
 
@@ -297,19 +298,12 @@ def _discard(stored: list[str]) -> None:
             default_storage.delete(name)
 
 
-def _set_links(
-    item: EvidenceItem,
-    *,
-    controls: Iterable[Any] | None,
-    risks: Iterable[Any] | None,
-    clauses: Iterable[Any] | None,
-) -> None:
-    if controls is not None:
-        item.controls.set(controls)
-    if risks is not None:
-        item.risks.set(risks)
-    if clauses is not None:
-        item.clauses.set(clauses)
+def _set_links(item: EvidenceItem, *, links: Mapping[str, Iterable[Any] | None]) -> None:
+    """Set the named registered links of a new item (records already checked by its form)."""
+    for spec in registry:
+        records = links.get(spec.accessor)
+        if records is not None:
+            getattr(item, spec.accessor).set(records)
 
 
 def evidence_create(
@@ -323,13 +317,14 @@ def evidence_create(
     owner: Any = None,
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
-    controls: Iterable[Any] | None = None,
-    risks: Iterable[Any] | None = None,
-    clauses: Iterable[Any] | None = None,
+    links: Mapping[str, Iterable[Any] | None] | None = None,
     upload: Any = None,
     note: str = "",
 ) -> EvidenceItem:
     """Record a new evidence item: a link, or a file with its first version.
+
+    ``links`` maps a registered link (``aims.evidence.links``, e.g. ``"risks"``) to the
+    records the item supports.
 
     Raises ``ValidationError`` (bad upload or item), ``DuplicateEvidence`` (the bytes are
     already evidence here) or ``PermissionDenied``.
@@ -363,7 +358,7 @@ def evidence_create(
             )
             item.full_clean(exclude=["current_file"])
             item.save()
-            _set_links(item, controls=controls, risks=risks, clauses=clauses)
+            _set_links(item, links=links or {})
             if checked is not None:
                 _store_version(
                     item=item, user=user, upload=upload, checked=checked, note=note, stored=stored
@@ -411,17 +406,16 @@ def evidence_upload(*, item: EvidenceItem, user: Any, upload: Any, note: str = "
 
 
 def evidence_link_add(
-    *,
-    item: EvidenceItem,
-    user: Any,
-    controls: Iterable[Any] = (),
-    risks: Iterable[Any] = (),
-    clauses: Iterable[Any] = (),
+    *, item: EvidenceItem, user: Any, links: Mapping[str, Iterable[Any]]
 ) -> EvidenceItem:
-    """Link an existing item to more controls, risks or clauses (of its own organisation)."""
-    from controls.models import ControlImplementation, Requirement
-    from risks.models import Risk
+    """Link an existing item to more records of the registered links (e.g. ``"risks"``).
 
+    The records must exist, be visible to ``user`` and (where the linked model belongs to an
+    organisation) be of the item's organisation; the user must be allowed to change the item.
+    """
+    unknown = set(links) - set(registry.accessors)
+    if unknown:
+        raise ValidationError(_("Unknown link: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     with transaction.atomic():
         locked = (
             restrict(EvidenceItem.objects.select_for_update(), user, Action.CHANGE)
@@ -430,37 +424,19 @@ def evidence_link_add(
         )
         if locked is None:
             raise PermissionDenied(_("Your role does not allow changing this evidence."))
-        org = locked.organization_id
-        control_ids = [getattr(c, "pk", c) for c in controls]
-        risk_ids = [getattr(r, "pk", r) for r in risks]
-        clause_ids = [getattr(c, "pk", c) for c in clauses]
-        found_controls = list(
-            restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
-                organization_id=org, pk__in=control_ids
+        found: dict[str, list[Any]] = {}
+        for spec in registry:
+            ids = {getattr(record, "pk", record) for record in links.get(spec.accessor, ())}
+            found[spec.accessor] = list(
+                spec.reachable(user, locked.organization_id).filter(pk__in=ids)
             )
-        )
-        found_risks = list(
-            restrict(Risk.objects.all(), user, Action.VIEW).filter(
-                organization_id=org, pk__in=risk_ids
-            )
-        )
-        found_clauses = list(
-            Requirement.objects.filter(pk__in=clause_ids, kind="clause", assessable=True)
-        )
-        if (
-            len(found_controls) != len(set(control_ids))
-            or len(found_risks) != len(set(risk_ids))
-            or len(found_clauses) != len(set(clause_ids))
-        ):
-            raise ValidationError(
-                _("Some of the records to link do not exist or are out of reach.")
-            )
-        if found_controls:
-            locked.controls.add(*found_controls)
-        if found_risks:
-            locked.risks.add(*found_risks)
-        if found_clauses:
-            locked.clauses.add(*found_clauses)
+            if len(found[spec.accessor]) != len(ids):
+                raise ValidationError(
+                    _("Some of the records to link do not exist or are out of reach.")
+                )
+        for accessor, records in found.items():
+            if records:
+                getattr(locked, accessor).add(*records)
     return locked
 
 

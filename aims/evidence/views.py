@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -21,29 +21,14 @@ from aims.core.permissions import Action, can_add, restrict
 from aims.evidence import services
 from aims.evidence.filters import EvidenceItemFilterSet
 from aims.evidence.forms import (
-    LINK_FIELDS,
     EvidenceFileForm,
     EvidenceItemEditForm,
     EvidenceItemForm,
     EvidenceLinksForm,
+    link_names,
 )
+from aims.evidence.links import registry
 from aims.evidence.models import EvidenceFile, EvidenceItem
-
-# "Came from" parameters on the add page and the model/field each one pre-links.
-CAME_FROM = {"control": "controls", "risk": "risks", "clause": "clauses"}
-LINK_URLS = {
-    "controls": "controls:implementation_detail",
-    "risks": "risks:risk_detail",
-    "clauses": "controls:requirement_detail",
-}
-
-
-def record_url(url_name: str, org_slug: str, pk: int) -> str | None:
-    """The page of a linked record, or None while that page does not exist."""
-    try:
-        return reverse(url_name, kwargs={"org": org_slug, "pk": pk})
-    except NoReverseMatch:
-        return None
 
 
 class EvidenceListView(generic.ObjectListView):
@@ -105,37 +90,19 @@ class EvidenceLinkedView(EvidenceDetailView):
     template_name = "evidence/evidence_linked.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from controls.models import ControlImplementation, Requirement
-        from risks.models import Risk
-
         context = super().get_context_data(**kwargs)
         obj = context["object"]
-        user = self.request.user
         slug = self.organization.slug
-        controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
-            evidence=obj
-        )
-        risks = restrict(Risk.objects.all(), user, Action.VIEW).filter(evidence=obj)
-        clauses = Requirement.objects.filter(evidence=obj).order_by("sort_key")
         context["linked"] = [
             (
-                _("Controls"),
+                spec.label,
                 [
-                    (c, record_url(LINK_URLS["controls"], slug, c.pk))
-                    for c in controls.order_by("ref")
+                    (record, spec.url_of(slug, record.pk))
+                    for record in spec.linked_to(obj, self.request.user)
                 ],
-                _("Not linked to any control yet."),
-            ),
-            (
-                _("Risks"),
-                [(r, record_url(LINK_URLS["risks"], slug, r.pk)) for r in risks.order_by("number")],
-                _("Not linked to any risk yet."),
-            ),
-            (
-                _("Clauses"),
-                [(c, record_url(LINK_URLS["clauses"], slug, c.pk)) for c in clauses],
-                _("Not linked to any clause yet."),
-            ),
+                spec.empty_text,
+            )
+            for spec in registry
         ]
         return context
 
@@ -156,10 +123,10 @@ class EvidenceEditView(generic.ObjectEditView):
 
     def came_from(self) -> dict[str, list[int]]:
         links: dict[str, list[int]] = {}
-        for param, field in CAME_FROM.items():
-            values = [v for v in self.request.GET.getlist(param) if v.isdigit()]
+        for spec in registry:
+            values = [v for v in self.request.GET.getlist(spec.param) if v.isdigit()]
             if values:
-                links[field] = [int(v) for v in values]
+                links[spec.accessor] = [int(v) for v in values]
         return links
 
     def get_form(self, data=None):
@@ -195,9 +162,7 @@ class EvidenceEditView(generic.ObjectEditView):
                 owner=data.get("owner"),
                 valid_from=data.get("valid_from"),
                 valid_until=data.get("valid_until"),
-                controls=data.get("controls"),
-                risks=data.get("risks"),
-                clauses=data.get("clauses"),
+                links={name: data.get(name) for name in link_names()},
                 upload=data.get("file"),
             )
         except DjangoValidationError as exc:
@@ -206,9 +171,10 @@ class EvidenceEditView(generic.ObjectEditView):
         except services.DuplicateEvidence as dup:
             context = self.get_context_data(form=form)
             context["duplicate"] = dup
-            context["duplicate_links"] = {
-                name: [obj.pk for obj in data.get(name) or []] for name in LINK_FIELDS
-            }
+            # (link name, record ids) for each link the form chose records of.
+            context["duplicate_links"] = [
+                (name, [obj.pk for obj in data[name]]) for name in link_names() if data.get(name)
+            ]
             context["duplicate_can_link"] = restrict(
                 EvidenceItem.objects.filter(pk=dup.item.pk), request.user, Action.CHANGE
             ).exists()
@@ -248,7 +214,7 @@ class EvidenceLinksEditView(generic.ObjectEditView):
 
 
 class EvidenceLinkAddView(generic.ModelViewMixin, View):
-    """POST: link an existing item to the controls, risks and clauses named in the form."""
+    """POST: link an existing item to more records of the registered links named in the form."""
 
     model = EvidenceItem
     http_method_names = ["post"]
@@ -256,11 +222,11 @@ class EvidenceLinkAddView(generic.ModelViewMixin, View):
     def post(self, request, *args, **kwargs):
         item = self.get_object()
         ids = {
-            field: [int(v) for v in request.POST.getlist(field) if v.isdigit()]
-            for field in LINK_FIELDS
+            name: [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+            for name in link_names()
         }
         try:
-            services.evidence_link_add(item=item, user=request.user, **ids)
+            services.evidence_link_add(item=item, user=request.user, links=ids)
         except DjangoValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(item.get_absolute_url())

@@ -44,6 +44,7 @@ def test_serializers_of_plain_fields_get_a_plan():
         "risk_sources",
         "objectives",
         "controls",
+        "evidence",
     }
 
 
