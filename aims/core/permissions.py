@@ -7,10 +7,13 @@ call ``restrict``, so a list never shows what a detail page would refuse.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
@@ -38,6 +41,24 @@ class Action(StrEnum):
 
 
 READ_ROLES = frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR, Role.VIEWER})
+
+
+class UserPurpose(StrEnum):
+    """Why a person is being chosen; decides which members of an organisation qualify."""
+
+    OWNER = "owner"  # owner, accountable person, assignee of a record
+    PARTICIPANT = "participant"  # takes part in an activity (a risk assessment)
+    APPROVER = "approver"  # a designated approver (the risk criteria's)
+    FILTER = "filter"  # a list filter by person: every member, auditors too
+
+
+# External auditors look at the AIMS from outside: never an owner, approver or participant.
+CHOOSABLE_ROLES: dict[UserPurpose, frozenset[str]] = {
+    UserPurpose.OWNER: READ_ROLES,
+    UserPurpose.PARTICIPANT: READ_ROLES,
+    UserPurpose.APPROVER: READ_ROLES,
+    UserPurpose.FILTER: READ_ROLES | {Role.AUDITOR},
+}
 EDIT_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
 
 DEFAULT_ROLES: dict[Action, frozenset[str]] = {
@@ -60,6 +81,7 @@ class AccessPolicy:
     global_read  reference data readable by every signed-in user (the catalog)
     personal_path  a user field; that user may do anything the policy allows with the record
                    (their own jobs, their own API tokens)
+    user_purposes  per user field, why it names a person (see ``users_choosable``)
     parent_path  for a part of another record (a data set of an AI system): adding or changing
                  the part needs the right to change the parent; an auditor's grant on the
                  parent lets them see its parts
@@ -73,6 +95,9 @@ class AccessPolicy:
     nullable_org: bool = False
     personal_path: str | None = None
     parent_path: str | None = None
+    # Why each user field names a person, where the default (owner; participant for a
+    # many-to-many) does not fit: {"acceptance_approver": UserPurpose.APPROVER}.
+    user_purposes: dict[str, UserPurpose] = field(default_factory=dict)
 
     def organization_id_of(self, obj: models.Model) -> int | None:
         if self.org_path == "pk":
@@ -264,3 +289,67 @@ def is_member(user: Any, organization_id: int) -> bool:
         and user.is_active
         and (user.is_superuser or role_in(user, organization_id) is not None)
     )
+
+
+def _organization_ids(organization: Any) -> list[int]:
+    if organization is None:
+        return []
+    if isinstance(organization, int):
+        return [organization]
+    if isinstance(organization, models.Model):
+        return [organization.pk]
+    return [getattr(o, "pk", o) for o in organization]
+
+
+def users_choosable(
+    *,
+    organization: Any,
+    purpose: UserPurpose | str,
+    viewer: Any = None,
+    roles: Collection[str] | None = None,
+) -> QuerySet:
+    """The people who may be chosen for ``purpose`` on a record of ``organization``: the one
+    rule for every form, serializer and filter that offers or accepts a user.
+
+    Active accounts with a membership of the (active) organisation valid today, in a role the
+    purpose allows (external auditors are never owners, approvers or participants); ``roles``
+    narrows further. ``organization`` is an organisation, its id, or ids (an API filter,
+    where the request names none). With ``viewer``, only people whose membership the viewer
+    may see through ``restrict``: a list filter shows nobody its user could not look up.
+    """
+    # Memberships live one layer up (aims.organizations); read lazily, as memberships_of does.
+    from aims.organizations.models import Membership
+
+    allowed = CHOOSABLE_ROLES[UserPurpose(purpose)]
+    if roles is not None:
+        allowed = allowed & frozenset(roles)
+    today = timezone.localdate()
+    memberships = Membership.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        organization_id__in=_organization_ids(organization),
+        organization__is_active=True,
+        role__in=allowed,
+    )
+    if viewer is not None:
+        memberships = restrict(memberships, viewer, Action.VIEW)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+        .order_by("full_name", "email")
+    )
+
+
+def user_purpose_of(model: type[models.Model], field_name: str | None) -> UserPurpose | None:
+    """Why ``model.field_name`` names a person, or ``None`` when it is no user field."""
+    try:
+        model_field = model._meta.get_field(field_name) if field_name else None
+    except FieldDoesNotExist:  # a form's or serializer's own extra field
+        return None
+    if model_field is None or model_field.related_model is not get_user_model():
+        return None
+    policy = getattr(model, "access", None)
+    purposes = policy.user_purposes if isinstance(policy, AccessPolicy) else {}
+    if field_name in purposes:
+        return purposes[field_name]
+    return UserPurpose.PARTICIPANT if model_field.many_to_many else UserPurpose.OWNER

@@ -11,9 +11,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.filters import organization_members
 from aims.core.permissions import Action, restrict, roles_of
 from aims.evidence.models import EvidenceFile, EvidenceItem, EvidenceKind, EvidenceStatus
-from aims.inventory.filters import organization_members
 
 
 def _org_records(model_path: str):
