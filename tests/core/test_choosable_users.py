@@ -19,7 +19,7 @@ from aims.inventory.forms import AISystemForm
 from aims.inventory.models import AISystem
 from aims.organizations.filters import MembershipFilterSet
 from controls.models import ControlImplementation
-from risks.forms import RiskForm
+from risks.forms import RiskCriteriaForm, RiskForm
 from risks.models import Risk
 from tests import factories
 
@@ -238,3 +238,43 @@ def test_people_filter_refuses_a_person_of_another_organisation(org, users, clie
 
 def test_api_membership_filter_without_request_lists_nobody(users):
     assert not MembershipFilterSet(data={}).form.fields["user"].queryset.exists()
+
+
+# --- moves, part records, the criteria's designated approver -------------------------------
+
+
+def test_api_moving_a_record_checks_the_people_it_already_names(
+    org, other_org, users, officer_of_both, api_client_for
+):
+    system = factories.AISystemFactory(organization=org, owner=users.contributor)
+    url = reverse("aisystem-detail", args=[system.pk])
+    client = api_client_for(officer_of_both)
+    response = client.patch(url, {"organization": other_org.pk}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json() == {"owner": [NOT_CHOOSABLE]}
+    assert AISystem.objects.get(pk=system.pk).organization == org
+    # Moving with an owner of the new organisation is fine.
+    response = client.patch(
+        url, {"organization": other_org.pk, "owner": users.outsider.pk}, format="json"
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_api_a_part_is_checked_against_its_parents_organisation(
+    org, users, officer_of_both, api_client_for
+):
+    action = factories.TreatmentActionFactory(risk__organization=org)
+    response = api_client_for(officer_of_both).patch(
+        reverse("treatmentaction-detail", args=[action.pk]),
+        {"owner": users.outsider.pk},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json() == {"owner": [NOT_CHOOSABLE]}
+
+
+def test_risk_criteria_approver_is_a_member_but_never_an_auditor(org, users, officer_of_both):
+    current = factories.criteria_for(org)
+    form = RiskCriteriaForm(organization=org, current=current)
+    offered = set(form.fields["acceptance_approver"].queryset)
+    assert offered == {users.admin, users.officer, users.contributor, users.viewer}
