@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -69,10 +70,12 @@ def check_people(
     organization_id: int | None,
     *,
     instance: models.Model | None = None,
+    writable: Collection[str] = (),
 ) -> None:
     """Refuse (400, on the field) a person who may not be chosen on a record of
     ``organization_id`` (``users_choosable``). The written user fields are checked; when a
-    record moves to another organisation, the people it already names are checked too."""
+    record moves to another organisation, the people it already names in ``writable`` fields
+    are checked too (a membership's own user is no choice, so it is not)."""
     moved = instance is not None and policy_of(model).organization_id_of(instance) != (
         organization_id
     )
@@ -83,7 +86,7 @@ def check_people(
             continue
         if model_field.name in attrs:
             value = attrs[model_field.name]
-        elif moved and model_field.editable:
+        elif moved and model_field.name in writable:
             value = getattr(instance, model_field.name)
         else:
             continue
@@ -131,15 +134,16 @@ class TrackedSerializer(serializers.ModelSerializer):
                 m2m[key] = value
             else:
                 setattr(candidate, key, value)
+        # Like a ModelForm: validate the fields this serializer writes, plus the model's clean().
+        writable = {name for name, f in self.fields.items() if not f.read_only}
+        writable |= {f.source for f in self.fields.values() if not f.read_only and f.source != "*"}
         check_people(
             model,
             attrs,
             policy_of(model).organization_id_of(candidate),
             instance=self.instance,
+            writable=writable,
         )
-        # Like a ModelForm: validate the fields this serializer writes, plus the model's clean().
-        writable = {name for name, f in self.fields.items() if not f.read_only}
-        writable |= {f.source for f in self.fields.values() if not f.read_only and f.source != "*"}
         exclude = [
             f.name
             for f in model._meta.get_fields()
