@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.documents import DocumentStatus
-from aims.inventory.filters import organization_members
+from aims.core.filters import organization_members
 from controls import links
 from controls.models import (
     ANNEX_A_GROUPS,

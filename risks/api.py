@@ -193,18 +193,13 @@ class RiskAssessmentSerializer(TrackedSerializer):
                 {"non_field_errors": ["This assessment is approved; its record cannot be changed."]}
             )
         organization = attrs.get("organization") or getattr(self.instance, "organization", None)
-        if organization is not None:
-            if any(s.organization_id != organization.pk for s in attrs.get("ai_systems") or []):
-                raise serializers.ValidationError(
-                    {"ai_systems": ["Choose AI systems of the assessment's own organisation."]}
-                )
-            members = set(
-                organization.memberships.exclude(role="auditor").values_list("user_id", flat=True)
+        if organization is not None and any(
+            s.organization_id != organization.pk for s in attrs.get("ai_systems") or []
+        ):
+            raise serializers.ValidationError(
+                {"ai_systems": ["Choose AI systems of the assessment's own organisation."]}
             )
-            if any(u.pk not in members for u in attrs.get("participants") or []):
-                raise serializers.ValidationError(
-                    {"participants": ["Participants must be members of the organisation."]}
-                )
+        # Participants are checked with every other person field (TrackedSerializer).
         return super().validate(attrs)
 
 

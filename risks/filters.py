@@ -9,8 +9,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.filters import organization_members
 from aims.core.permissions import Action, restrict
-from aims.inventory.filters import organization_members
 from aims.inventory.models import AISystem
 from risks.models import (
     ActionStatus,

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import TrackedModelForm
+from aims.core.permissions import UserPurpose, users_choosable
 from risks.library import LIBRARY_CODES
 from risks.models import MAX_LEVELS, MIN_LEVELS, Risk, RiskAssessment, RiskCriteria, TreatmentAction
 from risks.services import risk_prepare
@@ -274,14 +275,6 @@ class RiskAssessmentForm(TrackedModelForm):
         self.fields["ai_systems"].help_text = _(
             "Leave empty to cover the whole register. Hold Ctrl (⌘ on a Mac) to choose several."
         )
-        # Participants: members of the organisation (auditors are outside the process).
-        self.fields["participants"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__organization=self.organization)
-            .exclude(memberships__organization=self.organization, memberships__role="auditor")
-            .distinct()
-            .order_by("full_name", "email")
-        )
 
     def save(self, commit: bool = True) -> RiskAssessment:
         if not self.instance.pk and self.user is not None:
@@ -423,12 +416,8 @@ class RiskCriteriaForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["acceptance_approver"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__organization=organization)
-            .exclude(memberships__organization=organization, memberships__role="auditor")
-            .distinct()
-            .order_by("full_name", "email")
+        self.fields["acceptance_approver"].queryset = users_choosable(
+            organization=organization, purpose=UserPurpose.APPROVER
         )
         for field in self.fields.values():
             if field.required:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
-from aims.core.permissions import DEFAULT_ROLES, EDIT_ROLES, AccessPolicy, Action
+from aims.core.permissions import DEFAULT_ROLES, EDIT_ROLES, AccessPolicy, Action, UserPurpose
 
 MIN_LEVELS, MAX_LEVELS = 3, 7
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -78,7 +78,10 @@ class RiskCriteria(OrganizationScopedModel):
     )
 
     # Everyone who reads the register reads the criteria; only officers and admins set them.
-    access: ClassVar[AccessPolicy] = AccessPolicy(roles={**DEFAULT_ROLES, Action.ADD: EDIT_ROLES})
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        roles={**DEFAULT_ROLES, Action.ADD: EDIT_ROLES},
+        user_purposes={"acceptance_approver": UserPurpose.APPROVER},
+    )
 
     class Meta:
         ordering = ("-number",)

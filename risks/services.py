@@ -12,7 +12,14 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.permissions import Action, Role, can, can_add, restrict, role_in
+from aims.core.permissions import (
+    Action,
+    UserPurpose,
+    can,
+    can_add,
+    restrict,
+    users_choosable,
+)
 from aims.organizations.models import Organization
 from controls.models import ControlImplementation, Requirement
 from risks.library import LIBRARY, LibraryRisk
@@ -133,7 +140,12 @@ def risk_criteria_revise(*, organization: Organization, user: Any, **values: Any
     if not str(data.get("change_summary") or "").strip() or "change_summary" not in values:
         raise ValidationError({"change_summary": _("Say briefly what changed and why.")})
     approver = data.get("acceptance_approver")
-    if approver is not None and not _is_member(approver, organization):
+    if (
+        approver is not None
+        and not users_choosable(organization=organization, purpose=UserPurpose.APPROVER)
+        .filter(pk=approver.pk)
+        .exists()
+    ):
         raise ValidationError(
             {"acceptance_approver": _("The approver must be a member of the organisation.")}
         )
@@ -152,11 +164,6 @@ def risk_criteria_revise(*, organization: Organization, user: Any, **values: Any
 
 def _person(user: Any) -> str:
     return getattr(user, "full_name", "") or user.get_full_name() or user.email
-
-
-def _is_member(user: Any, organization: Organization) -> bool:
-    """A member who can act on the organisation's risks (not an external auditor)."""
-    return role_in(user, organization.pk) not in (None, Role.AUDITOR)
 
 
 def risk_prepare(*, organization: Organization, risk: Risk) -> Risk:

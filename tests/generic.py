@@ -30,15 +30,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django import forms
+from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 from guardian.shortcuts import assign_perm
 
 from aims.core import api as core_api
 from aims.core import readplan
 from aims.core.forms import VERSION_FIELD
 from aims.core.models import ChangeLogEntry
+from aims.core.permissions import Role, user_purpose_of
+from tests import factories
 
 ORG_ROLES = ("admin", "officer", "contributor", "viewer", "auditor")
 ALL_ROLES = (*ORG_ROLES, "outsider", "anonymous")
@@ -223,7 +227,123 @@ def ids_in_page(response) -> set:
     return {obj.pk for obj in response.context["page_obj"].object_list}
 
 
-class GenericModelTests:
+# ==== People fields: who may be named as owner, approver, participant =====================
+# A self-contained block (users_choosable in aims.core.permissions): for every user field a
+# case's API serializer or UI edit form writes, a member of the record's organisation is
+# accepted, and a member of another organisation of the caller and an auditor are refused.
+
+PEOPLE = ("member", "auditor", "non_member")
+
+
+def api_user_fields(case: ModelCase) -> list[str]:
+    """Model user fields the case's API serializer writes (by the model field's name)."""
+    if case.api_basename is None or not (case.api_update or case.api_create):
+        return []
+    serializer_class = resolve(list_url(case)).func.cls.serializer_class
+    names = []
+    for name, serializer_field in serializer_class().fields.items():
+        source = serializer_field.source if serializer_field.source != "*" else name
+        if not serializer_field.read_only and user_purpose_of(case.model, source):
+            names.append(source)
+    return names
+
+
+def form_user_fields(case: ModelCase) -> list[str]:
+    if case.ui_form is None or case.ui_edit is None:
+        return []
+    return [
+        name
+        for name, form_field in case.ui_form.base_fields.items()
+        if isinstance(form_field, forms.ModelChoiceField)
+        and form_field.queryset.model is get_user_model()
+    ]
+
+
+def person(ctx: Ctx, who: str) -> Any:
+    """``member``: a contributor of ``org``; ``auditor``: its auditor; ``non_member``: the
+    admin of ``other_org``, where ``org``'s admin (who acts) is an officer too, so the caller
+    can see that person and only the record's organisation can refuse them."""
+    factories.MembershipFactory(organization=ctx.other_org, user=ctx.users.admin, role=Role.OFFICER)
+    return {
+        "member": ctx.users.contributor,
+        "auditor": ctx.users.auditor,
+        "non_member": ctx.users.outsider,
+    }[who]
+
+
+def person_value(case: ModelCase, name: str, user: Any) -> Any:
+    return [user.pk] if case.model._meta.get_field(name).many_to_many else user.pk
+
+
+def person_held(obj: models.Model, name: str) -> set:
+    model_field = obj._meta.get_field(name)
+    if model_field.many_to_many:
+        return set(getattr(obj, name).values_list("pk", flat=True))
+    return {getattr(obj, model_field.attname)} - {None}
+
+
+class ChoosablePeopleTests:
+    """Mixed into ``GenericModelTests``; its tests apply to cases with a user field."""
+
+    case: ModelCase
+
+    @applies(lambda c: bool(api_user_fields(c)))
+    @pytest.mark.parametrize("who", PEOPLE)
+    def test_api_user_fields_accept_only_members(self, who, ctx, api_as):
+        case = self.case
+        user = person(ctx, who)
+        client = api_as("admin")
+        for name in api_user_fields(case):
+            value = person_value(case, name, user)
+            if case.api_update:
+                obj = case.make(ctx)
+                version = obj.version
+                response = client.patch(detail_url(case, obj.pk), {name: value}, format="json")
+                obj.refresh_from_db()
+                if who == "member":
+                    assert response.status_code == 200, (name, response.content)
+                    assert person_held(obj, name) == {user.pk}
+                else:
+                    assert response.status_code == 400, (name, response.content)
+                    assert list(response.json()) == [name]
+                    assert obj.version == version
+                    assert user.pk not in person_held(obj, name)
+            else:
+                payload = {**case.create_payload(ctx), name: value}
+                before = case.model.objects.count()
+                response = client.post(list_url(case), payload, format="json")
+                if who == "member":
+                    assert response.status_code == 201, (name, response.content)
+                    created = case.model.objects.get(pk=response.json()["id"])
+                    assert person_held(created, name) == {user.pk}
+                else:
+                    assert response.status_code == 400, (name, response.content)
+                    assert list(response.json()) == [name]
+                    assert case.model.objects.count() == before
+
+    @applies(lambda c: bool(form_user_fields(c)))
+    @pytest.mark.parametrize("who", PEOPLE)
+    def test_form_user_fields_accept_only_members(self, who, ctx):
+        case = self.case
+        user = person(ctx, who)
+        admin = ctx.users.admin
+        for name in form_user_fields(case):
+            obj = case.make(ctx)
+            value = [user] if case.model._meta.get_field(name).many_to_many else user
+            data = form_data(case.ui_form, obj, ctx, admin, {name: value})
+            form = case.ui_form(data, instance=obj, organization=ctx.org, user=admin)
+            assert (user in form.fields[name].queryset) == (who == "member")
+            if who == "member":
+                assert form.is_valid(), (name, form.errors)
+            else:
+                assert not form.is_valid()
+                assert name in form.errors
+
+
+# ==== End of the people-fields block ======================================================
+
+
+class GenericModelTests(ChoosablePeopleTests):
     """Subclass with ``case = ModelCase(...)``; inapplicable tests are removed."""
 
     case: ModelCase

@@ -31,6 +31,24 @@ class Action(StrEnum):
 
 
 READ_ROLES = frozenset({Role.ADMIN, Role.OFFICER, Role.CONTRIBUTOR, Role.VIEWER})
+
+
+class UserPurpose(StrEnum):
+    """Why a person is being chosen; decides which members of an organisation qualify."""
+
+    OWNER = "owner"  # owner, accountable person, assignee of a record
+    PARTICIPANT = "participant"  # takes part in an activity (a risk assessment)
+    APPROVER = "approver"  # a designated approver (the risk criteria's)
+    FILTER = "filter"  # a list filter by person: every member, auditors too
+
+
+# External auditors look at the AIMS from outside: never an owner, approver or participant.
+CHOOSABLE_ROLES: dict[UserPurpose, frozenset[str]] = {
+    UserPurpose.OWNER: READ_ROLES,
+    UserPurpose.PARTICIPANT: READ_ROLES,
+    UserPurpose.APPROVER: READ_ROLES,
+    UserPurpose.FILTER: READ_ROLES | {Role.AUDITOR},
+}
 EDIT_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
 
 DEFAULT_ROLES: dict[Action, frozenset[str]] = {
@@ -53,6 +71,7 @@ class AccessPolicy:
     global_read  reference data readable by every signed-in user (the catalog)
     personal_path  a user field; that user may do anything the policy allows with the record
                    (their own jobs, their own API tokens)
+    user_purposes  per user field, why it names a person (see ``users_choosable``)
     parent_path  for a part of another record (a data set of an AI system): adding or changing
                  the part needs the right to change the parent; an auditor's grant on the
                  parent lets them see its parts
@@ -66,6 +85,9 @@ class AccessPolicy:
     nullable_org: bool = False
     personal_path: str | None = None
     parent_path: str | None = None
+    # Why each user field names a person, where the default (owner; participant for a
+    # many-to-many) does not fit: {"acceptance_approver": UserPurpose.APPROVER}.
+    user_purposes: dict[str, UserPurpose] = field(default_factory=dict)
 
     def organization_id_of(self, obj: models.Model) -> int | None:
         if self.org_path == "pk":

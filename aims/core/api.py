@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -23,12 +24,30 @@ from rest_framework.response import Response
 
 from aims.core import documents
 from aims.core.exceptions import PreconditionFailed, validation_error_to_dict
-from aims.core.permissions import Action, can, can_add, policy_of, restrict
+from aims.core.permissions import (
+    Action,
+    UserPurpose,
+    can,
+    can_add,
+    policy_of,
+    restrict,
+    roles_of,
+    user_purpose_of,
+    users_choosable,
+)
 from aims.core.readplan import attach_related_ids, read_plan
+
+NOT_CHOOSABLE = (
+    "Choose an active member of the record's organisation; external auditors cannot be chosen."
+)
 
 
 class ReachableRelatedField(serializers.PrimaryKeyRelatedField):
-    """A foreign key that only accepts records the caller can see (others read as 'invalid')."""
+    """A foreign key that only accepts records the caller can see (others read as 'invalid').
+
+    A person must be someone the caller can see in one of their organisations; whether they
+    may hold this field on this record is decided by ``check_people`` against the record's
+    own organisation."""
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -37,12 +56,54 @@ class ReachableRelatedField(serializers.PrimaryKeyRelatedField):
             return queryset.none()
         model = queryset.model
         if model is get_user_model():
-            from aims.core.permissions import roles_of
-
-            return queryset.filter(
-                memberships__organization_id__in=list(roles_of(request.user))
-            ).distinct()
+            return users_choosable(
+                organization=list(roles_of(request.user)),
+                purpose=UserPurpose.FILTER,
+                viewer=request.user,
+            )
         return restrict(queryset, request.user, Action.VIEW)
+
+
+def check_people(
+    model: type[models.Model],
+    attrs: dict[str, Any],
+    organization_id: int | None,
+    *,
+    instance: models.Model | None = None,
+    writable: Collection[str] = (),
+) -> None:
+    """Refuse (400, on the field) a person who may not be chosen on a record of
+    ``organization_id`` (``users_choosable``). The written user fields are checked; when a
+    record moves to another organisation, the people it already names in ``writable`` fields
+    are checked too (a membership's own user is no choice, so it is not)."""
+    moved = instance is not None and policy_of(model).organization_id_of(instance) != (
+        organization_id
+    )
+    errors: dict[str, list[str]] = {}
+    for model_field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
+        purpose = user_purpose_of(model, model_field.name)
+        if purpose is None:
+            continue
+        if model_field.name in attrs:
+            value = attrs[model_field.name]
+        elif moved and model_field.name in writable:
+            value = getattr(instance, model_field.name)
+        else:
+            continue
+        if model_field.many_to_many:
+            pks = {
+                getattr(user, "pk", user)
+                for user in (value.all() if hasattr(value, "all") else value or [])
+            }
+        else:
+            pks = {value.pk} if value is not None else set()
+        if not pks:
+            continue
+        allowed = users_choosable(organization=organization_id, purpose=purpose).filter(pk__in=pks)
+        if allowed.count() != len(pks):
+            errors[model_field.name] = [NOT_CHOOSABLE]
+    if errors:
+        raise serializers.ValidationError(errors)
 
 
 class TrackedSerializer(serializers.ModelSerializer):
@@ -76,6 +137,13 @@ class TrackedSerializer(serializers.ModelSerializer):
         # Like a ModelForm: validate the fields this serializer writes, plus the model's clean().
         writable = {name for name, f in self.fields.items() if not f.read_only}
         writable |= {f.source for f in self.fields.values() if not f.read_only and f.source != "*"}
+        check_people(
+            model,
+            attrs,
+            policy_of(model).organization_id_of(candidate),
+            instance=self.instance,
+            writable=writable,
+        )
         exclude = [
             f.name
             for f in model._meta.get_fields()

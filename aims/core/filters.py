@@ -1,9 +1,27 @@
 import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from aims.core.models import ChangeAction, ChangeLogEntry, ChangeSource, Job, JobStatus
+from aims.core.permissions import UserPurpose, roles_of, users_choosable
+
+
+def organization_members(request) -> QuerySet:
+    """Choices of a filter by person (``queryset=organization_members``): members of the
+    current organisation (UI) or of the caller's organisations (API), as far as the caller
+    may see their memberships (``users_choosable``)."""
+    if request is None:
+        return get_user_model().objects.none()
+    current = getattr(request, "organization", None)
+    return users_choosable(
+        organization=current if current is not None else list(roles_of(request.user)),
+        purpose=UserPurpose.FILTER,
+        viewer=request.user,
+    )
 
 
 class ChangeLogFilterSet(django_filters.FilterSet):
+    actor = django_filters.ModelChoiceFilter(queryset=organization_members)
     source = django_filters.ChoiceFilter(choices=ChangeSource.choices)
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices)
     model = django_filters.CharFilter(field_name="content_type__model", label="Record type")

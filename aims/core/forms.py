@@ -9,7 +9,14 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.permissions import Action, policy_of, restrict
+from aims.core.permissions import (
+    Action,
+    UserPurpose,
+    policy_of,
+    restrict,
+    user_purpose_of,
+    users_choosable,
+)
 
 VERSION_FIELD = "_version"
 
@@ -50,20 +57,24 @@ class TrackedModelForm(SectionedFormMixin, forms.ModelForm):
         self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         if self.instance.pk:
             self.initial.setdefault(VERSION_FIELD, self.instance.version)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 3
             if isinstance(field, forms.ModelChoiceField):
-                field.queryset = self.reachable(field.queryset)
+                field.queryset = self.reachable(field.queryset, field_name=name)
             if field.required and not isinstance(field.widget, forms.HiddenInput):
                 field.widget.attrs.setdefault("required", True)
                 field.widget.attrs.setdefault("aria-required", "true")
 
-    def reachable(self, queryset: models.QuerySet) -> models.QuerySet:
-        """Limit a choice list to records of this organisation the user can see."""
+    def reachable(
+        self, queryset: models.QuerySet, *, field_name: str | None = None
+    ) -> models.QuerySet:
+        """Limit a choice list to records of this organisation the user can see; people to
+        those who may be chosen for the field (``users_choosable``)."""
         model = queryset.model
         if model is get_user_model():
-            return queryset.filter(memberships__organization=self.organization).distinct()
+            purpose = user_purpose_of(self._meta.model, field_name) or UserPurpose.OWNER
+            return users_choosable(organization=self.organization, purpose=purpose)
         policy = policy_of(model)
         qs = restrict(queryset, self.user, Action.VIEW)
         if self.organization is not None and not policy.global_read:

@@ -7,9 +7,12 @@ call ``restrict``, so a list never shows what a detail page would refuse.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
@@ -18,12 +21,14 @@ from guardian.models import UserObjectPermission
 
 from aims.core.access import (  # noqa: F401  (re-exported: the permission layer's vocabulary)
     ADMIN_ONLY,
+    CHOOSABLE_ROLES,
     DEFAULT_ROLES,
     EDIT_ROLES,
     READ_ROLES,
     AccessPolicy,
     Action,
     Role,
+    UserPurpose,
 )
 from aims.core.tenancy import Membership, Organization
 
@@ -198,3 +203,64 @@ def is_member(user: Any, organization_id: int) -> bool:
         and user.is_active
         and (user.is_superuser or role_in(user, organization_id) is not None)
     )
+
+
+def _organization_ids(organization: Any) -> list[int]:
+    if organization is None:
+        return []
+    if isinstance(organization, int):
+        return [organization]
+    if isinstance(organization, models.Model):
+        return [organization.pk]
+    return [getattr(o, "pk", o) for o in organization]
+
+
+def users_choosable(
+    *,
+    organization: Any,
+    purpose: UserPurpose | str,
+    viewer: Any = None,
+    roles: Collection[str] | None = None,
+) -> QuerySet:
+    """The people who may be chosen for ``purpose`` on a record of ``organization``: the one
+    rule for every form, serializer and filter that offers or accepts a user.
+
+    Active accounts with a membership of the (active) organisation valid today, in a role the
+    purpose allows (external auditors are never owners, approvers or participants); ``roles``
+    narrows further. ``organization`` is an organisation, its id, or ids (an API filter,
+    where the request names none). With ``viewer``, only people whose membership the viewer
+    may see through ``restrict``: a list filter shows nobody its user could not look up.
+    """
+    allowed = CHOOSABLE_ROLES[UserPurpose(purpose)]
+    if roles is not None:
+        allowed = allowed & frozenset(roles)
+    today = timezone.localdate()
+    memberships = Membership.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        organization_id__in=_organization_ids(organization),
+        organization__is_active=True,
+        role__in=allowed,
+    )
+    if viewer is not None:
+        memberships = restrict(memberships, viewer, Action.VIEW)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+        .order_by("full_name", "email")
+    )
+
+
+def user_purpose_of(model: type[models.Model], field_name: str | None) -> UserPurpose | None:
+    """Why ``model.field_name`` names a person, or ``None`` when it is no user field."""
+    try:
+        model_field = model._meta.get_field(field_name) if field_name else None
+    except FieldDoesNotExist:  # a form's or serializer's own extra field
+        return None
+    if model_field is None or model_field.related_model is not get_user_model():
+        return None
+    policy = getattr(model, "access", None)
+    purposes = policy.user_purposes if isinstance(policy, AccessPolicy) else {}
+    if field_name in purposes:
+        return purposes[field_name]
+    return UserPurpose.PARTICIPANT if model_field.many_to_many else UserPurpose.OWNER

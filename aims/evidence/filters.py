@@ -11,11 +11,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.filters import organization_members
 from aims.core.links import LinkSpec
 from aims.core.permissions import roles_of
 from aims.evidence.links import registry
 from aims.evidence.models import EvidenceFile, EvidenceItem, EvidenceKind, EvidenceStatus
-from aims.inventory.filters import organization_members
 
 
 def _reachable(spec: LinkSpec):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.filters import organization_members
 from aims.inventory.models import (
     AISystem,
     AISystemComponent,
@@ -14,20 +15,6 @@ from aims.inventory.models import (
     SystemStatus,
 )
 from aims.organizations.models import AIRole
-
-
-def organization_members(request):
-    """Owner choices: people of the current organisation (UI) or of the caller's organisations (API)."""
-    from django.contrib.auth import get_user_model
-
-    from aims.core.permissions import roles_of
-
-    users = get_user_model().objects.all()
-    if request is None:
-        return users.none()
-    org = getattr(request, "organization", None)
-    orgs = [org.pk] if org is not None else list(roles_of(request.user))
-    return users.filter(memberships__organization_id__in=orgs).distinct()
 
 
 class AISystemFilterSet(django_filters.FilterSet):

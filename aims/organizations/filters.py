@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.documents import DocumentStatus
+from aims.core.filters import organization_members
 from aims.core.permissions import Role
 from aims.organizations.models import Membership, Organization, ScopeStatement
 
@@ -15,6 +16,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
 
 class MembershipFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
+    user = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Person"))
     role = django_filters.MultipleChoiceFilter(choices=Role.choices, label=_("Role"))
     ordering = django_filters.OrderingFilter(
         fields=(
