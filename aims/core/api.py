@@ -19,12 +19,12 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.response import Response
 
 from aims.api.exceptions import PreconditionFailed, validation_error_to_dict
 from aims.core import documents
 from aims.core.permissions import Action, can, can_add, policy_of, restrict
-from aims.core.readplan import attach_related_ids, read_plan
 
 
 class ReachableRelatedField(serializers.PrimaryKeyRelatedField):
@@ -44,18 +44,27 @@ class ReachableRelatedField(serializers.PrimaryKeyRelatedField):
             ).distinct()
         return restrict(queryset, request.user, Action.VIEW)
 
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> LinkedIdsField:
+        # As RelatedField.many_init, with the list shown in id order.
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({key: kwargs[key] for key in kwargs if key in MANY_RELATION_KWARGS})
+        return LinkedIdsField(**list_kwargs)
+
+
+class LinkedIdsField(serializers.ManyRelatedField):
+    """A many-to-many as the linked records' ids in ascending order, whatever the related
+    model's own ordering (so the risks list's fast path, risks.selectors, can match it)."""
+
+    def to_representation(self, iterable: Any) -> list[Any]:
+        return sorted(super().to_representation(iterable))
+
 
 class TrackedSerializer(serializers.ModelSerializer):
     """Base serializer: reachable foreign keys, read-only bookkeeping, model validation."""
 
     serializer_related_field = ReachableRelatedField
     version = serializers.IntegerField(read_only=True)
-
-    def to_representation(self, instance: models.Model) -> dict[str, Any]:
-        plan = read_plan(type(self))
-        if plan is None:
-            return super().to_representation(instance)
-        return plan.represent(instance)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -96,17 +105,10 @@ def etag_for(instance: models.Model) -> str:
 
 
 class RestrictedListMixin:
-    """Lists through the permission layer; a page's many-to-many ids come from the link
-    tables in one query for all relations (aims.core.readplan), not from prefetched rows."""
+    """Lists through the permission layer."""
 
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user, Action.VIEW)
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if page is not None:
-            attach_related_ids(page, self.get_serializer_class())
-        return page
 
 
 class RestrictedModelViewSet(RestrictedListMixin, viewsets.ModelViewSet):
