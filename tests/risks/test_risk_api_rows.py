@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
@@ -29,7 +29,24 @@ def _related(field, org, count: int) -> list:
     extra = dict(field.remote_field.limit_choices_to or {})
     if any(f.name == "organization" for f in model._meta.concrete_fields):
         extra["organization"] = org
-    return [make(**extra) for _ in range(count)]
+    targets = [make(**extra) for _ in range(count)]
+    _against_id_order(model, targets)
+    return targets
+
+
+def _against_id_order(model, targets: list) -> None:
+    """Set the text fields the related model orders by (through relations too) so that its
+    order is the reverse of the ids' (the API lists ids ascending whatever the ordering)."""
+    for name in model._meta.ordering:
+        *path, last = name.lstrip("-").split("__")
+        for position, target in enumerate(targets):
+            holder = target
+            for step in path:
+                holder = getattr(holder, step)
+            field = type(holder)._meta.get_field(last)
+            if isinstance(field, models.CharField) and not name.startswith("-"):
+                value = f"t{targets[0].pk:06d}-{len(targets) - position:03d}"
+                type(holder).objects.filter(pk=holder.pk).update(**{last: value})
 
 
 def _link(risk: Risk, field, targets: list) -> None:
@@ -70,6 +87,9 @@ def test_every_many_to_many_field_is_populated_and_shown(linked_risks):
     for field in Risk._meta.many_to_many:
         assert field.name in FIELDS, f"RiskSerializer does not show {field.name}"
         assert len(full[field.name]) == 3
+        assert full[field.name] == sorted(full[field.name])  # ids ascending
+        by_model_order = list(getattr(linked_risks[0], field.name).values_list("pk", flat=True))
+        assert by_model_order == sorted(by_model_order, reverse=True)  # the test's premise
 
 
 def test_the_selector_answers_what_the_serializer_would(linked_risks):
