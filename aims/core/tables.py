@@ -81,18 +81,17 @@ class Table:
     @property
     def body(self) -> SafeString:
         self.prepare()
-        opening = [
-            f'<td class="{column.css_class}">' if column.css_class else "<td>"
+        cells = [
+            (
+                f'<td class="{column.css_class}">' if column.css_class else "<td>",
+                getattr(self, f"render_{column.name}"),
+            )
             for column in self.columns
         ]
-        lines = []
-        for row in self.rows:
-            cells = self.cells(row)
-            lines.append(
-                "<tr>"
-                + "".join(f"{td}{cell}</td>" for td, cell in zip(opening, cells, strict=True))
-                + "</tr>"
-            )
+        lines = [
+            "<tr>" + "".join(f"{td}{render(row)}</td>" for td, render in cells) + "</tr>"
+            for row in self.rows
+        ]
         # Every cell escapes its user text (render_ methods); the rest is our markup.
         return mark_safe("\n".join(lines))
 
