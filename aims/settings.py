@@ -129,9 +129,6 @@ TEMPLATES = [
     }
 ]
 
-# Django's form renderer, with <select> drawn in Python (aims/core/renderers.py).
-FORM_RENDERER = "aims.core.renderers.FormRenderer"
-
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = _from_env_or_file("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'aims.sqlite3'}"
 try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import BooleanField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import organization_members
 from aims.core.permissions import Action, restrict
+from aims.core.widgets import FastSelect
 from aims.inventory.models import AISystem
 from risks.models import (
     ActionStatus,
@@ -70,20 +70,29 @@ def actions_overdue_flag() -> Coalesce:
 class RiskFilterSet(django_filters.FilterSet):
     organization = django_filters.NumberFilter(field_name="organization")
     q = django_filters.CharFilter(method="search", label=_("Search"))
+    # The register's filter bar draws its selects in Python (aims.core.widgets): through
+    # the templates they cost more than the table's hundred rows.
     ai_system = django_filters.ModelChoiceFilter(
-        field_name="ai_systems", queryset=visible_ai_systems, label=_("AI system")
+        field_name="ai_systems",
+        queryset=visible_ai_systems,
+        label=_("AI system"),
+        widget=FastSelect,
     )
     inherent_level = django_filters.CharFilter(label=_("Inherent level"))
     residual_level = django_filters.CharFilter(label=_("Residual level"))
-    owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
-    status = django_filters.ChoiceFilter(choices=RiskStatus.choices, label=_("Status"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=organization_members, label=_("Owner"), widget=FastSelect
+    )
+    status = django_filters.ChoiceFilter(
+        choices=RiskStatus.choices, label=_("Status"), widget=FastSelect
+    )
     treatment_option = django_filters.ChoiceFilter(
-        choices=TreatmentOption.choices, label=_("Treatment")
+        choices=TreatmentOption.choices, label=_("Treatment"), widget=FastSelect
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
         label=_("Overdue"),
-        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+        widget=FastSelect(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
     )
     inherent_likelihood = django_filters.NumberFilter(label=_("Inherent likelihood"))
     inherent_impact = django_filters.NumberFilter(label=_("Inherent impact"))
@@ -116,7 +125,7 @@ class RiskFilterSet(django_filters.FilterSet):
                 ("residual_level", _("Residual level")),
             ):
                 self.filters[name] = django_filters.ChoiceFilter(
-                    field_name=name, choices=choices, label=label
+                    field_name=name, choices=choices, label=label, widget=FastSelect
                 )
                 self.filters[name].model = Risk
                 self.filters[name].parent = self

@@ -8,6 +8,7 @@ every row.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any, ClassVar
 
@@ -216,6 +217,24 @@ def risk_reference(number: int | None) -> str:
     return f"R-{number:04d}" if number else "R-new"
 
 
+# What a risk shows that is worked out from its columns, as functions of those columns, so
+# the model's properties and the rows read as values (risks.register, risks.selectors)
+# share one rule.
+
+
+def risk_rescore_offered(*, criteria_id: int | None, criteria_is_current: bool | None) -> bool:
+    """Whether newer criteria exist than the ones the risk was scored with."""
+    return bool(criteria_id and criteria_is_current is False)
+
+
+def risk_review_overdue(next_review_date: datetime.date | None) -> bool:
+    return bool(next_review_date and next_review_date < timezone.localdate())
+
+
+def risk_is_accepted(accepted_by_id: int | None) -> bool:
+    return accepted_by_id is not None
+
+
 class Risk(OrganizationScopedModel):
     number = models.PositiveIntegerField(_("number"), editable=False)
     title = models.CharField(_("title"), max_length=250)
@@ -393,7 +412,7 @@ class Risk(OrganizationScopedModel):
 
     @property
     def is_review_overdue(self) -> bool:
-        return bool(self.next_review_date and self.next_review_date < timezone.localdate())
+        return risk_review_overdue(self.next_review_date)
 
     @property
     def is_acceptance_expired(self) -> bool:
@@ -401,7 +420,7 @@ class Risk(OrganizationScopedModel):
 
     @property
     def is_accepted(self) -> bool:
-        return self.accepted_by_id is not None
+        return risk_is_accepted(self.accepted_by_id)
 
     @property
     def effective_rank(self) -> int:
@@ -410,7 +429,10 @@ class Risk(OrganizationScopedModel):
     @property
     def rescore_offered(self) -> bool:
         """Whether newer criteria exist than the ones this risk was scored with."""
-        return bool(self.criteria_id and not self.criteria.is_current)
+        return risk_rescore_offered(
+            criteria_id=self.criteria_id,
+            criteria_is_current=self.criteria.is_current if self.criteria_id else None,
+        )
 
     def band(self, which: str) -> dict[str, Any] | None:
         key = getattr(self, f"{which}_level")

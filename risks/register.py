@@ -3,7 +3,8 @@
 A page of 100 risks as model instances (with their owners) took about as long to load as
 the rest of the page to render; the table needs a dozen columns, read here with
 ``values()`` and wrapped in ``RegisterRow``, which answers the same attribute names as a
-``Risk`` for what the table shows (``risks_tags.risk_register_rows`` draws either).
+``Risk`` for what the table shows (``risks.tables.RiskRegisterTable`` draws it), by the
+model's own rules (the functions next to ``Risk``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from risks.filters import actions_overdue_flag
-from risks.models import Risk, RiskCriteria, risk_reference
+from risks.models import (
+    Risk,
+    RiskCriteria,
+    risk_is_accepted,
+    risk_reference,
+    risk_rescore_offered,
+    risk_review_overdue,
+)
 
 COLUMNS = (
     "pk",
@@ -73,12 +81,18 @@ class RegisterRow:
 
     @property
     def rescore_offered(self) -> bool:
-        # As Risk.rescore_offered: newer criteria exist than the ones it was scored with.
-        return bool(self.criteria_id and self.criteria is not None and not self.criteria.is_current)
+        return risk_rescore_offered(
+            criteria_id=self.criteria_id,
+            criteria_is_current=self.criteria.is_current if self.criteria else None,
+        )
 
     @property
     def is_accepted(self) -> bool:
-        return self.accepted_by_id is not None
+        return risk_is_accepted(self.accepted_by_id)
+
+    @property
+    def is_review_overdue(self) -> bool:
+        return risk_review_overdue(self.next_review_date)
 
 
 def register_rows(

@@ -32,6 +32,7 @@ from risks.library import LIBRARY
 from risks.models import Risk, RiskAssessment, RiskCriteria, TreatmentAction
 from risks.register import register_rows, with_register_columns
 from risks.services import criteria_versions
+from risks.tables import RiskRegisterTable
 
 
 def optional_url(name: str, **kwargs: Any) -> str | None:
@@ -80,6 +81,9 @@ class RiskListView(generic.ObjectListView):
         context = super().get_context_data(**kwargs)
         versions = criteria_versions(self.request)
         context["object_list"] = register_rows(context["object_list"], versions.by_id)
+        context["table"] = RiskRegisterTable(
+            context["object_list"], request=self.request, organization=self.organization
+        )
         current = versions.current
         context["criteria"] = current
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:

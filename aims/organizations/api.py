@@ -157,8 +157,9 @@ class MembershipViewSet(RestrictedModelViewSet):
 class ScopeStatementViewSet(ControlledDocumentViewSet):
     """Scope statement versions. Only a draft can be edited; the workflow moves by actions."""
 
-    # Linked AI systems are listed by id from the link table (RestrictedListMixin).
-    queryset = ScopeStatement.objects.select_related("organization", "author", "approved_by")
+    queryset = ScopeStatement.objects.select_related(
+        "organization", "author", "approved_by"
+    ).prefetch_related("ai_systems")
     serializer_class = ScopeStatementSerializer
     filterset_class = ScopeStatementFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]

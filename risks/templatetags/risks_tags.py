@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
-
-from aims.core.templatetags.aims import chip, due
 
 register = template.Library()
 
@@ -92,79 +85,3 @@ def snapshot_value(field: str, value: Any, bands: dict[str, Any] | None = None) 
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     return str(value) if value not in (None, "") else "—"
-
-
-@register.simple_tag(takes_context=True)
-def risk_register_rows(context, risks) -> SafeString:
-    """The register's table rows.
-
-    Built here rather than in a template loop: a hundred rows through the template engine
-    (a URL, two level chips, two dates and a dozen lookups each) took most of the page's
-    time. The markup is the same; user text is escaped, labels are translated once per
-    table, and chips and dates, which repeat, are formatted once per distinct value.
-    """
-    from risks.models import RiskStatus, TreatmentOption
-
-    # One reverse() for the table: the detail URL with a marker where the id goes.
-    marker = 987654321
-    url_head, url_tail = reverse(
-        "risks:risk_detail", kwargs={"org": context["current_org"].slug, "pk": marker}
-    ).split(str(marker))
-    today = timezone.localdate()
-    dash = '<span class="muted">—</span>'
-    rescore = format_html(
-        ' <span class="chip chip-warning" title="{}">{}</span>',
-        gettext("Scored with an older version of the criteria"),
-        gettext("re-score offered"),
-    )
-    accepted = format_html(' <span class="chip chip-success">{}</span>', gettext("accepted"))
-    actions_overdue = format_html(
-        '<div><span class="overdue">{}</span></div>', gettext("treatment actions overdue")
-    )
-    # get_<field>_display() hashes every lazy label on each call; look labels up once.
-    statuses = {value: chip(value, str(label)) for value, label in RiskStatus.choices}
-    treatments = {value: escape(str(label)) for value, label in TreatmentOption.choices}
-    # The "j M Y" date format, with the month names looked up once.
-    months = {number: str(name).title() for number, name in MONTHS_3.items()}
-    chips: dict[tuple, str] = {}
-    reviews: dict[Any, str] = {}
-
-    def level(risk: Any, which: str) -> str:
-        key = (risk.criteria_id, getattr(risk, f"{which}_level"), getattr(risk, f"{which}_score"))
-        if key not in chips:
-            chips[key] = level_chip(risk, which)
-        return chips[key]
-
-    def review(day: Any) -> str:
-        if day not in reviews:
-            reviews[day] = format_html(
-                '<time datetime="{}">{}</time> <span class="{}">{}</span>',
-                day.isoformat(),
-                f"{day.day} {months[day.month]} {day.year:04d}",
-                "overdue" if day < today else "muted",
-                due(day),
-            )
-        return reviews[day]
-
-    rows = []
-    for risk in risks:
-        names = getattr(risk, "ai_system_names", None)
-        if names is None:
-            names = [system.name for system in risk.ai_systems.all()]
-        owner = getattr(risk, "owner_name", None)
-        if owner is None and risk.owner_id:
-            owner = risk.owner.display_name
-        rows.append(
-            f'<tr><td class="mono nowrap">{escape(risk.reference)}</td>'
-            f'<td><a href="{url_head}{int(risk.pk)}{url_tail}">{escape(risk.title)}</a>'
-            f"{rescore if risk.rescore_offered else ''}</td>"
-            f"<td>{escape(', '.join(names)) if names else dash}</td>"
-            f"<td>{level(risk, 'inherent')}</td>"
-            f"<td>{level(risk, 'residual')}{accepted if risk.is_accepted else ''}</td>"
-            f"<td>{escape(owner) if owner else '—'}</td>"
-            f"<td>{statuses.get(risk.status) or escape(risk.status)}</td>"
-            f"<td>{treatments.get(risk.treatment_option, '—')}</td>"
-            f"<td>{review(risk.next_review_date) if risk.next_review_date else '—'}"
-            f"{actions_overdue if getattr(risk, 'has_overdue_actions', False) else ''}</td></tr>"
-        )
-    return mark_safe("\n".join(rows))  # user text is escaped above; the rest is our markup

@@ -1,45 +1,84 @@
-"""The register's rows are read as values (risks.register) and drawn in Python
-(risks_tags.risk_register_rows) for speed; they must carry the same markup as the template
-loop over model instances they replaced, kept here as the reference."""
+"""The register page draws its table from one definition (risks.tables.RiskRegisterTable):
+the header and every row's cells follow its columns, and each cell shows what the risk
+itself says (its reference, its re-score offer, its acceptance, its labels)."""
 
 from __future__ import annotations
 
 import datetime
 import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qs
 
 import pytest
-from django.template import Context, Template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
+from aims.core.templatetags.aims import due
 from risks.filters import actions_overdue_flag
-from risks.models import Risk, RiskCriteria
-from risks.register import register_rows, with_register_columns
+from risks.models import Risk
+from risks.services import risk_criteria_revise
+from risks.tables import RiskRegisterTable
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-REFERENCE_ROWS = """{% load i18n aims risks_tags %}
-  {% for risk in object_list %}
-  <tr>
-    <td class="mono nowrap">{{ risk.reference }}</td>
-    <td><a href="{% url 'risks:risk_detail' org=current_org.slug pk=risk.pk %}">{{ risk.title }}</a>{% if risk.rescore_offered %} <span class="chip chip-warning" title="{% trans 'Scored with an older version of the criteria' %}">{% trans "re-score offered" %}</span>{% endif %}</td>
-    <td>{% for s in risk.ai_systems.all %}{{ s.name }}{% if not forloop.last %}, {% endif %}{% empty %}<span class="muted">—</span>{% endfor %}</td>
-    <td>{% level_chip risk "inherent" %}</td>
-    <td>{% level_chip risk "residual" %}{% if risk.is_accepted %} <span class="chip chip-success">{% trans "accepted" %}</span>{% endif %}</td>
-    <td>{{ risk.owner.display_name|default:"—" }}</td>
-    <td>{% chip risk.status risk.get_status_display %}</td>
-    <td>{{ risk.get_treatment_option_display|default:"—" }}</td>
-    <td>{% if risk.next_review_date %}<time datetime="{{ risk.next_review_date|date:'Y-m-d' }}">{{ risk.next_review_date|date:"j M Y" }}</time> <span class="{% if risk.is_review_overdue %}overdue{% else %}muted{% endif %}">{{ risk.next_review_date|due }}</span>{% else %}—{% endif %}{% if risk.has_overdue_actions %}<div><span class="overdue">{% trans "treatment actions overdue" %}</span></div>{% endif %}</td>
-  </tr>
-  {% endfor %}
-"""
+NAMES = [column.name for column in RiskRegisterTable.columns]
 
 
-def _squeeze(html: str) -> str:
-    return re.sub(r">\s+<", "><", html).strip()
+class Cell:
+    def __init__(self) -> None:
+        self.text = ""
+        self.links: list[str] = []
+        self.classes: set[str] = set()
+
+    @property
+    def words(self) -> str:
+        return re.sub(r"\s+", " ", self.text).strip()
 
 
-def test_rows_match_the_template_they_replaced(org, users):
+class TableReader(HTMLParser):
+    """The header cells and the body rows of the first ``risk-table`` on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header: list[Cell] = []
+        self.rows: list[list[Cell]] = []
+        self.cell: Cell | None = None
+        self.inside = self.done = False
+        self.section = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and "risk-table" in (attrs.get("class") or "") and not self.done:
+            self.inside = True
+        if not self.inside:
+            return
+        if tag in ("thead", "tbody"):
+            self.section = tag
+        elif tag == "tr" and self.section == "tbody":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self.cell = Cell()
+            (self.header if self.section == "thead" else self.rows[-1]).append(self.cell)
+        if self.cell is not None:
+            self.cell.classes.update((attrs.get("class") or "").split())
+            if tag == "a":
+                self.cell.links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td"):
+            self.cell = None
+        if tag == "table" and self.inside:
+            self.inside, self.done = False, True
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.text += data
+
+
+@pytest.fixture
+def register(org, users):
     today = timezone.localdate()
     systems = [
         factories.AISystemFactory(organization=org, name=name)
@@ -70,30 +109,92 @@ def test_rows_match_the_template_they_replaced(org, users):
         acceptance_rationale="Within appetite.",
     )
     factories.RiskFactory(organization=org, title="Nothing set")
-    assert "re-score offered" not in _assert_same_rows(org)
-    # Criteria revised since: every row offers re-scoring.
-    RiskCriteria.objects.filter(organization=org).update(is_current=False)
-    assert "re-score offered" in _assert_same_rows(org)
 
 
-def _assert_same_rows(org) -> str:
-    risks = list(
+def _page(client, org) -> tuple[str, TableReader]:
+    response = client.get(
+        reverse("risks:risk_list", kwargs={"org": org.slug}), {"ordering": "reference"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    reader = TableReader()
+    reader.feed(html)
+    return html, reader
+
+
+def _risks(org) -> list[Risk]:
+    return list(
         Risk.objects.filter(organization=org)
-        .select_related("owner", "criteria")
+        .select_related("owner", "criteria", "organization")
         .prefetch_related("ai_systems")
         .annotate(has_overdue_actions=actions_overdue_flag())
-        .order_by("pk")
+        .order_by("number")
     )
-    context = {"current_org": org}
-    reference = Template(REFERENCE_ROWS).render(Context({**context, "object_list": risks}))
-    criteria = {c.pk: c for c in RiskCriteria.objects.filter(organization=org)}
-    page = register_rows(
-        with_register_columns(Risk.objects.filter(organization=org)).order_by("pk"), criteria
-    )
-    rows = Template("{% load risks_tags %}{% risk_register_rows risks %}").render(
-        Context({**context, "risks": page})
-    )
-    assert _squeeze(rows) == _squeeze(reference)
-    assert "&lt;script&gt;" in rows and "<script>" not in rows
-    assert "accepted" in rows
-    return rows
+
+
+def _assert_cells_show_the_risks(org, reader: TableReader) -> None:
+    risks = _risks(org)
+    assert len(reader.rows) == len(risks)
+    for risk, cells in zip(risks, reader.rows, strict=True):
+        assert len(cells) == len(NAMES)
+        cell = dict(zip(NAMES, cells, strict=True))
+        assert cell["reference"].words == risk.reference
+        assert cell["reference"].classes == {"mono", "nowrap"}
+        assert cell["title"].links == [risk.get_absolute_url()]
+        assert cell["title"].words.startswith(risk.title)
+        assert ("re-score offered" in cell["title"].words) == risk.rescore_offered
+        names = sorted(system.name for system in risk.ai_systems.all())
+        assert cell["ai_systems"].words == (", ".join(names) or "—")
+        for which in ("inherent", "residual"):
+            band = risk.band(which)
+            words = cell[which].words
+            assert words.startswith(
+                f"{band['label']} {getattr(risk, f'{which}_score')}" if band else "—"
+            )
+        assert ("accepted" in cell["residual"].words) == risk.is_accepted
+        assert cell["owner"].words == (risk.owner.display_name if risk.owner else "—")
+        assert cell["status"].words == risk.get_status_display()
+        assert cell["treatment"].words == (risk.get_treatment_option_display() or "—")
+        review = cell["next_review"]
+        if risk.next_review_date:
+            day = risk.next_review_date
+            assert review.words.startswith(f"{date_format(day, 'j M Y')} {due(day)}")
+            assert ("overdue" in review.classes) == risk.is_review_overdue
+        else:
+            assert review.words.startswith("—")
+        assert ("treatment actions overdue" in review.words) == risk.has_overdue_actions
+
+
+def test_the_header_follows_the_table_definition(org, users, client_for, register):
+    _html, reader = _page(client_for(users.officer), org)
+    labels = [cell.words.rstrip("▲▼ ") for cell in reader.header]
+    assert labels == RiskRegisterTable.labels()
+    for column, cell in zip(RiskRegisterTable.columns, reader.header, strict=True):
+        if column.ordering:
+            (link,) = cell.links
+            assert parse_qs(link.removeprefix("?"))["ordering"][0].lstrip("-") == column.ordering
+        else:
+            assert cell.links == []
+    # Sorted by reference: its header offers the reverse order.
+    assert "ordering=-reference" in reader.header[0].links[0]
+
+
+def test_every_cell_shows_what_the_risk_says(org, users, client_for, register):
+    html, reader = _page(client_for(users.officer), org)
+    _assert_cells_show_the_risks(org, reader)
+    assert "&lt;script&gt;" in html and "<script>alert" not in html
+    assert any("accepted" in row[NAMES.index("residual")].words for row in reader.rows)
+    # Criteria revised since: every row offers re-scoring.
+    risk_criteria_revise(organization=org, user=users.admin, change_summary="Wording")
+    _html, reader = _page(client_for(users.officer), org)
+    _assert_cells_show_the_risks(org, reader)
+    assert all("re-score offered" in row[NAMES.index("title")].words for row in reader.rows)
+
+
+def test_a_column_without_its_render_method_is_refused():
+    from aims.core.tables import Column, Table  # only this test declares a table
+
+    with pytest.raises(TypeError, match="shout"):
+
+        class Broken(Table):
+            shout = Column("Shout")
