@@ -39,6 +39,8 @@ def _against_id_order(model, targets: list) -> None:
     order is the reverse of the ids' (the API lists ids ascending whatever the ordering)."""
     for name in model._meta.ordering:
         *path, last = name.lstrip("-").split("__")
+        if last == "pk":  # ordering by id already is id order
+            continue
         for position, target in enumerate(targets):
             holder = target
             for step in path:
