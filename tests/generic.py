@@ -40,6 +40,7 @@ from aims.core import api as core_api
 from aims.core import readplan
 from aims.core.forms import VERSION_FIELD
 from aims.core.models import ChangeLogEntry
+from tests.factories import link_every_many_to_many
 
 ORG_ROLES = ("admin", "officer", "contributor", "viewer", "auditor")
 ALL_ROLES = (*ORG_ROLES, "outsider", "anonymous")
@@ -110,6 +111,18 @@ class ModelCase:
     ui_form: type | None = None  # the edit form class, to post its initial values back
     ui_changes: dict | None = None  # edited fields and their new values
     ui_delete: Builder | None = None  # ui_delete(ctx, record) -> url
+
+    def __post_init__(self):
+        # Every record a test makes has its many-to-many links filled, so reading, writing,
+        # logging and counting queries all run on linked data.
+        make = self.make
+
+        def make_linked(ctx):
+            record = make(ctx)
+            link_every_many_to_many(record)
+            return record
+
+        object.__setattr__(self, "make", make_linked)
 
     # --- expectations ---------------------------------------------------------------------
     def sees(self, role: str) -> bool:
