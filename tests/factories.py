@@ -280,3 +280,48 @@ class EvidenceItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Evidence {n}")
     kind = "link"
     url = factory.Sequence(lambda n: f"https://wiki.example.com/evidence/{n}")
+
+
+# --- Links: every many-to-many field filled with a record of the right organisation ----------
+
+
+def _iso42001() -> Framework:
+    return Framework.objects.get_or_create(
+        code="iso42001", defaults={"name": "ISO/IEC 42001", "edition": "2023"}
+    )[0]
+
+
+def _member_of(organization, **fields):
+    user = UserFactory(**fields)
+    MembershipFactory(organization=organization, user=user, role=Role.VIEWER)
+    return user
+
+
+# make(organization, **limit_choices_to) -> a record a link of that organisation may name.
+LINK_TARGETS = {
+    "inventory.AISystem": lambda org, **kw: AISystemFactory(organization=org, **kw),
+    "controls.ControlImplementation": lambda org, **kw: ControlImplementationFactory(
+        organization=org, **kw
+    ),
+    "controls.Requirement": lambda org, **kw: RequirementFactory(framework=_iso42001(), **kw),
+    "risks.Risk": lambda org, **kw: RiskFactory(organization=org, **kw),
+    "evidence.EvidenceItem": lambda org, **kw: EvidenceItemFactory(organization=org, **kw),
+    "organizations.User": _member_of,
+}
+
+
+def link_every_many_to_many(obj) -> None:
+    """Give each many-to-many field of ``obj`` one new record of ``obj``'s organisation.
+
+    Generic over ``_meta.many_to_many``, so a link added to a model is filled (or, with no
+    entry in ``LINK_TARGETS``, fails loudly) without touching the cases.
+    """
+    if not obj._meta.many_to_many:
+        return
+    organization = Organization.objects.get(pk=type(obj).access.organization_id_of(obj))
+    for field in obj._meta.many_to_many:
+        label = field.related_model._meta.label
+        if label not in LINK_TARGETS:
+            raise LookupError(f"{obj._meta.label}.{field.name}: add a maker for {label}")
+        limit = field.get_limit_choices_to() or {}
+        getattr(obj, field.name).add(LINK_TARGETS[label](organization, **limit))

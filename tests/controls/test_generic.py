@@ -51,6 +51,9 @@ REQUIREMENT = _read_only(
     ui_detail=lambda ctx, obj: reverse(
         "controls:requirement_detail", kwargs={"org": ctx.org.slug, "pk": obj.pk}
     ),
+    detail_shows=lambda response, obj: (
+        obj.ref in response.content.decode() and obj.title in response.content.decode()
+    ),
 )
 MAPPING = _read_only(
     RequirementMapping,

@@ -39,6 +39,10 @@ CONTROL = ModelCase(
     list_params=lambda ctx, objs: {"organization": ctx.org.pk},
     owner_of=_own,
     ui_list=lambda ctx: _url("controls:soa", ctx),
+    # The SoA is not a table: its rows come grouped by theme (A.2 … A.10, own controls).
+    list_ids=lambda response: {
+        row.control.pk for group in response.context["groups"] for row in group.rows
+    },
     ui_detail=lambda ctx, obj: _url("controls:implementation_detail", ctx, pk=obj.pk),
     ui_add=lambda ctx: _url("controls:implementation_add", ctx),
     ui_add_data=lambda ctx: {
@@ -110,6 +114,7 @@ CLAUSE_STATUS = ModelCase(
     # Clause rows are never deleted, so the generic owner test (change and delete) does not
     # apply; test_readiness checks that an owning contributor may change their clause.
     ui_list=lambda ctx: _url("readiness:readiness", ctx),
+    list_ids=lambda response: {clause.status.pk for clause in response.context["clauses"]},
     ui_detail=lambda ctx, obj: _url("controls:clause_status_history", ctx, pk=obj.pk),
     ui_edit=lambda ctx, obj: _url("controls:clause_status_edit", ctx, pk=obj.pk),
     ui_form=ClauseStatusForm,

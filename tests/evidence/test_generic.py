@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.urls import reverse
 
@@ -79,6 +81,10 @@ EVIDENCE_FILE = ModelCase(
     ui_create_actions=("create",),
     create_other_rows=1,  # the item's current_file moves
     ui_detail=lambda ctx, obj: _url("evidence:evidence_download", ctx, pk=obj.pk),
+    # The "detail" of a version is its download: the bytes must be that version's.
+    detail_shows=lambda response, obj: (
+        hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == obj.sha256
+    ),
     ui_add=lambda ctx: _url("evidence:evidence_upload", ctx, pk=_new_item(ctx).pk),
     ui_add_data=lambda ctx: {"file": upload(), "note": "Signed copy"},
 )

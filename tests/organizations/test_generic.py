@@ -112,6 +112,7 @@ SCOPE = ModelCase(
     },
     list_params=lambda ctx, objs: {"organization": ctx.org.pk},
     ui_list=lambda ctx: _url("organizations:scope", ctx),
+    list_ids=lambda response: {version.pk for version in response.context["versions"]},
     ui_detail=lambda ctx, obj: _url("organizations:scope_version", ctx, pk=obj.pk),
     ui_add=lambda ctx: _url("organizations:scope", ctx),
     ui_add_get=False,  # the scope page has a "start drafting" button, no form

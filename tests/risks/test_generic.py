@@ -125,6 +125,7 @@ CRITERIA = ModelCase(
     create_other_rows=1,
     list_params=lambda ctx, objs: {"organization": ctx.org.pk},
     ui_detail=lambda ctx, obj: _url("risks:criteria", ctx) + f"?version={obj.number}",
+    detail_shows=lambda response, obj: response.context["criteria"].pk == obj.pk,
     ui_add=_criteria_add_url,
     ui_add_data=lambda ctx: criteria_post_data(CUSTOM_3X4),
 )
