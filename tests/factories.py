@@ -310,15 +310,22 @@ LINK_TARGETS = {
 }
 
 
-def link_every_many_to_many(obj) -> None:
-    """Give each many-to-many field of ``obj`` one new record of ``obj``'s organisation.
+def link_every_many_to_many(obj, *, fallback_organization=None) -> None:
+    """Give each many-to-many field of ``obj`` one new record of ``obj``'s organisation
+    (for global records such as catalog requirements: of ``fallback_organization``).
 
     Generic over ``_meta.many_to_many``, so a link added to a model is filled (or, with no
     entry in ``LINK_TARGETS``, fails loudly) without touching the cases.
     """
     if not obj._meta.many_to_many:
         return
-    organization = Organization.objects.get(pk=type(obj).access.organization_id_of(obj))
+    organization_id = type(obj).access.organization_id_of(obj)
+    if organization_id is None:
+        organization = fallback_organization
+    else:
+        organization = Organization.objects.get(pk=organization_id)
+    if organization is None:
+        raise ValueError(f"{obj._meta.label}: a global record needs fallback_organization")
     for field in obj._meta.many_to_many:
         label = field.related_model._meta.label
         if label not in LINK_TARGETS:

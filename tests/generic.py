@@ -121,7 +121,7 @@ class ModelCase:
 
         def make_linked(ctx):
             record = make(ctx)
-            link_every_many_to_many(record)
+            link_every_many_to_many(record, fallback_organization=ctx.org)
             return record
 
         object.__setattr__(self, "make", make_linked)
