@@ -7,6 +7,9 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from risks.models import RiskStatus, TreatmentOption
 
 register = template.Library()
 
@@ -66,10 +69,6 @@ def level_label(levels: list[dict[str, Any]], number: Any) -> str:
 @register.simple_tag
 def snapshot_value(field: str, value: Any, bands: dict[str, Any] | None = None) -> str:
     """A frozen register value in words: levels as “3×4 High”, choices by their labels."""
-    from django.utils.translation import gettext as _
-
-    from risks.models import RiskStatus, TreatmentOption
-
     if field in ("inherent", "residual"):
         likelihood, impact, key = [*(value or []), None, None, ""][:3]
         if not key:
