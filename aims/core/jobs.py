@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,20 @@ from aims.core.changelog import change_context
 from aims.core.models import ChangeSource, Job, JobStatus
 
 log = logging.getLogger(__name__)
+
+
+def job_task(function: Callable[[int], None]) -> Any:
+    """A Celery task that runs one ``Job`` by id: acknowledged late (a worker that dies
+    mid-job leaves it to be redelivered; ``run_job`` skips a finished job), retried with
+    back-off when the broker or a service is unreachable, and stopped after six minutes."""
+    return shared_task(
+        acks_late=True,
+        autoretry_for=(ConnectionError,),
+        retry_backoff=True,
+        max_retries=3,
+        soft_time_limit=300,
+        time_limit=360,
+    )(function)
 
 
 class JobContext:
