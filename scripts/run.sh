@@ -92,7 +92,7 @@ web=$!
 pids="$web"
 
 say "Starting the Celery worker (with embedded beat)"
-spawn "$PY" -m celery -A aims worker -B --loglevel=info --concurrency=1
+spawn "$PY" -m celery -A aims worker -B --loglevel=info --concurrency=1 --schedule=var/celerybeat-schedule
 worker=$!
 pids="$pids $worker"
 
