@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from aims.core import documents
@@ -93,6 +93,27 @@ def test_it_forbids_the_author_approving_their_own_soa(soa, users, client_for):
     assert "someone else must approve" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == DocumentStatus.IN_REVIEW
+
+
+@pytest.mark.parametrize("role", ["contributor", "viewer", "auditor"])
+def test_it_lets_only_officers_and_admins_approve_an_soa(
+    role, soa, users, client_for, api_client_for
+):
+    draft = soa_version_start(organization=soa, user=users.officer)
+    documents.document_submit(version=draft, user=users.officer)
+    with pytest.raises(PermissionDenied):
+        documents.document_approve(version=draft, user=users[role])
+    # The auditor holds no grant on the version, so it is out of reach (404), not refused.
+    refused = 404 if role == "auditor" else 403
+    assert client_for(users[role]).post(_action(soa, draft, "approve")).status_code == refused
+    api_approve = reverse("soaversion-approve", args=[draft.pk])
+    assert api_client_for(users[role]).post(api_approve).status_code == refused
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.IN_REVIEW
+    response = api_client_for(users.admin).post(api_approve, {"note": "Agreed."})
+    assert response.status_code == 200, response.content
+    draft.refresh_from_db()
+    assert (draft.status, draft.approved_by) == (DocumentStatus.APPROVED, users.admin)
 
 
 def test_it_lets_the_author_approve_when_the_organisation_allows_it(soa, users):
