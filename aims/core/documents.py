@@ -132,6 +132,11 @@ class ControlledVersion(OrganizationScopedModel):
     def series(self) -> models.QuerySet:
         return type(self).objects.filter(**self.series_filter())
 
+    def approval_blockers(self) -> list[str]:
+        """What in this version's content stops it being approved (none by default): a
+        document type with completeness rules (the SoA) lists each gap as a sentence."""
+        return []
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An approved version is a record of what was approved: its content never changes.
         loaded = getattr(self, "_loaded_snapshot", None)
@@ -205,6 +210,11 @@ def document_approve(*, version: ControlledVersion, user: Any, note: str = "") -
                 "You wrote this version, so someone else must approve it. "
                 "(An administrator can allow self-approval in the organisation settings.)"
             )
+        )
+    blockers = version.approval_blockers()
+    if blockers:
+        raise ValidationError(
+            [_("This version cannot be approved yet:"), *blockers], code="incomplete"
         )
     now = timezone.now()
     for previous in version.series().select_for_update().filter(status=DocumentStatus.APPROVED):

@@ -28,6 +28,7 @@ def second_officer(org):
 @pytest.fixture
 def soa(catalog, org):
     controls_ensure_for(organization=org)
+    factories.decide_every_control(org)
     return org
 
 
@@ -82,6 +83,34 @@ def test_it_keeps_an_approved_version_immutable(soa, users, second_officer):
     with pytest.raises(ImmutableVersionError):
         approved.save()
     assert len(SoAVersion.objects.get(pk=approved.pk).rows) == 38
+
+
+def test_it_refuses_to_approve_an_soa_with_undecided_or_unjustified_rows(
+    soa, users, second_officer, client_for, api_client_for
+):
+    _decide(soa, "A.2.2", applicability="undecided", justification="")
+    ControlImplementation.objects.filter(organization=soa, ref="A.3.2").update(justification=" ")
+    draft = soa_version_start(organization=soa, user=users.officer)
+    documents.document_submit(version=draft, user=users.officer)
+    with pytest.raises(ValidationError) as refused:
+        documents.document_approve(version=draft, user=second_officer)
+    assert "Not yet decided whether it applies: A.2.2." in refused.value.messages
+    assert "No justification for the decision: A.3.2." in refused.value.messages
+    page = client_for(second_officer).post(_action(soa, draft, "approve"), follow=True)
+    assert "Not yet decided whether it applies: A.2.2." in page.content.decode()
+    response = api_client_for(second_officer).post(reverse("soaversion-approve", args=[draft.pk]))
+    assert response.status_code == 400
+    assert "A.2.2" in response.content.decode() and "A.3.2" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.IN_REVIEW
+    # Decided in the live SoA and refreshed into the draft, it can be approved.
+    _decide(soa, "A.2.2", applicability="applicable", justification="Policy is the base.")
+    _decide(soa, "A.3.2", applicability="applicable", justification="Roles are named.")
+    documents.document_return(version=draft, user=second_officer)
+    soa_version_refresh(version=draft, user=users.officer)
+    documents.document_submit(version=draft, user=users.officer)
+    approved = documents.document_approve(version=draft, user=second_officer)
+    assert approved.status == DocumentStatus.APPROVED
 
 
 def test_it_forbids_the_author_approving_their_own_soa(soa, users, client_for):
@@ -156,7 +185,7 @@ def test_it_walks_a_version_through_the_pages(soa, users, second_officer, client
 
 def test_it_shows_what_changed_between_two_versions(soa, users, second_officer, client_for):
     v1 = _approved(soa, users.officer, second_officer)
-    _decide(soa, "A.5.2", applicability="not_applicable", justification="No impact on people.")
+    _decide(soa, "A.5.2", applicability="applicable", justification="Impact on people.")
     factories.ControlImplementationFactory(organization=soa, ref="ORG-1", title="Red teaming")
     v2 = documents.document_start_revision(version=v1, user=users.officer)
     v2 = soa_version_refresh(version=v2, user=users.officer)
@@ -167,15 +196,15 @@ def test_it_shows_what_changed_between_two_versions(soa, users, second_officer, 
     (changed,) = diff["changed"]
     assert changed["ref"] == "A.5.2"
     assert {f["field"]: (f["before"], f["after"]) for f in changed["fields"]} == {
-        "applicability": ("undecided", "not_applicable"),
-        "justification": ("", "No impact on people."),
+        "applicability": ("not_applicable", "applicable"),
+        "justification": ("Decided for the test.", "Impact on people."),
     }
 
     url = reverse("controls:soa_version_diff", kwargs={"org": soa.slug})
     page = client_for(users.viewer).get(url, {"a": v2.pk, "b": v1.pk})  # any order
     assert page.status_code == 200
     assert (page.context["old"], page.context["new"]) == (v1, v2)
-    assert b"No impact on people." in page.content
+    assert b"Impact on people." in page.content
     assert client_for(users.viewer).get(url, {"a": v1.pk}).status_code == 404
 
 

@@ -41,7 +41,9 @@ def test_it_gives_northwind_a_full_soa_with_decisions_and_gaps():
     not_applicable = controls.filter(applicability=Applicability.NOT_APPLICABLE)
     assert not_applicable.count() == 2
     assert all(c.justification.strip() for c in not_applicable)
-    assert 1 <= controls.filter(applicability=Applicability.UNDECIDED).count() <= 5
+    # Every row is decided, so the demo's SoA v1 could be approved (approval refuses gaps).
+    assert not controls.filter(applicability=Applicability.UNDECIDED).exists()
+    assert controls.exclude(status="implemented").filter(applicability="applicable").exists()
     applicable = controls.filter(applicability=Applicability.APPLICABLE)
     assert applicable.count() >= 30
     assert not applicable.filter(owner__isnull=True).exists()
