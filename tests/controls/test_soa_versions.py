@@ -96,6 +96,9 @@ def test_it_refuses_to_approve_an_soa_with_undecided_or_unjustified_rows(
         documents.document_approve(version=draft, user=second_officer)
     assert "Not yet decided whether it applies: A.2.2." in refused.value.messages
     assert "No justification for the decision: A.3.2." in refused.value.messages
+    page = client_for(second_officer).get(draft.get_absolute_url())
+    assert page.context["approval_blockers"] == refused.value.messages[1:]
+    assert 'disabled aria-disabled="true">Approve' in page.content.decode()
     page = client_for(second_officer).post(_action(soa, draft, "approve"), follow=True)
     assert "Not yet decided whether it applies: A.2.2." in page.content.decode()
     response = api_client_for(second_officer).post(reverse("soaversion-approve", args=[draft.pk]))
