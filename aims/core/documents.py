@@ -150,6 +150,19 @@ class ControlledVersion(OrganizationScopedModel):
         super().save(*args, **kwargs)
 
 
+def require_another_approver(*, author_id: Any, user: Any, organization: Any) -> None:
+    """Segregation of duties: whoever wrote a record does not approve it, unless the
+    organisation allows self-approval (a small team may have to)."""
+    if author_id is not None and author_id == user.pk and not organization.allow_self_approval:
+        raise ValidationError(
+            _(
+                "You wrote this version, so someone else must approve it. "
+                "(An administrator can allow self-approval in the organisation settings.)"
+            ),
+            code="self_approval",
+        )
+
+
 def _lock(version: ControlledVersion) -> ControlledVersion:
     return type(version).objects.select_for_update().get(pk=version.pk)
 
@@ -204,13 +217,9 @@ def document_approve(*, version: ControlledVersion, user: Any, note: str = "") -
     _require(user, Action.APPROVE, version)
     if version.status != DocumentStatus.IN_REVIEW:
         raise ValidationError(_("Only a version in review can be approved."))
-    if version.author_id == user.pk and not version.organization.allow_self_approval:
-        raise ValidationError(
-            _(
-                "You wrote this version, so someone else must approve it. "
-                "(An administrator can allow self-approval in the organisation settings.)"
-            )
-        )
+    require_another_approver(
+        author_id=version.author_id, user=user, organization=version.organization
+    )
     blockers = version.approval_blockers()
     if blockers:
         raise ValidationError(
