@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from aims.core.forms import TrackedModelForm
 from aims.core.permissions import UserPurpose, users_choosable
 from risks.library import LIBRARY_CODES
-from risks.models import MAX_LEVELS, MIN_LEVELS, Risk, RiskAssessment, RiskCriteria, TreatmentAction
+from risks.models import (
+    MAX_LEVELS,
+    MIN_LEVELS,
+    Risk,
+    RiskAssessment,
+    RiskCriteria,
+    RiskStatus,
+    TreatmentAction,
+)
 from risks.services import risk_prepare
 
 SCORE_FIELDS = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
@@ -153,6 +161,13 @@ class RiskForm(TrackedModelForm):
         ) % {"s": several}
         if self.instance.pk:
             del self.fields["library_code"]
+        if not self.instance.accepted_by_id:
+            # "Accepted and monitored" follows from a recorded acceptance, never from a pick.
+            status = self.fields["status"]
+            status.choices = [c for c in status.choices if c[0] != RiskStatus.MONITORED]
+            status.help_text = _(
+                "To accept the residual risk, save and use Accept risk on the risk's page."
+            )
 
     def clean_library_code(self) -> str:
         code = self.cleaned_data.get("library_code") or ""

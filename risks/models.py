@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
 from aims.core.permissions import DEFAULT_ROLES, EDIT_ROLES, AccessPolicy, Action, UserPurpose
@@ -389,6 +390,10 @@ class Risk(OrganizationScopedModel):
                 name="risk_acceptance_has_date",
             ),
             models.CheckConstraint(
+                condition=~Q(status="monitored") | Q(accepted_by__isnull=False),
+                name="risk_monitored_is_accepted",
+            ),
+            models.CheckConstraint(
                 condition=Q(review_interval_months__gte=1) & Q(review_interval_months__lte=60),
                 name="risk_review_interval_range",
             ),
@@ -457,6 +462,9 @@ class Risk(OrganizationScopedModel):
         if (self.residual_likelihood is None) != (self.residual_impact is None):
             field = "residual_impact" if self.residual_impact is None else "residual_likelihood"
             errors.setdefault(field, _("Give both residual likelihood and impact, or neither."))
+        status_error = self.status_problem()
+        if status_error:
+            errors["status"] = status_error
         if errors:
             raise ValidationError(errors)
         if self.inherent_likelihood is None or self.inherent_impact is None:
@@ -489,6 +497,35 @@ class Risk(OrganizationScopedModel):
                     )
                 }
             )
+
+    def status_problem(self) -> str | None:
+        """Why the status cannot be what it is, or None. The acceptance decides "accepted
+        and monitored": it is reached only by recording an acceptance (risks.services.
+        risk_accept), and an accepted risk stays there until it is withdrawn or closed. A
+        risk is closed only when its treatment actions are done or cancelled."""
+        if self.status == RiskStatus.MONITORED and not self.accepted_by_id:
+            return _(
+                "A risk becomes “accepted and monitored” only when its acceptance is recorded: "
+                "use Accept risk on the risk's page."
+            )
+        if self.accepted_by_id and self.status not in (RiskStatus.MONITORED, RiskStatus.CLOSED):
+            return _(
+                "This risk's acceptance is recorded, so it stays accepted and monitored; "
+                "withdraw the acceptance first to change its status."
+            )
+        if self.status == RiskStatus.CLOSED and self.pk:
+            open_actions = self.actions.filter(
+                status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS]
+            ).count()
+            if open_actions:
+                return ngettext(
+                    "%(n)s treatment action is still open; finish or cancel it before closing "
+                    "the risk.",
+                    "%(n)s treatment actions are still open; finish or cancel them before "
+                    "closing the risk.",
+                    open_actions,
+                ) % {"n": open_actions}
+        return None
 
     def apply_levels(self) -> None:
         """Store score, band and rank derived from the criteria (no validation)."""
