@@ -221,6 +221,14 @@ MFA_TOTP_ISSUER = _parse("MFA_TOTP_ISSUER", env.str, "AIMS")
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
 GUARDIAN_RAISE_403 = False
 
+# --- Sign-in: client address, admin door ------------------------------------------------
+# Reverse proxies in front of the app that append to X-Forwarded-For (the TLS proxy: 1).
+# The client address (sign-in throttle, sign-in log) is that many entries from the right;
+# 0 ignores the header. See aims/core/http.py and docs/operations.md.
+TRUSTED_PROXY_COUNT = _parse("TRUSTED_PROXY_COUNT", env.int, 0)
+if not 0 <= TRUSTED_PROXY_COUNT <= 10:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be between 0 and 10")
+
 SESSION_COOKIE_AGE = _parse("SESSION_COOKIE_AGE", env.int, 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
