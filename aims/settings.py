@@ -64,7 +64,7 @@ CSRF_TRUSTED_ORIGINS = _parse("CSRF_TRUSTED_ORIGINS", env.list, [])
 SITE_URL = _parse("SITE_URL", env.str, "http://localhost:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "aims.core.admin_config.AimsAdminConfig",  # django.contrib.admin behind the sign-in door
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -228,6 +228,9 @@ GUARDIAN_RAISE_403 = False
 TRUSTED_PROXY_COUNT = _parse("TRUSTED_PROXY_COUNT", env.int, 0)
 if not 0 <= TRUSTED_PROXY_COUNT <= 10:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be between 0 and 10")
+# The admin signs in through the product's login only; staff need a passed second factor
+# to open it (see aims/core/admin_site.py). 0 lets staff without 2FA in (development).
+ADMIN_REQUIRE_MFA = _parse("ADMIN_REQUIRE_MFA", env.bool, True)
 
 SESSION_COOKIE_AGE = _parse("SESSION_COOKIE_AGE", env.int, 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
