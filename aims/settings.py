@@ -216,6 +216,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "aims.organizations.adapters.AccountAdapter"  # closes public sign-up
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# A password change offers, and a reset always does, revocation of the user's API tokens.
+ACCOUNT_FORMS = {
+    "change_password": "aims.api.forms.ChangePasswordForm",
+    "reset_password_from_key": "aims.api.forms.ResetPasswordKeyForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = _parse("MFA_TOTP_ISSUER", env.str, "AIMS")
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
