@@ -3,8 +3,10 @@
 Every value is parsed strictly: a malformed value stops start-up with the variable named.
 A secret may come from ``NAME`` or from a file named by ``NAME_FILE`` (Docker/K8s secrets).
 There is no separate production settings module: the same code runs everywhere, and the
-environment decides. With nothing set, the embedded default runs: SQLite under ``var/``,
-a Celery broker on kombu's filesystem transport, e-mail to the console.
+environment decides. With nothing set but ``DEBUG=1`` (as ``make run`` does), the embedded
+default runs: SQLite under ``var/``, a Celery broker on kombu's filesystem transport,
+e-mail to the console, a signing key generated into ``var/``. With ``DEBUG`` off,
+``SECRET_KEY`` is required.
 """
 
 from __future__ import annotations
@@ -50,7 +52,14 @@ def _secret_key() -> str:
     key = _from_env_or_file("SECRET_KEY")
     if key:
         return key
-    # The embedded default keeps a generated key on disk so sessions survive restarts.
+    if not DEBUG:
+        # Production never makes up its own key: each container would sign with another.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: with DEBUG off, set SECRET_KEY or SECRET_KEY_FILE "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+            "For development, DEBUG=1 keeps a generated key in AIMS_VAR_DIR (as make run does)."
+        )
+    # Development (make run sets DEBUG=1) keeps a generated key so sessions survive restarts.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
