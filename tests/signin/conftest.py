@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 
 from tests import factories
@@ -13,11 +14,16 @@ LOGIN_URL = reverse("account_login")
 
 
 @pytest.fixture(autouse=True)
-def _empty_throttle():
-    """The throttle lives in the default cache, which outlives a test: start each afresh."""
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
+def _empty_throttle(settings):
+    """The throttle lives in the default cache, which outlives a test (Redis, when the run
+    has one, is also the broker: never flushed here). Each test gets a cache of its own."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"signin-{uuid.uuid4().hex}",
+        },
+    }
 
 
 @pytest.fixture
