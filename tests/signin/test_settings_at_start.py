@@ -83,3 +83,10 @@ def test_with_redis_the_default_cache_fails_open(tmp_path):
     result = _start(tmp_path, DEBUG="0", SECRET_KEY="k" * 50, REDIS_URL="redis://127.0.0.1:6399/0")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1] == "aims.core.cache.FailOpenRedisCache"
+
+
+def test_a_malformed_proxy_count_stops_start_up_naming_it(tmp_path):
+    for value in ("one", "-1", "11"):
+        result = _start(tmp_path, DEBUG="0", SECRET_KEY="k" * 50, TRUSTED_PROXY_COUNT=value)
+        assert result.returncode != 0, value
+        assert "TRUSTED_PROXY_COUNT" in result.stderr.splitlines()[-1], value
