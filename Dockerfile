@@ -24,12 +24,12 @@ RUN pip install -r requirements.lock
 COPY . .
 
 # State lives outside the code: uploaded files in MEDIA_ROOT (a volume shared by web,
-# worker and beat), the beat schedule under AIMS_VAR_DIR. Static files are collected
+# worker and beat), the beat schedule and the change-log checkpoints under AIMS_VAR_DIR. Static files are collected
 # into the image at build time (served by WhiteNoise).
 ENV AIMS_VAR_DIR=/var/lib/aims \
     MEDIA_ROOT=/var/lib/aims/media \
     STATIC_ROOT=/app/staticfiles
-RUN mkdir -p /var/lib/aims/media \
+RUN mkdir -p /var/lib/aims/media /var/lib/aims/changelog-checkpoints \
     && SECRET_KEY=collectstatic-at-build-time-only DEBUG=0 python manage.py collectstatic --noinput \
     && rm -rf /var/lib/aims/celery /var/lib/aims/secret_key \
     && chown -R aims:aims /var/lib/aims /app/staticfiles \

@@ -11,7 +11,10 @@ e-mail to the console, a signing key generated into ``var/``. With ``DEBUG`` off
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -68,6 +71,48 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _changelog_keys() -> list[tuple[str, bytes]]:
+    """``CHANGELOG_KEYS``: ``id:base64key`` items separated by commas or new lines; the first
+    signs new change-log rows, the others only verify older rows (rotation). Unset: the change
+    log is keyed with a key derived from ``SECRET_KEY`` (see ``aims.core.integrity``)."""
+    raw = _from_env_or_file("CHANGELOG_KEYS") or ""
+    keys: list[tuple[str, bytes]] = []
+    for item in re.split(r"[,\s]+", raw.strip()):
+        if not item:
+            continue
+        key_id, sep, encoded = item.partition(":")
+        if not sep or not re.fullmatch(r"[A-Za-z0-9._-]{1,32}", key_id):
+            raise ImproperlyConfigured(
+                "CHANGELOG_KEYS: each item is id:base64key, the id 1-32 of A-Z a-z 0-9 . _ -"
+            )
+        if key_id.startswith("sk-"):
+            raise ImproperlyConfigured(
+                f"CHANGELOG_KEYS: the id {key_id!r} is reserved (sk- names keys derived from "
+                "SECRET_KEY)"
+            )
+        try:
+            key = base64.b64decode(encoded.replace("-", "+").replace("_", "/"), validate=True)
+        except (binascii.Error, ValueError):
+            raise ImproperlyConfigured(
+                f"CHANGELOG_KEYS: the key of {key_id!r} is not valid base64"
+            ) from None
+        if len(key) < 32:
+            raise ImproperlyConfigured(
+                f"CHANGELOG_KEYS: the key of {key_id!r} has {len(key)} bytes; use at least 32"
+            )
+        if any(key_id == known for known, _ in keys):
+            raise ImproperlyConfigured(f"CHANGELOG_KEYS: the id {key_id!r} appears twice")
+        keys.append((key_id, key))
+    return keys
+
+
+# The change log's anchors outside the database (docs/operations.md, "Change log integrity").
+CHANGELOG_KEYS = _changelog_keys()
+CHANGELOG_CHECKPOINT_DIR = Path(
+    _parse("CHANGELOG_CHECKPOINT_DIR", env.str, str(VAR_DIR / "changelog-checkpoints"))
+)
 ALLOWED_HOSTS = _parse("ALLOWED_HOSTS", env.list, ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = _parse("CSRF_TRUSTED_ORIGINS", env.list, [])
 SITE_URL = _parse("SITE_URL", env.str, "http://localhost:8000")

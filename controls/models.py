@@ -381,6 +381,30 @@ class SoAVersion(ControlledVersion):
     def __str__(self) -> str:
         return f"Statement of Applicability v{self.number}"
 
+    def approval_blockers(self) -> list[str]:
+        """An SoA is approved only when every frozen row has a decision and a reason."""
+        undecided = [r["ref"] for r in self.rows if r["applicability"] == Applicability.UNDECIDED]
+        unjustified = [
+            r["ref"]
+            for r in self.rows
+            if r["applicability"] != Applicability.UNDECIDED
+            and not str(r.get("justification", "")).strip()
+        ]
+        blockers = []
+        if undecided:
+            blockers.append(
+                _("Not yet decided whether it applies: %(refs)s.") % {"refs": ", ".join(undecided)}
+            )
+        if unjustified:
+            blockers.append(
+                _("No justification for the decision: %(refs)s.") % {"refs": ", ".join(unjustified)}
+            )
+        if blockers:
+            blockers.append(
+                _("Decide these controls in the SoA, then refresh this draft from the live SoA.")
+            )
+        return blockers
+
     def get_absolute_url(self) -> str:
         return reverse(
             "controls:soa_version", kwargs={"org": self.organization.slug, "pk": self.pk}

@@ -313,6 +313,7 @@ class SoAVersionView(_VersionMixin, generic.ObjectDetailView):
             decision_form=DecisionForm(),
             self_approval_blocked=version.author_id == user.pk
             and not self.organization.allow_self_approval,
+            approval_blockers=version.approval_blockers() if version.status == "in_review" else [],
             export_links=export_links(
                 "reports:soa_version_export", org=self.organization.slug, pk=version.pk
             ),

@@ -367,7 +367,9 @@ def _check(data: DemoData) -> None:
                     "other_participants",
                     "assessed_in_days",
                 },
+                optional={"systems"},
             )
+            systems("risks.json", "assessment", slug, assessment.get("systems", ()))
             person("risks.json", "assessment", assessment["author"])
             person("risks.json", "assessment", assessment["approver"])
 

@@ -105,6 +105,7 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
                     org=org,
                     spec=data.risks[slug]["assessment"],
                     participants=list(role_holders.values()),
+                    systems=systems[slug],
                     run=run,
                 )
             if slug in data.controls:
@@ -454,6 +455,7 @@ def seed_risk_assessment(
     org: Organization,
     spec: dict[str, Any],
     participants: list[str],
+    systems: dict[str, AISystem],
     run: SeedRun,
 ) -> None:
     """An approved risk assessment, only while the organisation has none."""
@@ -473,6 +475,7 @@ def seed_risk_assessment(
         assessment.full_clean()
         assessment.save()
         assessment.participants.set([run.users[email] for email in participants])
+        assessment.ai_systems.set([systems[name] for name in spec.get("systems", ())])
     with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
         risk_assessment_approve(assessment=assessment, user=approver)
     run.created["approved risk assessments"] += 1

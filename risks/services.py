@@ -12,6 +12,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aims.core.documents import require_another_approver
 from aims.core.permissions import (
     Action,
     UserPurpose,
@@ -339,13 +340,30 @@ def risk_assessment_approve(*, assessment: RiskAssessment, user: Any) -> RiskAss
         raise PermissionDenied(_("Your role does not allow approving risk assessments."))
     if assessment.status != AssessmentStatus.DRAFT:
         raise ValidationError(_("This assessment is already approved."))
+    require_another_approver(
+        author_id=assessment.author_id, user=user, organization=assessment.organization
+    )
     rows = _register_snapshot(assessment)
+    # A risk still "identified" has not been analysed and evaluated (6.1.2 d–e): the
+    # assessment would freeze a register that was not assessed.
+    unassessed = [row["reference"] for row in rows if row["status"] == RiskStatus.IDENTIFIED]
+    if unassessed:
+        raise ValidationError(
+            _(
+                "Assess every risk in scope before approving: these are only identified, "
+                "not yet analysed and evaluated: %(refs)s."
+            )
+            % {"refs": ", ".join(unassessed)},
+            code="unassessed",
+        )
     criteria = risk_criteria_current(organization=assessment.organization)
     bands: dict[str, int] = {b["key"]: 0 for b in criteria.bands}
     for row in rows:
+        # Counted by the key of the criteria version the risk was scored with: a band
+        # renamed in a later version keeps its risks in the summary.
         key = row["residual"][2] or row["inherent"][2]
-        if row["status"] != RiskStatus.CLOSED and key in bands:
-            bands[key] += 1
+        if row["status"] != RiskStatus.CLOSED and key:
+            bands[key] = bands.get(key, 0) + 1
     assessment.snapshot = {
         "risks": rows,
         "participants": sorted(_person(u) for u in assessment.participants.all()),

@@ -32,6 +32,7 @@ def _fast_and_quiet(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CHANGELOG_CHECKPOINT_DIR = tmp_path / "changelog-checkpoints"
     settings.CELERY_TASK_ALWAYS_EAGER = False
 
 

@@ -24,7 +24,13 @@ from aims.inventory.models import (
     LifecycleStage,
 )
 from aims.organizations.models import AIRole, Membership, Organization, ScopeStatement, User
-from controls.models import Framework, Requirement, RequirementKind, RequirementMapping
+from controls.models import (
+    ControlImplementation,
+    Framework,
+    Requirement,
+    RequirementKind,
+    RequirementMapping,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -332,3 +338,11 @@ def link_every_many_to_many(obj, *, fallback_organization=None) -> None:
             raise LookupError(f"{obj._meta.label}.{field.name}: add a maker for {label}")
         limit = field.get_limit_choices_to() or {}
         getattr(obj, field.name).add(LINK_TARGETS[label](organization, **limit))
+
+
+def decide_every_control(organization, *, applicability: str = "not_applicable") -> None:
+    """Give every undecided SoA row of ``organization`` a decision and a reason, so that an
+    SoA version frozen from it can be approved (approval refuses undecided rows)."""
+    ControlImplementation.objects.filter(
+        organization=organization, applicability="undecided"
+    ).update(applicability=applicability, justification="Decided for the test.")

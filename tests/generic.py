@@ -79,6 +79,9 @@ class ModelCase:
     # Roles that can see where a new record goes (the organisation, or the parent record).
     create_target_visible: frozenset = frozenset(ORG_ROLES)
     global_read: bool = False
+    # make_foreign(ctx) -> a record no page or list of ``ctx.org`` may show; the default is
+    # ``make`` run for ``ctx.other_org``.
+    make_foreign: Builder | None = None
     # Contributors: owner_of(record, user) makes ``user`` the record's owner (or its parent's).
     owner_of: Builder | None = None
 
@@ -230,6 +233,21 @@ def form_data(form_class: type, instance: models.Model, ctx: Ctx, user: Any, cha
             value = value.isoformat()
         data[name] = value
     return data
+
+
+def foreign_record(case: ModelCase, ctx: Ctx) -> Any:
+    """A record like the case's, made in ``ctx.other_org``: no list of ``ctx.org`` may show
+    it, to any role (None for global records, which belong to no organisation)."""
+    if case.global_read:
+        return None
+    if case.make_foreign is not None:
+        return case.make_foreign(ctx)
+    return case.make(Ctx(org=ctx.other_org, other_org=ctx.org, users=ctx.users))
+
+
+def assert_not_listed(foreign: Any, listed: set) -> None:
+    if foreign is not None:
+        assert foreign.pk not in listed, "a record of another organisation is listed"
 
 
 def ids_in_page(response) -> set:
@@ -404,6 +422,7 @@ class GenericModelTests(ChoosablePeopleTests):
     def test_api_list(self, role, ctx, api_as):
         case = self.case
         objs = [case.make(ctx), case.make(ctx)]
+        foreign = foreign_record(case, ctx)
         response = api_as(role).get(
             list_url(case), {**case.list_params(ctx, objs), "page_size": 500}
         )
@@ -411,8 +430,10 @@ class GenericModelTests(ChoosablePeopleTests):
             assert response.status_code == 401
             return
         assert response.status_code == 200, response.content
-        visible = {row["id"] for row in response.json()["results"]} & {o.pk for o in objs}
-        assert visible == ({o.pk for o in objs} if case.sees(role) else set())
+        listed = {row["id"] for row in response.json()["results"]}
+        assert listed & {o.pk for o in objs} == ({o.pk for o in objs} if case.sees(role) else set())
+        if role != "outsider":  # the outsider administers the other organisation
+            assert_not_listed(foreign, listed)
 
     @applies(_api)
     @pytest.mark.parametrize("role", ALL_ROLES)
@@ -659,11 +680,14 @@ class GenericModelTests(ChoosablePeopleTests):
     def test_ui_list(self, role, ctx, ui_as):
         case = self.case
         objs = [case.make(ctx), case.make(ctx)]
+        foreign = foreign_record(case, ctx)
         response = ui_as(role).get(case.ui_list(ctx), case.list_params(ctx, objs))
         assert response.status_code == case.ui_status(role, "list")
         if response.status_code == 200:
             expected = {o.pk for o in objs} if case.sees(role) else set()
-            assert ids_listed(case, response) & {o.pk for o in objs} == expected
+            listed = ids_listed(case, response)
+            assert listed & {o.pk for o in objs} == expected
+            assert_not_listed(foreign, listed)
         if role == "anonymous":
             assert "/accounts/login/" in response["Location"]
 

@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the change log's handlers need the models, which load after app configs.
-        from aims.core import changelog
+        from aims.core import changelog, checks  # noqa: F401  (checks register on import)
 
         changelog.connect()

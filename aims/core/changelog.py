@@ -4,22 +4,31 @@ Signal handlers record every save, delete and many-to-many change of a ``Tracked
 (and the user model), whatever the entry point. The entry point sets the context — UI and
 API through middleware, admin by path, tasks and imports with ``change_context`` — so each
 row names its actor, source and request id.
+
+Each row is chained to the one before by an HMAC under a key kept outside the database
+(``aims.core.integrity``); ``verify_chain`` walks the chain up to a consistent end and
+checks it against the signed checkpoints that ``write_checkpoint`` exports.
 """
 
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from aims.core import integrity
+from aims.core.integrity import Checkpoint
 from aims.core.models import (
     ChangeAction,
     ChangeLogEntry,
@@ -93,6 +102,7 @@ def append(
     """Append one row to the chain. Holds the head row's lock until the transaction ends."""
     ctx = current_context()
     actor = ctx.resolve_actor()
+    ring = integrity.keyring()
     db = using or router.db_for_write(ChangeLogEntry)
     with transaction.atomic(using=db):
         head, _ = ChangeLogHead.objects.using(db).select_for_update().get_or_create(pk=1)
@@ -111,8 +121,9 @@ def append(
             after=after,
             request_id=ctx.request_id,
             prev_hash=head.hash,
+            key_id=ring.current_id,
         )
-        entry.hash = entry.compute_hash()
+        entry.hash = entry.compute_hash(ring.current_key)
         entry.save(using=db)
         head.seq, head.hash = entry.seq, entry.hash
         head.save(using=db, update_fields=["seq", "hash"])
@@ -242,43 +253,168 @@ class ChainReport:
     rows: int
     first_broken_seq: int | None = None
     problem: str = ""
+    head_seq: int = 0  # the end of the chain that was verified
+    head_hash: str = ChangeLogEntry.GENESIS_HASH
+    legacy_rows: int = 0  # rows hashed with plain SHA-256 (written before keys existed)
+    checkpoints: int = 0  # checkpoints the chain was checked against
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.first_broken_seq is None and not self.problem
 
 
-def verify_chain(*, batch_size: int = 2000) -> ChainReport:
-    """Walk the chain in order; report the first row whose link or content does not hold."""
+@contextmanager
+def _snapshot(using: str) -> Iterator[bool]:
+    """One REPEATABLE READ snapshot on Postgres, so the head and the rows are read at the
+    same moment; True when it holds. Inside a transaction already (or on SQLite, whose
+    transactions here take the write lock) the caller reads the head first instead."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield False
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield True
+
+
+def verify_chain(*, batch_size: int = 2000, checkpoints: Sequence[Checkpoint] = ()) -> ChainReport:
+    """Walk the chain in order up to its end as read when the walk starts (rows appended
+    meanwhile wait for the next run); report the first row whose link, key or content does
+    not hold, and any ``checkpoints`` the chain no longer contains."""
+    ring = integrity.keyring()
+    for checkpoint in checkpoints:
+        if problem := checkpoint.signature_problem(ring):
+            return ChainReport(0, problem=problem)
+        if checkpoint.seq == 0 and checkpoint.hash != ChangeLogEntry.GENESIS_HASH:
+            return ChainReport(0, problem=f"checkpoint {checkpoint.name} has a bad hash")
+    by_seq: dict[int, list[Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        by_seq.setdefault(checkpoint.seq, []).append(checkpoint)
+    db = router.db_for_read(ChangeLogEntry)
+    with _snapshot(db) as snapshot:
+        report = _walk(db, ring, by_seq, batch_size, snapshot)
+    if not report.ok:
+        return report
+    for checkpoint in checkpoints:
+        if checkpoint.seq > report.head_seq:
+            report.first_broken_seq = report.head_seq + 1
+            report.problem = (
+                f"checkpoint {checkpoint.name} recorded row #{checkpoint.seq} but the change "
+                f"log ends at row #{report.head_seq}: rows were removed from its end"
+            )
+            return report
+    report.checkpoints = len(checkpoints)
+    covered = max((c.seq for c in checkpoints), default=0)
+    if report.legacy_rows > covered:
+        report.warnings.append(
+            f"rows #1 to #{report.legacy_rows} were written before the change log was keyed "
+            "(plain SHA-256) and no checkpoint covers them: someone with database access "
+            "could rewrite them unseen. Write a checkpoint (manage.py changelog_checkpoint)."
+        )
+    return report
+
+
+def _walk(
+    db: str,
+    ring: integrity.Keyring,
+    checkpoints: dict[int, list[Checkpoint]],
+    batch_size: int,
+    snapshot: bool,
+) -> ChainReport:
+    head = ChangeLogHead.objects.using(db).filter(pk=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, ChangeLogEntry.GENESIS_HASH)
+    report = ChainReport(0, head_seq=head_seq, head_hash=head_hash)
+
+    def broken(seq: int, problem: str) -> ChainReport:
+        report.first_broken_seq, report.problem = seq, problem
+        return report
+
     prev_hash = ChangeLogEntry.GENESIS_HASH
     expected_seq = 1
-    rows = 0
-    qs = ChangeLogEntry.objects.order_by("seq")
-    for entry in qs.iterator(chunk_size=batch_size):
-        rows += 1
+    keyed_seen = False
+    rows = ChangeLogEntry.objects.using(db).filter(seq__lte=head_seq).order_by("seq")
+    for entry in rows.iterator(chunk_size=batch_size):
+        report.rows += 1
         if entry.seq != expected_seq:
-            return ChainReport(
-                rows, entry.seq, f"row #{expected_seq} is missing before row #{entry.seq}"
-            )
+            return broken(entry.seq, f"row #{expected_seq} is missing before row #{entry.seq}")
         if entry.prev_hash != prev_hash:
-            return ChainReport(
-                rows, entry.seq, f"row #{entry.seq} does not link to the row before it"
-            )
-        if entry.compute_hash() != entry.hash:
-            return ChainReport(
-                rows, entry.seq, f"row #{entry.seq} was altered after it was written"
-            )
+            return broken(entry.seq, f"row #{entry.seq} does not link to the row before it")
+        if entry.key_id is None:
+            if keyed_seen:
+                return broken(
+                    entry.seq,
+                    f"row #{entry.seq} carries no key but follows keyed rows: it was rewritten",
+                )
+            report.legacy_rows += 1
+            key = None
+        else:
+            keyed_seen = True
+            key = ring.keys.get(entry.key_id)
+            if key is None:
+                return broken(
+                    entry.seq,
+                    f"row #{entry.seq} is signed with key {entry.key_id!r}, which is not "
+                    "configured (CHANGELOG_KEYS): it cannot be verified",
+                )
+        if entry.compute_hash(key) != entry.hash:
+            return broken(entry.seq, f"row #{entry.seq} was altered after it was written")
+        for checkpoint in checkpoints.get(entry.seq, ()):
+            if checkpoint.hash != entry.hash:
+                return broken(
+                    entry.seq,
+                    f"row #{entry.seq} does not match checkpoint {checkpoint.name} "
+                    f"({checkpoint.time}): the change log up to it was rewritten",
+                )
         prev_hash = entry.hash
         expected_seq += 1
-    head = ChangeLogHead.objects.filter(pk=1).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, ChangeLogEntry.GENESIS_HASH)
     if head_seq != expected_seq - 1 or head_hash != prev_hash:
-        return ChainReport(
-            rows,
+        return broken(
             expected_seq,
             f"the chain ends at row #{expected_seq - 1} but #{head_seq} was written",
         )
-    return ChainReport(rows)
+    if snapshot and ChangeLogEntry.objects.using(db).filter(seq__gt=head_seq).exists():
+        return broken(head_seq + 1, f"rows after #{head_seq} were written without the head")
+    return report
+
+
+class ChangeLogTampered(Exception):
+    def __init__(self, report: ChainReport):
+        super().__init__(report.problem)
+        self.report = report
+
+
+def checkpoint_paths(paths: Sequence[Path] | None = None) -> list[Path]:
+    """``paths`` as given, else the configured checkpoint directory when it exists."""
+    if paths:
+        return list(paths)
+    directory = Path(settings.CHANGELOG_CHECKPOINT_DIR)
+    return [directory] if directory.is_dir() else []
+
+
+def write_checkpoint(*, directory: Path | None = None) -> tuple[Checkpoint, bool]:
+    """Verify the chain against the checkpoints already in ``directory`` (default
+    ``CHANGELOG_CHECKPOINT_DIR``) and export a signed checkpoint of the end it verified.
+
+    Returns the checkpoint and whether a file was written (not when the chain has not moved
+    since the latest one). Raises ``ChangeLogTampered`` and writes nothing if the chain does
+    not verify, and ``integrity.CheckpointError`` if an existing checkpoint is unreadable.
+    """
+    directory = Path(directory or settings.CHANGELOG_CHECKPOINT_DIR)
+    # Read before the chain: every checkpoint on disk then predates the snapshot.
+    existing = integrity.read_checkpoints([directory]) if directory.is_dir() else []
+    report = verify_chain(checkpoints=existing)
+    if not report.ok:
+        raise ChangeLogTampered(report)
+    latest = max(existing, key=lambda c: c.seq, default=None)
+    if latest and (latest.seq, latest.hash) == (report.head_seq, report.head_hash):
+        return latest, False
+    checkpoint = integrity.sign_checkpoint(
+        seq=report.head_seq, hash=report.head_hash, time=timezone.now(), ring=integrity.keyring()
+    )
+    path = integrity.write_checkpoint_file(checkpoint, directory)
+    return dataclasses.replace(checkpoint, path=path), True
 
 
 def history_for(instance: models.Model):

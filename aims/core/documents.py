@@ -132,6 +132,11 @@ class ControlledVersion(OrganizationScopedModel):
     def series(self) -> models.QuerySet:
         return type(self).objects.filter(**self.series_filter())
 
+    def approval_blockers(self) -> list[str]:
+        """What in this version's content stops it being approved (none by default): a
+        document type with completeness rules (the SoA) lists each gap as a sentence."""
+        return []
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An approved version is a record of what was approved: its content never changes.
         loaded = getattr(self, "_loaded_snapshot", None)
@@ -143,6 +148,19 @@ class ControlledVersion(OrganizationScopedModel):
                     % {"n": self.number}
                 )
         super().save(*args, **kwargs)
+
+
+def require_another_approver(*, author_id: Any, user: Any, organization: Any) -> None:
+    """Segregation of duties: whoever wrote a record does not approve it, unless the
+    organisation allows self-approval (a small team may have to)."""
+    if author_id is not None and author_id == user.pk and not organization.allow_self_approval:
+        raise ValidationError(
+            _(
+                "You wrote this version, so someone else must approve it. "
+                "(An administrator can allow self-approval in the organisation settings.)"
+            ),
+            code="self_approval",
+        )
 
 
 def _lock(version: ControlledVersion) -> ControlledVersion:
@@ -199,12 +217,13 @@ def document_approve(*, version: ControlledVersion, user: Any, note: str = "") -
     _require(user, Action.APPROVE, version)
     if version.status != DocumentStatus.IN_REVIEW:
         raise ValidationError(_("Only a version in review can be approved."))
-    if version.author_id == user.pk and not version.organization.allow_self_approval:
+    require_another_approver(
+        author_id=version.author_id, user=user, organization=version.organization
+    )
+    blockers = version.approval_blockers()
+    if blockers:
         raise ValidationError(
-            _(
-                "You wrote this version, so someone else must approve it. "
-                "(An administrator can allow self-approval in the organisation settings.)"
-            )
+            [_("This version cannot be approved yet:"), *blockers], code="incomplete"
         )
     now = timezone.now()
     for previous in version.series().select_for_update().filter(status=DocumentStatus.APPROVED):

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aims.core import integrity
 from aims.core.access import AccessPolicy
 
 
@@ -144,7 +145,11 @@ class ChangeLogQuerySet(models.QuerySet):
 
 
 class ChangeLogEntry(models.Model):
-    """One append-only, hash-chained row per create/update/delete of a tracked record."""
+    """One append-only, hash-chained row per create/update/delete of a tracked record.
+
+    ``hash`` is an HMAC-SHA256 under the key named by ``key_id`` (``aims.core.integrity``);
+    a row with no ``key_id`` was written before keys existed and carries plain SHA-256.
+    """
 
     GENESIS_HASH = "0" * 64
 
@@ -172,6 +177,8 @@ class ChangeLogEntry(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The key whose HMAC ``hash`` is; NULL: a legacy row, hashed with plain SHA-256.
+    key_id = models.CharField(max_length=32, null=True, blank=True, editable=False)
 
     objects = ChangeLogQuerySet.as_manager()
     access: ClassVar[AccessPolicy] = AccessPolicy(read_only=True)
@@ -193,7 +200,9 @@ class ChangeLogEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any):
         raise PermissionError("The change log is append-only.")
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """The row's hash: HMAC-SHA256 under ``key`` (default: the configured key named by
+        ``key_id``), or plain SHA-256 for a legacy row (no ``key_id``)."""
         payload = {
             "seq": self.seq,
             "timestamp": self.timestamp.isoformat(),
@@ -210,10 +219,16 @@ class ChangeLogEntry(models.Model):
             "request_id": self.request_id,
             "prev_hash": self.prev_hash,
         }
+        if self.key_id is not None:
+            payload["key_id"] = self.key_id
         canonical = json.dumps(
             payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder
-        )
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        ).encode()
+        if self.key_id is None:
+            return hashlib.sha256(canonical).hexdigest()
+        if key is None:
+            key = integrity.keyring().keys[self.key_id]
+        return integrity.mac(key, canonical)
 
     @property
     def changed_fields(self) -> list[str]:

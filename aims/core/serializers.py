@@ -26,6 +26,7 @@ class ChangeLogEntrySerializer(serializers.ModelSerializer):
             "request_id",
             "prev_hash",
             "hash",
+            "key_id",
         ]
 
     def get_model(self, obj) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from aims.core import documents
@@ -28,6 +28,7 @@ def second_officer(org):
 @pytest.fixture
 def soa(catalog, org):
     controls_ensure_for(organization=org)
+    factories.decide_every_control(org)
     return org
 
 
@@ -84,6 +85,37 @@ def test_it_keeps_an_approved_version_immutable(soa, users, second_officer):
     assert len(SoAVersion.objects.get(pk=approved.pk).rows) == 38
 
 
+def test_it_refuses_to_approve_an_soa_with_undecided_or_unjustified_rows(
+    soa, users, second_officer, client_for, api_client_for
+):
+    _decide(soa, "A.2.2", applicability="undecided", justification="")
+    ControlImplementation.objects.filter(organization=soa, ref="A.3.2").update(justification=" ")
+    draft = soa_version_start(organization=soa, user=users.officer)
+    documents.document_submit(version=draft, user=users.officer)
+    with pytest.raises(ValidationError) as refused:
+        documents.document_approve(version=draft, user=second_officer)
+    assert "Not yet decided whether it applies: A.2.2." in refused.value.messages
+    assert "No justification for the decision: A.3.2." in refused.value.messages
+    page = client_for(second_officer).get(draft.get_absolute_url())
+    assert page.context["approval_blockers"] == refused.value.messages[1:]
+    assert 'disabled aria-disabled="true">Approve' in page.content.decode()
+    page = client_for(second_officer).post(_action(soa, draft, "approve"), follow=True)
+    assert "Not yet decided whether it applies: A.2.2." in page.content.decode()
+    response = api_client_for(second_officer).post(reverse("soaversion-approve", args=[draft.pk]))
+    assert response.status_code == 400
+    assert "A.2.2" in response.content.decode() and "A.3.2" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.IN_REVIEW
+    # Decided in the live SoA and refreshed into the draft, it can be approved.
+    _decide(soa, "A.2.2", applicability="applicable", justification="Policy is the base.")
+    _decide(soa, "A.3.2", applicability="applicable", justification="Roles are named.")
+    documents.document_return(version=draft, user=second_officer)
+    soa_version_refresh(version=draft, user=users.officer)
+    documents.document_submit(version=draft, user=users.officer)
+    approved = documents.document_approve(version=draft, user=second_officer)
+    assert approved.status == DocumentStatus.APPROVED
+
+
 def test_it_forbids_the_author_approving_their_own_soa(soa, users, client_for):
     draft = soa_version_start(organization=soa, user=users.officer)
     documents.document_submit(version=draft, user=users.officer)
@@ -93,6 +125,27 @@ def test_it_forbids_the_author_approving_their_own_soa(soa, users, client_for):
     assert "someone else must approve" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == DocumentStatus.IN_REVIEW
+
+
+@pytest.mark.parametrize("role", ["contributor", "viewer", "auditor"])
+def test_it_lets_only_officers_and_admins_approve_an_soa(
+    role, soa, users, client_for, api_client_for
+):
+    draft = soa_version_start(organization=soa, user=users.officer)
+    documents.document_submit(version=draft, user=users.officer)
+    with pytest.raises(PermissionDenied):
+        documents.document_approve(version=draft, user=users[role])
+    # The auditor holds no grant on the version, so it is out of reach (404), not refused.
+    refused = 404 if role == "auditor" else 403
+    assert client_for(users[role]).post(_action(soa, draft, "approve")).status_code == refused
+    api_approve = reverse("soaversion-approve", args=[draft.pk])
+    assert api_client_for(users[role]).post(api_approve).status_code == refused
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.IN_REVIEW
+    response = api_client_for(users.admin).post(api_approve, {"note": "Agreed."})
+    assert response.status_code == 200, response.content
+    draft.refresh_from_db()
+    assert (draft.status, draft.approved_by) == (DocumentStatus.APPROVED, users.admin)
 
 
 def test_it_lets_the_author_approve_when_the_organisation_allows_it(soa, users):
@@ -135,7 +188,7 @@ def test_it_walks_a_version_through_the_pages(soa, users, second_officer, client
 
 def test_it_shows_what_changed_between_two_versions(soa, users, second_officer, client_for):
     v1 = _approved(soa, users.officer, second_officer)
-    _decide(soa, "A.5.2", applicability="not_applicable", justification="No impact on people.")
+    _decide(soa, "A.5.2", applicability="applicable", justification="Impact on people.")
     factories.ControlImplementationFactory(organization=soa, ref="ORG-1", title="Red teaming")
     v2 = documents.document_start_revision(version=v1, user=users.officer)
     v2 = soa_version_refresh(version=v2, user=users.officer)
@@ -146,15 +199,15 @@ def test_it_shows_what_changed_between_two_versions(soa, users, second_officer, 
     (changed,) = diff["changed"]
     assert changed["ref"] == "A.5.2"
     assert {f["field"]: (f["before"], f["after"]) for f in changed["fields"]} == {
-        "applicability": ("undecided", "not_applicable"),
-        "justification": ("", "No impact on people."),
+        "applicability": ("not_applicable", "applicable"),
+        "justification": ("Decided for the test.", "Impact on people."),
     }
 
     url = reverse("controls:soa_version_diff", kwargs={"org": soa.slug})
     page = client_for(users.viewer).get(url, {"a": v2.pk, "b": v1.pk})  # any order
     assert page.status_code == 200
     assert (page.context["old"], page.context["new"]) == (v1, v2)
-    assert b"No impact on people." in page.content
+    assert b"Impact on people." in page.content
     assert client_for(users.viewer).get(url, {"a": v1.pk}).status_code == 404
 
 

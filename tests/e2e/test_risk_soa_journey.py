@@ -16,6 +16,7 @@ from aims.evidence.models import EvidenceItem
 from aims.organizations.models import Organization, User
 from controls.models import ControlImplementation, SoAVersion
 from risks.models import Risk
+from tests import factories
 from tests.e2e.helpers import person
 from tests.e2e.helpers import sign_in as sign_in_form
 
@@ -37,6 +38,8 @@ def people(catalog):
     org = Organization.objects.get(slug="delta")
     with change_context(source="import"):
         controls_ensure_for(organization=org)
+    # Decided beforehand: an SoA version is approved only when every row is decided.
+    factories.decide_every_control(org, applicability="applicable")
     return org, author, approver
 
 

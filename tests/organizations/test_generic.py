@@ -30,6 +30,7 @@ def _mirror_org(ctx):
 ORGANIZATION = ModelCase(
     model=Organization,
     make=_mirror_org,
+    make_foreign=lambda ctx: ctx.other_org,
     view_roles=READ_ROLES | {"auditor"},  # auditors enter; what they see inside is granted
     add_roles=frozenset(),
     change_roles=ADMIN,

@@ -79,6 +79,7 @@ def test_it_finds_an_approved_soa_and_treated_risks_for_6_1_3(
 ):
     client = client_for(users.viewer)
     assert _rows(client, ready_org)["6.1.3"].finding.fulfilled is False
+    factories.decide_every_control(ready_org)
     draft = soa_version_start(organization=ready_org, user=users.officer)
     documents.document_submit(version=draft, user=users.officer)
     approved = documents.document_approve(version=draft, user=reviewer)

@@ -19,6 +19,7 @@ def full_soa(organization) -> None:
 
 
 def approved_soa(organization, *, author, approver) -> SoAVersion:
+    factories.decide_every_control(organization)
     version = soa_version_start(organization=organization, user=author, change_summary="First")
     version = document_submit(version=version, user=author)
     return document_approve(version=version, user=approver)

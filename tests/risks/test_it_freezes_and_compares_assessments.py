@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from risks.models import RiskAssessment
@@ -19,7 +21,9 @@ def _approved(org, user, **kwargs):
 
 
 def test_it_freezes_the_register_on_approval(org, users, client_for):
-    risk = factories.RiskFactory(organization=org, title="Prompt injection", owner=users.officer)
+    risk = factories.RiskFactory(
+        organization=org, title="Prompt injection", owner=users.officer, status="assessed"
+    )
     assessment = factories.RiskAssessmentFactory(organization=org)
     assessment.participants.add(users.contributor)
     client = client_for(users.officer)
@@ -79,16 +83,16 @@ def test_it_lets_only_officers_approve(org, users, api_client_for):
 
 
 def _two_assessments(org, users):
-    kept = factories.RiskFactory(organization=org, title="Kept")
-    closed = factories.RiskFactory(organization=org, title="Closed later")
-    dropped = factories.RiskFactory(organization=org, title="Deleted later")
+    kept = factories.RiskFactory(organization=org, title="Kept", status="assessed")
+    closed = factories.RiskFactory(organization=org, title="Closed later", status="assessed")
+    dropped = factories.RiskFactory(organization=org, title="Deleted later", status="assessed")
     first = _approved(org, users.admin, title="Q1")
     kept.inherent_likelihood = 5
     kept.save()
     closed.status = "closed"
     closed.save()
     dropped.delete()
-    added = factories.RiskFactory(organization=org, title="Found in Q2")
+    added = factories.RiskFactory(organization=org, title="Found in Q2", status="assessed")
     second = _approved(org, users.admin, title="Q2")
     return first, second, kept, closed, dropped, added
 
@@ -122,3 +126,46 @@ def test_it_compares_in_the_api(org, users, api_client_for):
     draft = factories.RiskAssessmentFactory(organization=org)
     refused = api.get(f"/api/v1/risk-assessments/{draft.pk}/compare/", {"with": first.pk})
     assert refused.status_code == 400
+
+
+def test_it_keeps_the_author_from_approving_their_own_assessment(
+    org, users, client_for, api_client_for
+):
+    assessment = factories.RiskAssessmentFactory(organization=org, author=users.officer)
+    with pytest.raises(ValidationError, match="someone else must approve"):
+        risk_assessment_approve(assessment=assessment, user=users.officer)
+    page = client_for(users.officer).post(
+        _url("assessment_approve", org, pk=assessment.pk), follow=True
+    )
+    assert "someone else must approve" in page.content.decode()
+    api = api_client_for(users.officer)
+    response = api.post(f"/api/v1/risk-assessments/{assessment.pk}/approve/")
+    assert response.status_code == 400
+    assert "someone else must approve" in response.content.decode()
+    assessment.refresh_from_db()
+    assert not assessment.is_frozen
+    assert risk_assessment_approve(assessment=assessment, user=users.admin).is_frozen
+
+
+def test_it_lets_the_author_approve_when_the_organisation_allows_it(org, users):
+    org.allow_self_approval = True
+    org.save()
+    assessment = factories.RiskAssessmentFactory(organization=org, author=users.officer)
+    assert risk_assessment_approve(assessment=assessment, user=users.officer).is_frozen
+
+
+def test_it_refuses_to_approve_while_a_risk_is_not_yet_assessed(org, users, api_client_for):
+    assessed = factories.RiskFactory(organization=org, status="assessed")
+    identified = factories.RiskFactory(organization=org, status="identified")
+    assessment = factories.RiskAssessmentFactory(organization=org)
+    response = api_client_for(users.admin).post(
+        f"/api/v1/risk-assessments/{assessment.pk}/approve/"
+    )
+    assert response.status_code == 400
+    assert identified.reference in response.content.decode()
+    assert assessed.reference not in response.content.decode()
+    assessment.refresh_from_db()
+    assert not assessment.is_frozen
+    identified.status = "assessed"
+    identified.save()
+    assert risk_assessment_approve(assessment=assessment, user=users.admin).is_frozen
