@@ -3,8 +3,10 @@
 Every value is parsed strictly: a malformed value stops start-up with the variable named.
 A secret may come from ``NAME`` or from a file named by ``NAME_FILE`` (Docker/K8s secrets).
 There is no separate production settings module: the same code runs everywhere, and the
-environment decides. With nothing set, the embedded default runs: SQLite under ``var/``,
-a Celery broker on kombu's filesystem transport, e-mail to the console.
+environment decides. With nothing set but ``DEBUG=1`` (as ``make run`` does), the embedded
+default runs: SQLite under ``var/``, a Celery broker on kombu's filesystem transport,
+e-mail to the console, a signing key generated into ``var/``. With ``DEBUG`` off,
+``SECRET_KEY`` is required.
 """
 
 from __future__ import annotations
@@ -53,7 +55,14 @@ def _secret_key() -> str:
     key = _from_env_or_file("SECRET_KEY")
     if key:
         return key
-    # The embedded default keeps a generated key on disk so sessions survive restarts.
+    if not DEBUG:
+        # Production never makes up its own key: each container would sign with another.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: with DEBUG off, set SECRET_KEY or SECRET_KEY_FILE "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+            "For development, DEBUG=1 keeps a generated key in AIMS_VAR_DIR (as make run does)."
+        )
+    # Development (make run sets DEBUG=1) keeps a generated key so sessions survive restarts.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
@@ -109,7 +118,7 @@ CSRF_TRUSTED_ORIGINS = _parse("CSRF_TRUSTED_ORIGINS", env.list, [])
 SITE_URL = _parse("SITE_URL", env.str, "http://localhost:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "aims.core.admin_config.AimsAdminConfig",  # django.contrib.admin behind the sign-in door
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -194,7 +203,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = _from_env_or_file("REDIS_URL") or ""
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Fails open to this process's memory while Redis is unreachable (aims/core/cache.py).
+        "default": {"BACKEND": "aims.core.cache.FailOpenRedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
@@ -261,10 +271,26 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "aims.organizations.adapters.AccountAdapter"  # closes public sign-up
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# A password change offers, and a reset always does, revocation of the user's API tokens.
+ACCOUNT_FORMS = {
+    "change_password": "aims.api.forms.ChangePasswordForm",
+    "reset_password_from_key": "aims.api.forms.ResetPasswordKeyForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = _parse("MFA_TOTP_ISSUER", env.str, "AIMS")
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
 GUARDIAN_RAISE_403 = False
+
+# --- Sign-in: client address, admin door ------------------------------------------------
+# Reverse proxies in front of the app that append to X-Forwarded-For (the TLS proxy: 1).
+# The client address (sign-in throttle, sign-in log) is that many entries from the right;
+# 0 ignores the header. See aims/core/http.py and docs/operations.md.
+TRUSTED_PROXY_COUNT = _parse("TRUSTED_PROXY_COUNT", env.int, 0)
+if not 0 <= TRUSTED_PROXY_COUNT <= 10:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be between 0 and 10")
+# The admin signs in through the product's login only; staff need a passed second factor
+# to open it (see aims/core/admin_site.py). 0 lets staff without 2FA in (development).
+ADMIN_REQUIRE_MFA = _parse("ADMIN_REQUIRE_MFA", env.bool, True)
 
 SESSION_COOKIE_AGE = _parse("SESSION_COOKIE_AGE", env.int, 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aims.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")  # DEBUG off needs one
 os.environ.setdefault("AIMS_VAR_DIR", "/tmp/aims-bench-exports")
 
 import django  # noqa: E402

@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aims.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")  # DEBUG off needs one
 os.environ.setdefault("AIMS_VAR_DIR", "/tmp/aims-bench")
 
 import django

@@ -81,6 +81,7 @@ def configure(database_url: str) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aims.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")  # DEBUG off needs one
     os.environ.setdefault("AIMS_VAR_DIR", "/tmp/aims-bench")
     os.environ.setdefault("DEBUG", "false")
     import django

@@ -1,7 +1,9 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from aims.api import services as api_services
 from aims.api.models import TokenScope
 from aims.core.forms import SectionedFormMixin
 
@@ -19,3 +21,34 @@ class ApiTokenForm(SectionedFormMixin, forms.Form):
         max_value=settings.API_TOKEN_MAX_DAYS,
         initial=90,
     )
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    """allauth's password change, offering to revoke the user's API tokens (ticked)."""
+
+    revoke_api_tokens = forms.BooleanField(
+        label=_("Also revoke my API tokens"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Tokens made with the old password stop working at once; make new ones on the "
+            "API tokens page. Untick to keep them."
+        ),
+    )
+
+    def save(self) -> None:
+        super().save()
+        if self.cleaned_data.get("revoke_api_tokens"):
+            api_services.api_tokens_revoke_all(user=self.user)
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    """allauth's password reset; a reset always revokes the user's API tokens.
+
+    Whoever knew the old password may have made tokens, and the person resetting cannot
+    tell which are theirs, so none survives (the page says so).
+    """
+
+    def save(self) -> None:
+        super().save()
+        api_services.api_tokens_revoke_all(user=self.user)

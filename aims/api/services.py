@@ -39,3 +39,19 @@ def api_token_revoke(*, token: ApiToken, user: Any) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save()
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: Any) -> int:
+    """Revoke every active token of ``user`` (after a password change or reset).
+
+    Returns how many were revoked. Each is saved on its own, so the change log shows each.
+    """
+    now = timezone.now()
+    tokens = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    count = 0
+    for token in tokens:
+        token.revoked_at = now
+        token.save()
+        count += 1
+    return count
