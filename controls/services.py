@@ -21,6 +21,7 @@ from aims.organizations.models import Organization
 # By module: the task calls this module and this module queues the task.
 from controls import tasks
 from controls.catalog import load_catalog
+from controls.links import registry as link_registry
 from controls.links import treatment_link_count
 from controls.models import (
     ANNEX_A_GROUPS,
@@ -215,7 +216,7 @@ def soa_version_start(
         number=next_number(SoAVersion, organization=organization),
         author=user,
         change_summary=change_summary[:500],
-        rows=[r.as_frozen() for r in rows],
+        rows=soa_frozen_rows(rows),
         summary=soa_summary(rows),
     )
 
@@ -229,10 +230,62 @@ def soa_version_refresh(*, version: SoAVersion, user: Any) -> SoAVersion:
     if version.status != DocumentStatus.DRAFT:
         raise ValidationError(_("Only a draft can be refreshed."))
     rows = soa_rows(organization=version.organization)
-    version.rows = [r.as_frozen() for r in rows]
+    version.rows = soa_frozen_rows(rows)
     version.summary = soa_summary(rows)
     version.save()
     return version
+
+
+def _identity(record: Any) -> dict[str, Any]:
+    """What a frozen SoA row keeps of a linked record: enough to trace it later even if
+    it is changed or deleted (its id, reference, title and version at the time)."""
+    return {
+        "id": record.pk,
+        "reference": str(getattr(record, "reference", "") or ""),
+        "title": str(getattr(record, "title", "") or record),
+        "version": getattr(record, "version", None),
+    }
+
+
+def soa_frozen_rows(rows: list[SoARow]) -> list[dict[str, Any]]:
+    """Rows as an SoA version keeps them: each with the identities of the records that
+    justify it — the risks (and other treatment links registered by higher apps) and the
+    evidence, with the evidence file's SHA-256. One query per link table."""
+    ids = [row.control.pk for row in rows]
+    linked: dict[int, dict[str, list[dict[str, Any]]]] = {pk: {} for pk in ids}
+    for spec in link_registry:
+        through = spec.through
+        target = spec.model._meta.get_field(spec.field).m2m_field_name()
+        pairs = through.objects.filter(controlimplementation_id__in=ids).values_list(
+            "controlimplementation_id", f"{target}_id"
+        )
+        pairs = list(pairs)
+        records = spec.model.objects.in_bulk({other for _, other in pairs})
+        for control_id, other in sorted(pairs, key=lambda pair: pair[1]):
+            linked[control_id].setdefault(spec.accessor, []).append(_identity(records[other]))
+    evidence_through = ControlImplementation.evidence.through
+    pairs = list(
+        evidence_through.objects.filter(controlimplementation_id__in=ids).values_list(
+            "controlimplementation_id", "evidenceitem_id"
+        )
+    )
+    items = ControlImplementation.evidence.field.related_model.objects.select_related(
+        "current_file"
+    ).in_bulk({item for _, item in pairs})
+    for control_id, item_id in sorted(pairs, key=lambda pair: pair[1]):
+        item = items[item_id]
+        identity = _identity(item)
+        identity["sha256"] = item.current_file.sha256 if item.current_file else ""
+        linked[control_id].setdefault("evidence", []).append(identity)
+    frozen = []
+    for row in rows:
+        values = row.as_frozen()
+        links = linked[row.control.pk]
+        values["risks"] = links.pop("risks", [])
+        values["evidence"] = links.pop("evidence", [])
+        values.update(links)  # any further treatment link, under its own name
+        frozen.append(values)
+    return frozen
 
 
 SOA_COMPARED_FIELDS = (
@@ -242,7 +295,27 @@ SOA_COMPARED_FIELDS = (
     "status",
     "owner",
     "implementation",
+    "gaps",
+    "risks",
+    "evidence",
 )
+
+
+def _shown(value: Any) -> str:
+    """A frozen value as the comparison shows it: linked records by reference and title
+    (with their version, so an edit since the last version shows), gap lists joined."""
+    if isinstance(value, list):
+        parts = []
+        for item in value:
+            if isinstance(item, dict):
+                label = " ".join(p for p in (item.get("reference"), item.get("title")) if p)
+                if item.get("version"):
+                    label += f" (v{item['version']})"
+                parts.append(label)
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    return value
 
 
 def soa_diff(*, old: SoAVersion, new: SoAVersion) -> dict[str, list[dict[str, Any]]]:
@@ -253,16 +326,26 @@ def soa_diff(*, old: SoAVersion, new: SoAVersion) -> dict[str, list[dict[str, An
     for ref, row in after.items():
         if ref in before:
             fields = [
-                {"field": f, "before": before[ref].get(f, ""), "after": row.get(f, "")}
+                {
+                    "field": f,
+                    "before": _shown(before[ref].get(f, "")),
+                    "after": _shown(row.get(f, "")),
+                }
                 for f in SOA_COMPARED_FIELDS
-                if before[ref].get(f, "") != row.get(f, "")
+                if _shown(before[ref].get(f, "")) != _shown(row.get(f, ""))
             ]
             if fields:
                 changed.append({"ref": ref, "title": row["title"], "fields": fields})
+    summary = [
+        {"key": key, "before": old.summary.get(key, 0), "after": new.summary.get(key, 0)}
+        for key in sorted(set(old.summary) | set(new.summary))
+        if old.summary.get(key, 0) != new.summary.get(key, 0)
+    ]
     return {
         "added": [row for ref, row in after.items() if ref not in before],
         "removed": [row for ref, row in before.items() if ref not in after],
         "changed": changed,
+        "summary": summary,
     }
 
 

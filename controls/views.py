@@ -32,9 +32,11 @@ from controls.forms import (
 )
 from controls.models import (
     ANNEX_A_KEPT,
+    Applicability,
     ClauseStatus,
     ControlImplementation,
     Framework,
+    ImplementationStatus,
     Requirement,
     SoAVersion,
 )
@@ -373,6 +375,7 @@ class SoAVersionDiffView(_VersionMixin, generic.ModelViewMixin, TemplateView):
             new=new,
             diff=services.soa_diff(old=old, new=new),
             field_labels=SOA_FIELD_LABELS,
+            summary_labels=SOA_SUMMARY_LABELS,
         )
         return context
 
@@ -384,6 +387,16 @@ SOA_FIELD_LABELS = {
     "status": gettext_lazy("Status"),
     "owner": gettext_lazy("Owner"),
     "implementation": gettext_lazy("How it is implemented"),
+    "gaps": gettext_lazy("Gaps"),
+    "risks": gettext_lazy("Linked risks"),
+    "evidence": gettext_lazy("Evidence"),
+}
+
+SOA_SUMMARY_LABELS = {
+    "total": gettext_lazy("Controls"),
+    "gaps": gettext_lazy("Controls with gaps"),
+    **{value: label for value, label in Applicability.choices},
+    **{f"status_{value}": label for value, label in ImplementationStatus.choices},
 }
 
 

@@ -201,6 +201,7 @@ def test_it_shows_what_changed_between_two_versions(soa, users, second_officer, 
     assert {f["field"]: (f["before"], f["after"]) for f in changed["fields"]} == {
         "applicability": ("not_applicable", "applicable"),
         "justification": ("Decided for the test.", "Impact on people."),
+        "gaps": ("", "Applicable but no evidence"),
     }
 
     url = reverse("controls:soa_version_diff", kwargs={"org": soa.slug})
@@ -238,5 +239,50 @@ def test_the_api_runs_the_whole_life_cycle(soa, users, second_officer, api_clien
     assert revised.status_code == 200 and revised.json()["number"] == 2
     diff = officer.get(reverse("soaversion-diff", args=[pk]), {"with": revised.json()["id"]})
     assert diff.status_code == 200
-    assert set(diff.json()) == {"from", "to", "added", "removed", "changed"}
+    assert set(diff.json()) == {"from", "to", "added", "removed", "changed", "summary"}
     assert officer.get(reverse("soaversion-diff", args=[pk]), {"with": "x"}).status_code == 400
+
+
+def test_an_approved_version_keeps_who_justified_each_row_and_the_diff_shows_links(
+    soa, users, second_officer, client_for
+):
+    control = _decide(soa, "A.6.2.7", applicability="applicable", justification="Docs matter.")
+    risk = factories.RiskFactory(organization=soa, title="Undocumented model")
+    v1 = _approved(soa, users.officer, second_officer)
+    before = next(r for r in v1.rows if r["ref"] == "A.6.2.7")
+    assert (before["risks"], before["evidence"]) == ([], [])
+
+    risk.controls.add(control)
+    evidence = factories.EvidenceItemFactory(organization=soa, title="Technical file")
+    control.evidence.add(evidence)
+    v2 = documents.document_start_revision(version=v1, user=users.officer)
+    v2 = soa_version_refresh(version=v2, user=users.officer)
+    row = next(r for r in v2.rows if r["ref"] == "A.6.2.7")
+    risk.refresh_from_db()
+    assert row["risks"] == [
+        {"id": risk.pk, "reference": risk.reference, "title": risk.title, "version": risk.version}
+    ]
+    assert [(e["id"], e["title"]) for e in row["evidence"]] == [(evidence.pk, "Technical file")]
+
+    diff = soa_diff(old=v1, new=v2)
+    (changed,) = [c for c in diff["changed"] if c["ref"] == "A.6.2.7"]
+    fields = {f["field"]: (f["before"], f["after"]) for f in changed["fields"]}
+    assert fields["risks"] == ("", f"{risk.reference} Undocumented model (v{risk.version})")
+    assert fields["evidence"][1].startswith("Technical file")
+    assert "gaps" in fields  # "applicable but no evidence" went away
+    assert {s["key"]: (s["before"], s["after"]) for s in diff["summary"]}["gaps"] == (
+        v1.summary["gaps"],
+        v1.summary["gaps"] - 1,
+    )
+    url = reverse("controls:soa_version_diff", kwargs={"org": soa.slug})
+    page = client_for(users.viewer).get(url, {"a": v1.pk, "b": v2.pk}).content.decode()
+    assert "Linked risks" in page and "Controls with gaps" in page
+
+    # The risk deleted later is still traceable from the version that relied on it.
+    risk_reference = risk.reference
+    risk.delete()
+    v2.refresh_from_db()
+    row = next(r for r in v2.rows if r["ref"] == "A.6.2.7")
+    assert row["risks"][0]["reference"] == risk_reference
+    page = client_for(users.viewer).get(v2.get_absolute_url()).content.decode()
+    assert risk_reference in page and "Technical file" in page
