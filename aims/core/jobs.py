@@ -150,7 +150,11 @@ def _resend_waiting(*, limit: int = RESEND_BATCH, now: datetime | None = None) -
     now = now or timezone.now()
     waiting = (
         Job.objects.filter(status=JobStatus.QUEUED, sent_at__isnull=True)
-        .filter(~Q(send_error="") | Q(created_at__lt=now - UNSENT_GRACE))
+        .filter(
+            # the broker refused it, or it was requeued after its worker died, or it was
+            # never sent at all (the process stopped between commit and send)
+            ~Q(send_error="") | Q(started_at__isnull=False) | Q(created_at__lt=now - UNSENT_GRACE)
+        )
         .order_by("created_at", "pk")[:limit]
     )
     sent = 0
@@ -192,7 +196,7 @@ def _fail(job: Job, reason: str, *, now: datetime | None = None, only: Q | None 
 
 def _sweep_dead(now: datetime) -> tuple[int, int]:
     """Running jobs without a heartbeat for ``AIMS_JOB_STALE_SECONDS``: their worker is gone.
-    Queue each again once (a new message), then fail it with the reason."""
+    Queue each again once (unsent, with a new dispatch number), then fail it with the reason."""
     requeued = failed = 0
     minutes = max(1, round(settings.AIMS_JOB_STALE_SECONDS / 60))
     for job in Job.objects.filter(_stale(now)).order_by("pk"):
@@ -205,10 +209,8 @@ def _sweep_dead(now: datetime) -> tuple[int, int]:
                 sent_at=None,
                 message=_("The worker stopped while running this job; it was queued again."),
             )
-            if moved:
+            if moved:  # sent by the resend that follows in the same pass
                 log.warning("job %s: its worker stopped; queued again", job.pk)
-                job.refresh_from_db()
-                _send(job)
                 requeued += 1
             continue
         reason = _(

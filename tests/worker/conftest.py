@@ -203,3 +203,25 @@ def worker(celery_worker, settings):
     celery_app.conf.task_always_eager = False
     yield celery_worker
     celery_app.conf.task_always_eager = eager
+
+
+# A real broker URL where nothing listens: publishing goes through kombu and fails as it
+# would with Redis down, and nothing published by a test can reach any worker.
+DEAD_BROKER = "redis://127.0.0.1:6399/0"
+
+
+def _point_broker_at(url: str) -> None:
+    """Publish to ``url`` from now on (Celery caches its connection pools; kombu keeps one
+    pool per URL, so the old one is left open for the next test)."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.conf.broker_url = url
+
+
+@pytest.fixture
+def dead_broker():
+    """Point publishing at a dead broker; calling the fixture's value brings the real one back."""
+    previous = celery_app.conf.broker_url
+    _point_broker_at(DEAD_BROKER)
+    yield lambda: _point_broker_at(previous)
+    _point_broker_at(previous)

@@ -13,32 +13,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from aims.celery import app as celery_app
 from aims.core.jobs import jobs_recover
 from aims.core.models import Job, JobStatus
 from aims.core.permissions import Role
 from tests.worker.helpers import make_member, make_org, make_system
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-DEAD_BROKER = "redis://127.0.0.1:6399/0"  # nothing listens on this port
-
-
-def _point_broker_at(url: str) -> None:
-    """Publish to ``url`` from now on (Celery caches its connection pools; kombu keeps one
-    pool per URL, so the old one is left open for the next test)."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    celery_app.conf.broker_url = url
-
-
-@pytest.fixture
-def dead_broker():
-    """Point publishing at a dead broker; calling the fixture's value brings the real one back."""
-    previous = celery_app.conf.broker_url
-    _point_broker_at(DEAD_BROKER)
-    yield lambda: _point_broker_at(previous)
-    _point_broker_at(previous)
 
 
 def _client(user) -> Client:
