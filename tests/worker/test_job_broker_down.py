@@ -95,3 +95,23 @@ def test_the_retry_button_sends_a_waiting_job_once_the_broker_is_back(dead_broke
     job, _seen = worker.wait_for(job)
     assert job.status == JobStatus.SUCCEEDED, job.error
     job.result_file.delete(save=False)
+
+
+def test_the_next_job_sent_takes_the_waiting_ones_along(dead_broker, worker):
+    org = make_org("alpha")
+    user = make_member(org, Role.ADMIN)
+    client = _client(user)
+    export_url = reverse("inventory:aisystem_export", kwargs={"org": "alpha"})
+    client.post(export_url)
+    waiting = Job.objects.get()
+    assert waiting.waiting_for_queue
+
+    dead_broker()
+    client.post(export_url)
+    later = Job.objects.exclude(pk=waiting.pk).get()
+    for job in (waiting, later):
+        job.refresh_from_db()
+        assert job.sent_at is not None, job.send_error
+        job, _seen = worker.wait_for(job)
+        assert job.status == JobStatus.SUCCEEDED, job.error
+        job.result_file.delete(save=False)
