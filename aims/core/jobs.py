@@ -230,11 +230,20 @@ class Recovery:
     failed: int = 0
 
 
-def jobs_recover(*, now: datetime | None = None) -> Recovery:
+def jobs_recover(*, now: datetime | None = None, sent_before: timedelta | None = None) -> Recovery:
     """One recovery pass: jobs whose worker died are queued again or failed, then jobs the
-    broker never took are sent. Safe to run from several processes at once."""
+    broker never took are sent. Safe to run from several processes at once.
+
+    ``sent_before`` (an operator's choice, after a Redis that lost its data) also sends
+    again the queued jobs handed to the broker longer ago than that and never started. A
+    job still in the queue then has two messages; the second to arrive is ignored.
+    """
     now = now or timezone.now()
     requeued, failed = _sweep_dead(now)
+    if sent_before is not None:
+        Job.objects.filter(
+            status=JobStatus.QUEUED, started_at__isnull=True, sent_at__lt=now - sent_before
+        ).update(sent_at=None, send_error=_("Sent again by an operator: the queue lost it."))
     return Recovery(resent=_resend_waiting(now=now), requeued=requeued, failed=failed)
 
 

@@ -330,3 +330,35 @@ def test_the_time_limits_stay_below_the_visibility_timeout():
     assert (
         "three missed heartbeats" in _settings_in_subprocess(AIMS_JOB_STALE_SECONDS="60")["error"]
     )
+
+
+def test_an_operator_can_send_again_jobs_a_broker_lost(alpha):
+    user = make_member(alpha, Role.VIEWER)
+    hour_ago = timezone.now() - timedelta(hours=1)
+    lost = Job.objects.create(
+        kind="inventory_export",
+        title="In a Redis that lost its data",
+        organization=alpha,
+        created_by=user,
+        task_name=inventory_export.name,
+        created_at=hour_ago,
+        sent_at=hour_ago,
+        send_attempts=1,
+    )
+    recent = Job.objects.create(
+        kind="inventory_export",
+        title="Sent a moment ago",
+        organization=alpha,
+        created_by=user,
+        task_name=inventory_export.name,
+        sent_at=timezone.now(),
+        send_attempts=1,
+    )
+    call_command("recover_jobs")
+    lost.refresh_from_db()
+    assert lost.send_attempts == 1, "without the option, a sent job is left to the broker"
+    call_command("recover_jobs", "--sent-before", "30")
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.send_attempts == 2 and lost.dispatch == 0
+    assert recent.send_attempts == 1
