@@ -81,10 +81,11 @@ class JobContext:
 # --- Sending ---------------------------------------------------------------------------
 
 
-def _send(job: Job) -> bool:
+def _send(job: Job) -> bool | None:
     """Hand the job's message to the broker; record the outcome on the job.
 
-    True when the broker took it. Never raises: an unreachable broker (or any other publish
+    True when the broker took it, False when it could not, None when another process was
+    sending it at the same moment (or it is no longer queued). Never raises: an unreachable broker (or any other publish
     failure) leaves the job queued with ``send_error`` set, to be sent again later. The
     attempt is claimed first (``send_attempts`` moves on only if nobody else moved it), so
     two processes recovering at once do not both send it.
@@ -94,7 +95,7 @@ def _send(job: Job) -> bool:
         send_attempts=attempts + 1
     )
     if not claimed:
-        return False
+        return None
     job.send_attempts = attempts + 1
     try:
         arguments = {"args": [job.pk], "kwargs": {"dispatch": job.dispatch}}
@@ -165,9 +166,10 @@ def _resend_waiting(*, limit: int = RESEND_BATCH, now: datetime | None = None) -
                 _("This job was queued by an older version and cannot be sent; start it again."),
             )
             continue
-        if not _send(job):
+        outcome = _send(job)
+        if outcome is False:
             break
-        sent += 1
+        sent += bool(outcome)
     return sent
 
 
