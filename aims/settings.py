@@ -223,7 +223,7 @@ if REDIS_URL:
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         # A Redis that is down or unreachable fails a publish in seconds, not minutes.
         "socket_connect_timeout": 2,
-        "socket_timeout": 10,
+        "socket_timeout": 5,
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
