@@ -115,3 +115,14 @@ def test_the_next_job_sent_takes_the_waiting_ones_along(dead_broker, worker):
         job, _seen = worker.wait_for(job)
         assert job.status == JobStatus.SUCCEEDED, job.error
         job.result_file.delete(save=False)
+
+
+def test_the_register_pdf_answers_and_waits_too(dead_broker):
+    org = make_org("alpha")
+    officer = make_member(org, Role.OFFICER)
+    export = reverse("reports:risk_register_export", kwargs={"org": "alpha"}) + "?format=pdf"
+    response = _client(officer).get(export)
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert (job.kind, job.status) == ("risk_register_pdf", JobStatus.QUEUED)
+    assert job.waiting_for_queue and job.task_name == "risks.tasks.risk_register_pdf"
