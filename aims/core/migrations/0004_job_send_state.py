@@ -20,7 +20,7 @@ def record_tasks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_initial'),
+        ('core', '0003_changelogentry_key_id'),
     ]
 
     operations = [
