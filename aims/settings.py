@@ -200,6 +200,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache, Celery --------------------------------------------------------------
+# Time limits and the visibility timeout are chosen together ("When Redis or a worker goes
+# away" in docs/operations.md): soft limit < hard limit < visibility timeout.
+CELERY_TASK_SOFT_TIME_LIMIT = _parse("CELERY_TASK_SOFT_TIME_LIMIT", env.int, 5 * 60)
+CELERY_TASK_TIME_LIMIT = _parse("CELERY_TASK_TIME_LIMIT", env.int, 6 * 60)
+CELERY_VISIBILITY_TIMEOUT = _parse("CELERY_VISIBILITY_TIMEOUT", env.int, 15 * 60)
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT "
+        f"must hold (got {CELERY_TASK_SOFT_TIME_LIMIT}, {CELERY_TASK_TIME_LIMIT}, "
+        f"{CELERY_VISIBILITY_TIMEOUT}): a job still running must not be delivered again"
+    )
+# A running job's worker writes a heartbeat this often; a job without one for
+# AIMS_JOB_STALE_SECONDS is taken as abandoned by a dead worker (queued again once, then failed).
+AIMS_JOB_HEARTBEAT_SECONDS = 30
+AIMS_JOB_STALE_SECONDS = _parse("AIMS_JOB_STALE_SECONDS", env.int, 3 * 60)
+if AIMS_JOB_STALE_SECONDS < 3 * AIMS_JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        f"AIMS_JOB_STALE_SECONDS must be at least {3 * AIMS_JOB_HEARTBEAT_SECONDS} "
+        "(three missed heartbeats)"
+    )
 REDIS_URL = _from_env_or_file("REDIS_URL") or ""
 if REDIS_URL:
     CACHES = {
@@ -207,7 +227,14 @@ if REDIS_URL:
         "default": {"BACKEND": "aims.core.cache.FailOpenRedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        # A message taken by a worker that died comes back after this many seconds; it must
+        # outlast the hard time limit, or a job still running would be delivered twice.
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # A Redis that is down or unreachable fails a publish in seconds, not minutes.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
@@ -231,11 +258,25 @@ CELERY_TASK_IGNORE_RESULT = True  # outcomes live in the Job table, not a result
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = _parse("CELERY_TASK_TIME_LIMIT", env.int, 30 * 60)
-CELERY_TASK_SOFT_TIME_LIMIT = _parse("CELERY_TASK_SOFT_TIME_LIMIT", env.int, 25 * 60)
 CELERY_TASK_ALWAYS_EAGER = _parse("CELERY_TASK_ALWAYS_EAGER", env.bool, False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Publishing gives up quickly when the broker is unreachable (the job then waits, see
+# aims.core.jobs): at most two tries of a two-second connection, so no request hangs.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Send the jobs that could not be sent, and deal with those whose worker died.
+    "jobs-recover": {
+        "task": "aims.core.tasks.jobs_recover",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
 
 # Template fragments that depend only on the code and the URL (the sidebar): kept in each
 # process's memory, so a restart after a deploy starts afresh and no network is involved.

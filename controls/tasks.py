@@ -3,5 +3,5 @@ from controls import services
 
 
 @job_task
-def catalog_reload(job_id: int) -> None:
-    run_job(job_id, services.catalog_reload_run)
+def catalog_reload(job_id: int, dispatch: int | None = None) -> None:
+    run_job(job_id, services.catalog_reload_run, dispatch=dispatch)

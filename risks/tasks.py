@@ -5,5 +5,5 @@ from risks import exports
 
 
 @job_task
-def risk_register_pdf(job_id: int) -> None:
-    run_job(job_id, exports.risk_register_pdf_run)
+def risk_register_pdf(job_id: int, dispatch: int | None = None) -> None:
+    run_job(job_id, exports.risk_register_pdf_run, dispatch=dispatch)

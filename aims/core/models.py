@@ -288,6 +288,18 @@ class Job(models.Model):
     result_file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # Handing the job to the broker (see aims.core.jobs): the task that runs it, when its
+    # message was last accepted by the broker, how often that was tried, and why the last
+    # try failed. A queued job with a ``send_error`` waits for the broker and is sent again.
+    task_name = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    send_error = models.TextField(blank=True)
+    # The number of the message allowed to run the job: raised when a newer message replaces
+    # one the broker may still deliver (after a worker died, or on retry), so the old one is
+    # ignored. ``heartbeat_at`` is refreshed by the worker while the job runs.
+    dispatch = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     # Members see their organisation's jobs; whoever started a job always sees it.
     access: ClassVar[AccessPolicy] = AccessPolicy(
@@ -318,3 +330,12 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def waiting_for_queue(self) -> bool:
+        """Queued, but the broker could not be reached: it is sent again when it is back."""
+        return self.status == JobStatus.QUEUED and self.sent_at is None and bool(self.send_error)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == JobStatus.FAILED or self.waiting_for_queue

@@ -35,6 +35,10 @@ class ChangeLogEntrySerializer(serializers.ModelSerializer):
 
 class JobSerializer(serializers.ModelSerializer):
     result_url = serializers.SerializerMethodField()
+    waiting_for_queue = serializers.BooleanField(
+        read_only=True,
+        help_text="Queued, but the job queue could not be reached; it is sent when it is back.",
+    )
 
     class Meta:
         model = Job
@@ -55,6 +59,11 @@ class JobSerializer(serializers.ModelSerializer):
             "result",
             "result_url",
             "error",
+            "waiting_for_queue",
+            "sent_at",
+            "send_attempts",
+            "send_error",
+            "heartbeat_at",
         ]
 
     def get_result_url(self, obj) -> str | None:

@@ -6,14 +6,18 @@ import os
 
 import redis
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from aims.core import views as generic
 from aims.core.filters import JobFilterSet
+from aims.core.jobs import job_retry
 from aims.core.models import Job
 from aims.core.permissions import Action, restrict
 
@@ -69,6 +73,32 @@ class JobDownloadView(generic.ModelViewMixin, View):
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class JobRetryView(generic.ModelViewMixin, View):
+    """POST only: send again a job that waits for the job queue, or run again a failed one."""
+
+    model = Job
+    http_method_names = ["post"]
+
+    def base_queryset(self, action=Action.VIEW):
+        return JobListView.base_queryset(self, action)
+
+    def post(self, request, *args, **kwargs):
+        job = self.get_object()
+        try:
+            job = job_retry(job=job, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if job.waiting_for_queue:
+                messages.warning(
+                    request,
+                    _("The job queue is still unreachable; the job will be sent when it is back."),
+                )
+            else:
+                messages.success(request, _("The job was sent to the job queue again."))
+        return redirect("core:job_detail", org=self.organization.slug, pk=job.pk)
 
 
 def healthz(request):

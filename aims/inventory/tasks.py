@@ -3,5 +3,5 @@ from aims.inventory import services
 
 
 @job_task
-def inventory_export(job_id: int) -> None:
-    run_job(job_id, services.inventory_export_run)
+def inventory_export(job_id: int, dispatch: int | None = None) -> None:
+    run_job(job_id, services.inventory_export_run, dispatch=dispatch)

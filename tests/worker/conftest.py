@@ -105,11 +105,10 @@ def _use_queue(name: str) -> None:
         celery_app.amqp.__dict__.pop(cached, None)
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, tmp_path_factory):
-    queue = f"aims-test-{uuid.uuid4().hex[:10]}"
-    media_root = tmp_path_factory.mktemp("worker-media")
-    log_path = tmp_path_factory.mktemp("worker-log") / "celery.log"
+def start_worker(
+    queue: str, media_root: Path, log_path: Path, extra_args: tuple[str, ...] = ()
+) -> Worker:
+    """Start ``celery -A aims worker`` on ``queue`` and wait until it is ready."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "aims.settings"),
@@ -139,13 +138,12 @@ def celery_worker(django_db_setup, tmp_path_factory):
         "-Q",
         queue,
         "-n",
-        f"{queue}@%h",
+        f"{queue}-{uuid.uuid4().hex[:6]}@%h",
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
+        *extra_args,
     ]
-    previous_queue = celery_app.conf.task_default_queue
-    _use_queue(queue)
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             command,
@@ -169,15 +167,37 @@ def celery_worker(django_db_setup, tmp_path_factory):
                     f"The Celery worker was not ready after {START_TIMEOUT} s:\n{worker.log()}"
                 )
             time.sleep(0.2)
-        yield worker
-    finally:
+    except BaseException:
         _stop(process)
-        _use_queue(previous_queue)
-        if settings.REDIS_URL:
-            import redis
+        raise
+    return worker
 
-            client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-            client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+def forget_queue(queue: str) -> None:
+    """Drop what a test queue left in Redis (nothing to do on the filesystem transport)."""
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, tmp_path_factory):
+    queue = f"aims-test-{uuid.uuid4().hex[:10]}"
+    media_root = tmp_path_factory.mktemp("worker-media")
+    log_path = tmp_path_factory.mktemp("worker-log") / "celery.log"
+    previous_queue = celery_app.conf.task_default_queue
+    _use_queue(queue)
+    try:
+        worker = start_worker(queue, media_root, log_path)
+        try:
+            yield worker
+        finally:
+            _stop(worker.process)
+    finally:
+        _use_queue(previous_queue)
+        forget_queue(queue)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -203,3 +223,25 @@ def worker(celery_worker, settings):
     celery_app.conf.task_always_eager = False
     yield celery_worker
     celery_app.conf.task_always_eager = eager
+
+
+# A real broker URL where nothing listens: publishing goes through kombu and fails as it
+# would with Redis down, and nothing published by a test can reach any worker.
+DEAD_BROKER = "redis://127.0.0.1:6399/0"
+
+
+def _point_broker_at(url: str) -> None:
+    """Publish to ``url`` from now on (Celery caches its connection pools; kombu keeps one
+    pool per URL, so the old one is left open for the next test)."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.conf.broker_url = url
+
+
+@pytest.fixture
+def dead_broker():
+    """Point publishing at a dead broker; calling the fixture's value brings the real one back."""
+    previous = celery_app.conf.broker_url
+    _point_broker_at(DEAD_BROKER)
+    yield lambda: _point_broker_at(previous)
+    _point_broker_at(previous)
