@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.documents import DocumentStatus, next_number
+from aims.core.documents import DocumentStatus, next_number, record_identity
 from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
 from aims.core.permissions import Action, can, can_add
@@ -236,17 +236,6 @@ def soa_version_refresh(*, version: SoAVersion, user: Any) -> SoAVersion:
     return version
 
 
-def _identity(record: Any) -> dict[str, Any]:
-    """What a frozen SoA row keeps of a linked record: enough to trace it later even if
-    it is changed or deleted (its id, reference, title and version at the time)."""
-    return {
-        "id": record.pk,
-        "reference": str(getattr(record, "reference", "") or ""),
-        "title": str(getattr(record, "title", "") or record),
-        "version": getattr(record, "version", None),
-    }
-
-
 def soa_frozen_rows(rows: list[SoARow]) -> list[dict[str, Any]]:
     """Rows as an SoA version keeps them: each with the identities of the records that
     justify it — the risks (and other treatment links registered by higher apps) and the
@@ -262,7 +251,7 @@ def soa_frozen_rows(rows: list[SoARow]) -> list[dict[str, Any]]:
         pairs = list(pairs)
         records = spec.model.objects.in_bulk({other for _, other in pairs})
         for control_id, other in sorted(pairs, key=lambda pair: pair[1]):
-            linked[control_id].setdefault(spec.accessor, []).append(_identity(records[other]))
+            linked[control_id].setdefault(spec.accessor, []).append(record_identity(records[other]))
     evidence_through = ControlImplementation.evidence.through
     pairs = list(
         evidence_through.objects.filter(controlimplementation_id__in=ids).values_list(
@@ -274,7 +263,7 @@ def soa_frozen_rows(rows: list[SoARow]) -> list[dict[str, Any]]:
     ).in_bulk({item for _, item in pairs})
     for control_id, item_id in sorted(pairs, key=lambda pair: pair[1]):
         item = items[item_id]
-        identity = _identity(item)
+        identity = record_identity(item)
         identity["sha256"] = item.current_file.sha256 if item.current_file else ""
         linked[control_id].setdefault("evidence", []).append(identity)
     frozen = []

@@ -337,7 +337,15 @@ def link_every_many_to_many(obj, *, fallback_organization=None) -> None:
         if label not in LINK_TARGETS:
             raise LookupError(f"{obj._meta.label}.{field.name}: add a maker for {label}")
         limit = field.get_limit_choices_to() or {}
-        getattr(obj, field.name).add(LINK_TARGETS[label](organization, **limit))
+        target = LINK_TARGETS[label](organization, **limit)
+        if getattr(obj, "is_frozen", False):
+            # An approved version refuses link changes: write the row as if it had been
+            # linked before approval.
+            field.remote_field.through.objects.create(
+                **{field.m2m_field_name(): obj, field.m2m_reverse_field_name(): target}
+            )
+        else:
+            getattr(obj, field.name).add(target)
 
 
 def decide_every_control(organization, *, applicability: str = "not_applicable") -> None:

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +111,10 @@ class ControlledVersion(OrganizationScopedModel):
         help_text=_("How often the approved document is looked at again."),
     )
     next_review_date = models.DateField(_("next review"), null=True, blank=True, editable=False)
+    # At approval, the identity of every record linked through ``content_m2m`` (a link
+    # table row vanishes with its record; the approved document must still say what it
+    # named): {"ai_systems": [{"id": …, "reference": …, "title": …, "version": …}, …]}.
+    frozen_links = models.JSONField(_("links at approval"), default=dict, editable=False)
 
     content_fields: ClassVar[tuple[str, ...]] = ()
     content_m2m: ClassVar[tuple[str, ...]] = ()
@@ -132,6 +138,13 @@ class ControlledVersion(OrganizationScopedModel):
     def series(self) -> models.QuerySet:
         return type(self).objects.filter(**self.series_filter())
 
+    def linked(self, name: str) -> list[dict[str, Any]]:
+        """The records linked through ``name``: as frozen at approval for an approved or
+        superseded version, else as they are now (same shape either way)."""
+        if self.is_frozen and name in (self.frozen_links or {}):
+            return self.frozen_links[name]
+        return [record_identity(r) for r in getattr(self, name).all()]
+
     def approval_blockers(self) -> list[str]:
         """What in this version's content stops it being approved (none by default): a
         document type with completeness rules (the SoA) lists each gap as a sentence."""
@@ -141,13 +154,29 @@ class ControlledVersion(OrganizationScopedModel):
         # An approved version is a record of what was approved: its content never changes.
         loaded = getattr(self, "_loaded_snapshot", None)
         if loaded and loaded.get("status") in FROZEN_STATUSES:
-            changed = [f for f in self.content_fields if loaded.get(f) != getattr(self, f)]
+            changed = [
+                f
+                for f in (*self.content_fields, "frozen_links")
+                if loaded.get(f) != getattr(self, f)
+            ]
             if changed:
                 raise ImmutableVersionError(
                     _("Version %(n)s is approved and cannot be edited; start a new version.")
                     % {"n": self.number}
                 )
         super().save(*args, **kwargs)
+
+
+def record_identity(record: Any) -> dict[str, Any]:
+    """What an approved document keeps of a record it links: enough to trace it after the
+    record changes or is deleted (id, reference, title or name, version at the time)."""
+    title = getattr(record, "title", None) or getattr(record, "name", None) or str(record)
+    return {
+        "id": record.pk,
+        "reference": str(getattr(record, "reference", "") or ""),
+        "title": str(title),
+        "version": getattr(record, "version", None),
+    }
 
 
 def require_another_approver(*, author_id: Any, user: Any, organization: Any) -> None:
@@ -160,6 +189,21 @@ def require_another_approver(*, author_id: Any, user: Any, organization: Any) ->
                 "(An administrator can allow self-approval in the organisation settings.)"
             ),
             code="self_approval",
+        )
+
+
+@receiver(m2m_changed)
+def _refuse_link_changes_to_frozen_versions(sender, instance, action, **kwargs) -> None:
+    """The links an approved version names are part of what was approved."""
+    if (
+        action in ("pre_add", "pre_remove", "pre_clear")
+        and isinstance(instance, ControlledVersion)
+        and instance.is_frozen
+        and any(getattr(type(instance), name).through is sender for name in instance.content_m2m)
+    ):
+        raise ImmutableVersionError(
+            _("Version %(n)s is approved and cannot be edited; start a new version.")
+            % {"n": instance.number}
         )
 
 
@@ -230,6 +274,10 @@ def document_approve(*, version: ControlledVersion, user: Any, note: str = "") -
         previous.status = DocumentStatus.SUPERSEDED
         previous.superseded_at = now
         previous.save()
+    version.frozen_links = {
+        name: [record_identity(r) for r in getattr(version, name).order_by("pk")]
+        for name in version.content_m2m
+    }
     version.status = DocumentStatus.APPROVED
     version.approved_by = user
     version.approved_at = now

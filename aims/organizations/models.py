@@ -6,7 +6,7 @@ bottom layer with the permission layer; they keep this app's label and are re-ex
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -101,6 +101,15 @@ class ScopeStatement(ControlledVersion):
         return reverse(
             "organizations:scope_version", kwargs={"org": self.organization.slug, "pk": self.pk}
         )
+
+    def systems_in_scope(self) -> list[dict[str, Any]]:
+        """The AI systems this version names — as approved, for an approved version — each
+        with its record while it still exists (None once deleted)."""
+        live = {system.pk: system for system in self.ai_systems.all()}
+        return [
+            {"title": item["title"], "record": live.get(item["id"])}
+            for item in self.linked("ai_systems")
+        ]
 
     def clean(self) -> None:
         super().clean()

@@ -247,3 +247,27 @@ def test_it_runs_the_workflow_through_the_ui(draft, users, second_officer, clien
         "organizations:scope_edit", kwargs={"org": draft.organization.slug, "pk": draft.pk}
     )
     assert client_for(users.admin).get(edit).status_code == 403
+
+
+def test_an_approved_scope_keeps_the_systems_it_named_after_one_is_deleted(
+    draft, org, second_officer, client_for, users
+):
+    kept = factories.AISystemFactory(organization=org, name="Support assistant")
+    dropped = factories.AISystemFactory(organization=org, name="Retired screener")
+    draft.ai_systems.set([kept, dropped])
+    approved = _approve(draft, second_officer)
+    dropped.delete()
+    approved = ScopeStatement.objects.get(pk=approved.pk)
+    assert [s["title"] for s in approved.linked("ai_systems")] == [
+        "Support assistant",
+        "Retired screener",
+    ]
+    page = client_for(users.viewer).get(approved.get_absolute_url()).content.decode()
+    assert "Retired screener" in page and "deleted since this version was approved" in page
+    with pytest.raises(ImmutableVersionError):
+        approved.ai_systems.add(factories.AISystemFactory(organization=org))
+    with pytest.raises(ImmutableVersionError):
+        approved.ai_systems.remove(kept)
+    approved.frozen_links = {"ai_systems": []}
+    with pytest.raises(ImmutableVersionError):
+        approved.save()
