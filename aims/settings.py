@@ -417,6 +417,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["aims.api.permissions.ApiAccess"],
+    # A depth-limited JSON parser that refuses NUL characters and non-finite numbers.
+    "DEFAULT_PARSER_CLASSES": [
+        "aims.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         # One filter set per model serves UI and API, sorting (``ordering``) included.
         "django_filters.rest_framework.DjangoFilterBackend",

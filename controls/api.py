@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from aims.core import documents
 from aims.core.api import (
+    CleanInputMixin,
     ControlledDocumentViewSet,
     RestrictedModelViewSet,
     RestrictedReadOnlyViewSet,
@@ -33,13 +34,13 @@ from controls.models import (
 )
 
 
-class FrameworkSerializer(serializers.ModelSerializer):
+class FrameworkSerializer(CleanInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Framework
         fields = ["id", "code", "name", "edition", "title", "notice"]
 
 
-class RequirementSerializer(serializers.ModelSerializer):
+class RequirementSerializer(CleanInputMixin, serializers.ModelSerializer):
     framework = serializers.SlugRelatedField(slug_field="code", read_only=True)
     parent = serializers.SlugRelatedField(slug_field="ref", read_only=True)
 
@@ -60,7 +61,7 @@ class RequirementSerializer(serializers.ModelSerializer):
         ]
 
 
-class RequirementMappingSerializer(serializers.ModelSerializer):
+class RequirementMappingSerializer(CleanInputMixin, serializers.ModelSerializer):
     source_ref = serializers.CharField(source="source.ref", read_only=True)
     target_ref = serializers.CharField(source="target.ref", read_only=True)
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import TrackedModelForm
+from aims.core.forms import CleanInputFormMixin, TrackedModelForm
 from controls.models import ClauseStatus, ControlImplementation, SoAVersion
 
 _DECISION = (
@@ -99,7 +99,7 @@ class ClauseStatusForm(TrackedModelForm):
         fields = ["status", "owner", "notes"]
 
 
-class SoAStartForm(forms.Form):
+class SoAStartForm(CleanInputFormMixin, forms.Form):
     change_summary = forms.CharField(
         label=_("Summary of changes"),
         max_length=500,

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from aims.core.api import (
+    CleanInputMixin,
     ReachableRelatedField,
     RestrictedModelViewSet,
     TrackedSerializer,
@@ -204,7 +205,7 @@ class RiskAssessmentSerializer(TrackedSerializer):
         return super().validate(attrs)
 
 
-class RiskCriteriaSerializer(serializers.ModelSerializer):
+class RiskCriteriaSerializer(CleanInputMixin, serializers.ModelSerializer):
     """A criteria version. Creating one saves a new current version through the service."""
 
     serializer_related_field = ReachableRelatedField
@@ -233,12 +234,12 @@ class RiskCriteriaSerializer(serializers.ModelSerializer):
         validators: list = []  # the service numbers the version and moves "current"
 
 
-class RiskAcceptSerializer(serializers.Serializer):
+class RiskAcceptSerializer(CleanInputMixin, serializers.Serializer):
     rationale = serializers.CharField(help_text="Why the residual risk is acceptable.")
     expires = serializers.DateField(required=False, allow_null=True)
 
 
-class RiskRescoreSerializer(serializers.Serializer):
+class RiskRescoreSerializer(CleanInputMixin, serializers.Serializer):
     inherent_likelihood = serializers.IntegerField()
     inherent_impact = serializers.IntegerField()
     residual_likelihood = serializers.IntegerField(required=False, allow_null=True)

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import TrackedModelForm
+from aims.core.forms import CleanInputFormMixin, TrackedModelForm
 from aims.core.permissions import UserPurpose, users_choosable
 from risks.library import LIBRARY_CODES
 from risks.models import (
@@ -197,7 +197,7 @@ class RiskForm(TrackedModelForm):
         return super().save(commit=commit)
 
 
-class RiskRescoreForm(forms.Form):
+class RiskRescoreForm(CleanInputFormMixin, forms.Form):
     """Score a risk again against the current criteria."""
 
     inherent_likelihood = forms.IntegerField()
@@ -231,7 +231,7 @@ class RiskRescoreForm(forms.Form):
         return [("", "", list(self.visible_fields()))]
 
 
-class RiskAcceptForm(forms.Form):
+class RiskAcceptForm(CleanInputFormMixin, forms.Form):
     acceptance_rationale = forms.CharField(
         label=_("Why the residual risk is acceptable"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -362,7 +362,7 @@ def matrix_text(matrix: list[list[str]]) -> str:
     return "\n".join(" ".join(row) for row in matrix or [])
 
 
-class RiskCriteriaForm(forms.Form):
+class RiskCriteriaForm(CleanInputFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     likelihood_levels = forms.CharField(
         label=_("Likelihood scale"),

@@ -626,8 +626,12 @@ class TreatmentAction(TrackedModel):
         )
 
     def clean(self) -> None:
+        # As the database check ``treatment_action_done_has_date``: a done action says when.
         if self.status == ActionStatus.DONE and not self.completed_on:
-            self.completed_on = timezone.localdate()
+            raise ValidationError(
+                {"completed_on": _("Enter the date the action was completed.")},
+                code="required",
+            )
         if self.status != ActionStatus.DONE:
             self.completed_on = None
 

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.api import services as api_services
 from aims.api.models import TokenScope
-from aims.core.forms import SectionedFormMixin
+from aims.core.forms import CleanInputFormMixin, SectionedFormMixin
 
 
-class ApiTokenForm(SectionedFormMixin, forms.Form):
+class ApiTokenForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “MLflow sync”.")
     )

@@ -5,7 +5,10 @@
   re-checked inside its transaction on the locked row.
 - ``ETag`` carries the record's version; a write with a stale ``If-Match`` answers 412.
 - Model validation (``full_clean``) runs for API writes as it does for forms, so a rule
-  lives once, on the model.
+  lives once, on the model. On an update the model's unique and check constraints are
+  checked against the whole row as it will be saved (not only the written fields), so a
+  PATCH that would break one is a 400 on the field, never a database error.
+- Every serializer refuses implausible dates and unstorable values (``CleanInputMixin``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from aims.core.permissions import (
     user_purpose_of,
     users_choosable,
 )
+from aims.core.validators import unstorable_reason, validate_plausible_date
 
 NOT_CHOOSABLE = (
     "Choose an active member of the record's organisation; external auditors cannot be chosen."
@@ -121,11 +125,57 @@ def check_people(
         raise serializers.ValidationError(errors)
 
 
-class TrackedSerializer(serializers.ModelSerializer):
+class CleanInputMixin:
+    """For every serializer of the API: a written date must be plausible
+    (``validate_plausible_date``) and no written value may hold what the database cannot
+    store (``unstorable_reason``: NUL characters, non-finite numbers), each refused on its
+    field. Nested values (JSON fields, lists) are searched to any depth."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            if not field.read_only and isinstance(
+                field, serializers.DateField | serializers.DateTimeField
+            ):
+                field.validators.append(validate_plausible_date)
+        return fields
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        errors = {
+            name: [reason]
+            for name, item in value.items()
+            if not isinstance(item, models.Model) and (reason := unstorable_reason(item))
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+def _constraint_field(constraint: models.BaseConstraint, written: Collection[str]) -> str:
+    """Where a broken constraint's error goes: the one written field (other than the
+    organisation) it names, else ``non_field_errors``."""
+    if isinstance(constraint, models.UniqueConstraint):
+        named = set(constraint.fields)
+    elif isinstance(constraint, models.CheckConstraint):
+        named = set(getattr(constraint.condition, "referenced_base_fields", ()))
+    else:
+        named = set()
+    fields = sorted(f for f in named if f in written and f != "organization")
+    return fields[0] if len(fields) == 1 else "non_field_errors"
+
+
+class TrackedSerializer(CleanInputMixin, serializers.ModelSerializer):
     """Base serializer: reachable foreign keys, read-only bookkeeping, model validation."""
 
     serializer_related_field = ReachableRelatedField
     version = serializers.IntegerField(read_only=True)
+
+    def get_unique_together_validators(self) -> list:
+        # The model's constraints are checked by ``validate`` (as a form would), on the row
+        # as it will be saved. DRF's own check fills a read-only field with the model's
+        # default (a document's number 1) and refused every new version of a document.
+        return []
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -153,19 +203,56 @@ class TrackedSerializer(serializers.ModelSerializer):
             instance=self.instance,
             writable=writable,
         )
-        exclude = [
+        relations = {
             f.name
             for f in model._meta.get_fields()
-            if f.many_to_many
-            or f.one_to_many
-            or (f.one_to_one and f.auto_created)
-            or (getattr(f, "concrete", False) and f.name not in writable)
-        ]
+            if f.many_to_many or f.one_to_many or (f.one_to_one and f.auto_created)
+        }
+        exclude = relations | {
+            f.name
+            for f in model._meta.get_fields()
+            if getattr(f, "concrete", False) and f.name not in writable
+        }
+        before = {f.attname: getattr(candidate, f.attname) for f in model._meta.concrete_fields}
+        errors: dict[str, list[str]] = {}
         try:
-            candidate.full_clean(exclude=exclude, validate_unique=True)
+            candidate.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(validation_error_to_dict(exc)) from exc
+            errors = validation_error_to_dict(exc)
+        # An update is checked whole: the row keeps its unwritten fields (its organisation).
+        checked = exclude if self.instance is None else set(relations)
+        checked |= set(errors)
+        errors_on_constraints = self._constraint_errors(candidate, checked, attrs)
+        for name, messages in errors_on_constraints.items():
+            errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise serializers.ValidationError(errors)
+        # What the model's clean() set on a written field is saved too (e.g. a date it clears).
+        for f in model._meta.concrete_fields:
+            if f.name in writable and getattr(candidate, f.attname) != before[f.attname]:
+                attrs[f.name] = getattr(candidate, f.name)
         return attrs
+
+    @staticmethod
+    def _constraint_errors(
+        candidate: models.Model, exclude: set[str], written: Collection[str]
+    ) -> dict[str, list[str]]:
+        """The unique and check constraints the candidate would break, each on the single
+        written field it names when there is one."""
+        errors: dict[str, list[str]] = {}
+        try:
+            candidate.validate_unique(exclude=exclude)
+        except DjangoValidationError as exc:
+            for name, messages in validation_error_to_dict(exc).items():
+                errors.setdefault(name, []).extend(messages)
+        for model_class, constraints in candidate.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, candidate, exclude=exclude)
+                except DjangoValidationError as exc:
+                    name = _constraint_field(constraint, written)
+                    errors.setdefault(name, []).extend(str(m) for m in exc.messages)
+        return errors
 
 
 def etag_for(instance: models.Model) -> str:

@@ -316,6 +316,40 @@ def document_start_revision(*, version: ControlledVersion, user: Any) -> Control
     return draft
 
 
+def document_open_draft_error(version: ControlledVersion) -> ValidationError:
+    """Why no other version can start while ``version`` is open, and what to do instead."""
+    return ValidationError(
+        _(
+            "Version %(n)s is already open (%(status)s): change that one, or finish its "
+            "review, before starting another."
+        )
+        % {"n": version.number, "status": version.get_status_display().lower()},
+        code="open_draft",
+    )
+
+
+@transaction.atomic
+def document_start_next(
+    *, model: type[ControlledVersion], user: Any, **series: Any
+) -> ControlledVersion | None:
+    """Start the next version of a series, the way ``document_start_revision`` does from its
+    approved version. ``None`` when the series has no approved version yet (the caller
+    starts one of its own); refused while a version is open (draft or in review).
+
+    The caller locks the series first (its organisation's row), so two starts queue."""
+    open_version = (
+        model.objects.filter(**series)
+        .filter(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW])
+        .first()
+    )
+    if open_version is not None:
+        raise document_open_draft_error(open_version)
+    approved = model.objects.filter(**series, status=DocumentStatus.APPROVED).first()
+    if approved is None:
+        return None
+    return document_start_revision(version=approved, user=user)
+
+
 def next_number(model: type[ControlledVersion], **series: Any) -> int:
     latest = model.objects.filter(**series).aggregate(models.Max("number"))["number__max"] or 0
     return latest + 1

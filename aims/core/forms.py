@@ -1,4 +1,5 @@
-"""Base form for tracked records."""
+"""Base forms: every form of the product refuses implausible dates and unstorable values
+(``CleanInputFormMixin``); ``TrackedModelForm`` is the base for a tracked record's form."""
 
 from __future__ import annotations
 
@@ -17,8 +18,29 @@ from aims.core.permissions import (
     user_purpose_of,
     users_choosable,
 )
+from aims.core.validators import unstorable_reason, validate_plausible_date
 
 VERSION_FIELD = "_version"
+
+
+class CleanInputFormMixin:
+    """Every date field must hold a plausible date (``validate_plausible_date``) and no
+    field may hold what the database cannot store (``unstorable_reason``: a NUL character
+    inside decoded JSON, a non-finite number), each refused on its field. Put it first in
+    the bases of every form (``tests/core/test_bad_input.py`` checks that each one has it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators.append(validate_plausible_date)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, value in list(self.cleaned_data.items()):
+            if not isinstance(value, models.Model) and (reason := unstorable_reason(value)):
+                self.add_error(name, reason)
+        return data
 
 
 class SectionedFormMixin:
@@ -35,7 +57,7 @@ class SectionedFormMixin:
         ]
 
 
-class DecisionForm(SectionedFormMixin, forms.Form):
+class DecisionForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     """The optional note that goes with a document decision (approve, return)."""
 
     note = forms.CharField(
@@ -43,7 +65,7 @@ class DecisionForm(SectionedFormMixin, forms.Form):
     )
 
 
-class TrackedModelForm(SectionedFormMixin, forms.ModelForm):
+class TrackedModelForm(CleanInputFormMixin, SectionedFormMixin, forms.ModelForm):
     """Carries the record's version (to refuse stale saves) and offers only reachable choices."""
 
     @staticmethod

@@ -1,10 +1,11 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from aims.core.api import CleanInputMixin
 from aims.core.models import ChangeLogEntry, Job
 
 
-class ChangeLogEntrySerializer(serializers.ModelSerializer):
+class ChangeLogEntrySerializer(CleanInputMixin, serializers.ModelSerializer):
     model = serializers.SerializerMethodField()
 
     class Meta:
@@ -33,7 +34,7 @@ class ChangeLogEntrySerializer(serializers.ModelSerializer):
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(CleanInputMixin, serializers.ModelSerializer):
     result_url = serializers.SerializerMethodField()
     waiting_for_queue = serializers.BooleanField(
         read_only=True,

@@ -226,7 +226,9 @@ class ObjectHistoryView(ObjectDetailView):
 
 
 class ObjectEditView(ModelViewMixin, TemplateView):
-    """Create (no ``pk``) or update a record. A stale form is refused, keeping what was typed."""
+    """Create (no ``pk``) or update a record. A stale form is refused (409), and so is an
+    edit that does not say which version it changes (400: without the hidden ``_version``
+    the stale-edit check could not run), both keeping what was typed."""
 
     form_class: ClassVar[type[TrackedModelForm]]
     template_name = "core/object_edit.html"
@@ -290,7 +292,8 @@ class ObjectEditView(ModelViewMixin, TemplateView):
                 saved = self.save(form)
         except DjangoValidationError as exc:
             form.add_error(None, exc)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
+            status = 400 if getattr(exc, "code", None) == "missing_version" else 409
+            return self.render_to_response(self.get_context_data(form=form), status=status)
         messages.success(request, _("Saved “%(name)s”.") % {"name": saved})
         return HttpResponseRedirect(self.get_success_url(saved))
 
@@ -310,7 +313,16 @@ class ObjectEditView(ModelViewMixin, TemplateView):
             if locked is None:
                 raise PermissionDenied(_("Your role does not allow changing this record."))
             submitted = form.cleaned_data.get(VERSION_FIELD)
-            if submitted is not None and submitted != locked.version:
+            if submitted is None:
+                raise DjangoValidationError(
+                    _(
+                        "This form did not say which version of the record it changes, so it "
+                        "could not be checked against changes made meanwhile. Nothing was "
+                        "saved: reload the page and enter your changes again."
+                    ),
+                    code="missing_version",
+                )
+            if submitted != locked.version:
                 raise DjangoValidationError(
                     _(
                         "Someone else saved this record after you opened it. Your changes are still in the "

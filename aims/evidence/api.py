@@ -12,10 +12,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 
 from aims.core.api import RestrictedModelViewSet, TrackedSerializer
 from aims.core.exceptions import validation_error_to_dict
+from aims.core.parsers import SafeJSONParser
 from aims.evidence import services
 from aims.evidence.filters import EvidenceFileFilterSet, EvidenceItemFilterSet
 from aims.evidence.links import registry
@@ -171,7 +172,7 @@ class EvidenceItemViewSet(RestrictedModelViewSet):
     queryset = EvidenceItem.objects.select_related("organization", "owner", "current_file")
     serializer_class = EvidenceItemSerializer
     filterset_class = EvidenceItemFilterSet
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(*registry.accessors)

@@ -1,5 +1,8 @@
 """Workflows on evidence: checking and storing uploads, versions, links, duplicates.
 
+An upload must be of an accepted type whose content matches its name, and hold no macros
+(``aims.evidence.office``: macro-enabled Office content is refused).
+
 An upload is streamed once to check its size, sniff its type and hash it, then streamed
 again into storage under a name made only of the hash. Nothing is kept when any step fails:
 no row (the transaction rolls back) and no file (the stored file is deleted again).
@@ -10,6 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import hashlib
+import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -27,6 +31,7 @@ from django.utils.translation import gettext as _
 from aims.core.permissions import Action, can_add, restrict
 from aims.evidence.links import registry
 from aims.evidence.models import EvidenceFile, EvidenceItem, EvidenceKind
+from aims.evidence.office import MACRO_EXTENSIONS, macro_refusal
 from aims.organizations.models import Organization
 
 # Extension → (content types sniffed from the bytes that agree with it, the type we record).
@@ -144,6 +149,8 @@ def evidence_check_upload(*, upload: Any) -> CheckedUpload:
     """
     name = evidence_clean_name(name=getattr(upload, "name", "") or "")
     extension = name.rsplit(".", 1)[1].lower()
+    if extension in MACRO_EXTENSIONS:
+        raise _refuse(macro_refusal(stream=io.BytesIO(), extension=extension), "macros")
     allowed = allowed_extensions()
     if extension not in allowed or (extension not in BINARY_TYPES and extension not in TEXT_TYPES):
         raise _refuse(
@@ -225,6 +232,10 @@ def evidence_check_upload(*, upload: Any) -> CheckedUpload:
             )
     if hasattr(upload, "seek"):
         upload.seek(0)
+        refusal = macro_refusal(stream=upload, extension=extension)
+        upload.seek(0)
+        if refusal:
+            raise _refuse(refusal, "macros")
     return CheckedUpload(
         name=name,
         extension=extension,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import SectionedFormMixin, TrackedModelForm
+from aims.core.forms import CleanInputFormMixin, SectionedFormMixin, TrackedModelForm
 from aims.core.permissions import Role
 from aims.organizations.models import AIRole, Membership, Organization, ScopeStatement
 
@@ -12,7 +12,7 @@ class OrganizationForm(TrackedModelForm):
         fields = ["name", "legal_name", "sector", "country", "time_zone", "allow_self_approval"]
 
 
-class MemberAddForm(SectionedFormMixin, forms.Form):
+class MemberAddForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     full_name = forms.CharField(
         label=_("Full name"),

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aims.core.documents import DocumentStatus, next_number
+from aims.core.documents import DocumentStatus, document_start_next, next_number
 from aims.core.permissions import Action, Role, can, can_add, forget_roles, restrict
 from aims.organizations.models import Membership, Organization, ScopeStatement, User
 
@@ -111,14 +111,14 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
 
 @transaction.atomic
 def scope_start_draft(*, organization: Organization, actor: Any) -> ScopeStatement:
-    """The first scope statement of an organisation, as an empty draft."""
+    """The next draft of the organisation's scope statement: the first one, empty; after
+    that a copy of the approved version (as its ``revise``). Refused while a version is open."""
     if not can_add(actor, ScopeStatement, organization.pk):
         raise PermissionDenied(_("Your role does not allow drafting the scope."))
     Organization.objects.select_for_update().get(pk=organization.pk)
-    if ScopeStatement.objects.filter(organization=organization).exists():
-        raise ValidationError(
-            _("A scope statement already exists; start a new version from the approved one.")
-        )
+    revision = document_start_next(model=ScopeStatement, user=actor, organization=organization)
+    if revision is not None:
+        return revision
     return ScopeStatement.objects.create(
         organization=organization,
         author=actor,

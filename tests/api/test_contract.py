@@ -112,8 +112,9 @@ def test_it_refuses_a_duplicate_name_within_the_organisation(
     factories.AISystemFactory(organization=org, name="Claims triage")
     response = admin_api.post(SYSTEMS, _system_payload(org), format="json")
     assert response.status_code == 400
+    # On the field that clashes (the organisation is where it lives, not what to change).
     (messages,) = response.json().values()
-    assert "name" in messages[0]
+    assert list(response.json()) == ["name"] and "already exists" in messages[0]
     assert AISystem.objects.filter(name="Claims triage").count() == 1
     # The same name in another organisation is fine.
     other = api_client_for(users.outsider)
