@@ -355,6 +355,13 @@ class Risk(OrganizationScopedModel):
     )
 
     access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
+    # Derived from likelihood and impact by the criteria; the history shows the levels.
+    history_hidden: ClassVar[tuple[str, ...]] = (
+        "inherent_score",
+        "inherent_rank",
+        "residual_score",
+        "residual_rank",
+    )
 
     class Meta:
         ordering = ("number",)

@@ -26,6 +26,7 @@ from django.views.generic import TemplateView
 from aims.core import documents
 from aims.core.changelog import history_for
 from aims.core.forms import VERSION_FIELD, DecisionForm, TrackedModelForm
+from aims.core.history import annotate_changes
 from aims.core.permissions import (
     Action,
     can,
@@ -221,6 +222,7 @@ class ObjectHistoryView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         paginator = Paginator(history_for(context["object"]), 50)
         context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
+        annotate_changes(context["page_obj"].object_list, user=self.request.user)
         context["detail_template"] = self.detail_template
         return context
 

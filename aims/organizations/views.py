@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.views.generic import TemplateView
 
 from aims.core import views as generic
 from aims.core.forms import DecisionForm
+from aims.core.history import annotate_changes
 from aims.core.models import ChangeLogEntry
 from aims.core.permissions import Action, can, can_add, restrict
 from aims.organizations import services
@@ -76,6 +79,11 @@ class OrganizationActivityView(generic.ObjectListView):
         "Every change to the organisation's records, newest first. Rows are hash-chained."
     )
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        annotate_changes(context["page_obj"].object_list, user=self.request.user, values=False)
+        return context
+
 
 class MemberListView(generic.ObjectListView):
     model = Membership
@@ -83,8 +91,11 @@ class MemberListView(generic.ObjectListView):
     select_related = ("user",)
     table_template = "organizations/_membership_table.html"
     add_url_name = "organizations:member_add"
-    title = gettext_lazy("People and roles")
-    intro = gettext_lazy("Who takes part in the AIMS and what each person may do.")
+    title = gettext_lazy("Members and access")
+    intro = gettext_lazy(
+        "Who can sign in to this organisation and what each person may do in the product. "
+        "These are access roles, not AIMS roles and responsibilities (clause 5.3)."
+    )
 
 
 class MemberAddView(generic.OrganizationPageView):

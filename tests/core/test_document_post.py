@@ -76,6 +76,7 @@ def test_post_refuses_a_second_open_scope_draft_and_names_the_way(
 
 def test_post_starts_the_next_soa_version(catalog, org, users, second_officer, api_client_for):
     controls_ensure_for(organization=org)
+    factories.decide_every_control(org)
     draft = soa_version_start(organization=org, user=users.officer, change_summary="First.")
     _approve(draft, second_officer)
     client = api_client_for(users.officer)
