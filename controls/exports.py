@@ -19,7 +19,9 @@ from aims.core.documents import DocumentStatus
 from aims.core.pdf import generated_at, local_text, render_pdf
 from aims.core.permissions import Action, restrict
 from aims.core.tabular import Sheet, csv_bytes, xlsx_bytes
+from aims.evidence.models import EvidenceItem
 from aims.organizations.models import Organization
+from controls.links import registry as link_registry
 from controls.models import (
     ANNEX_A_GROUPS,
     ORGANIZATION_GROUP,
@@ -30,7 +32,7 @@ from controls.models import (
     RequirementKind,
     SoAVersion,
 )
-from controls.services import ISO_FRAMEWORK, soa_rows
+from controls.services import ISO_FRAMEWORK, soa_frozen_rows, soa_rows
 
 SOA_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Group", 8),
@@ -135,13 +137,14 @@ def soa_document(
         visible = restrict(
             ControlImplementation.objects.filter(organization=organization), user, Action.VIEW
         )
+        live = soa_rows(organization=organization, queryset=visible)
         rows = []
-        for row in soa_rows(organization=organization, queryset=visible):
-            frozen = row.as_frozen()
+        for row, frozen in zip(live, soa_frozen_rows(live), strict=True):
             owner = row.control.owner
             if owner is not None:  # the name people know, as the rest of the UI shows it
                 frozen["owner"] = getattr(owner, "display_name", "") or frozen["owner"]
             rows.append(frozen)
+        _keep_visible_links(rows, user=user, organization=organization)
     return SoADocument(
         organization=organization,
         rows=rows,
@@ -149,6 +152,26 @@ def soa_document(
         version=version,
         group_titles=_group_titles(),
     )
+
+
+def _keep_visible_links(rows: list[dict[str, Any]], *, user: Any, organization: Any) -> None:
+    """The live SoA names only the risks and evidence ``user`` may open (an approved
+    version is a document and keeps what it was approved with)."""
+    visible = {
+        "evidence": set(
+            restrict(
+                EvidenceItem.objects.filter(organization=organization), user, Action.VIEW
+            ).values_list("pk", flat=True)
+        )
+    }
+    for spec in link_registry:
+        visible[spec.accessor] = set(
+            spec.reachable(user, organization.pk).values_list("pk", flat=True)
+        )
+    for row in rows:
+        for name, ids in visible.items():
+            if name in row:
+                row[name] = [item for item in row[name] if item["id"] in ids]
 
 
 def _table_rows(document: SoADocument) -> list[list[Any]]:

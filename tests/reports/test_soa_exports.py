@@ -198,3 +198,32 @@ def test_an_auditor_exports_only_the_controls_shared_with_them(soa_org, users, c
     assert [r["Reference"] for r in rows] == ["A.6.2.4"]
     assert not_shared.status_code == 404
     assert len(shared) == 38
+
+
+def test_the_pdf_names_the_evidence_and_risks_and_the_approvers_note(soa_org, users, client_for):
+    from aims.core.documents import document_approve, document_submit
+    from controls.services import soa_version_start
+    from tests import factories
+
+    row = control(soa_org, "A.6.2.7")
+    row.applicability, row.justification = "applicable", "Technical documentation kept."
+    row.save()
+    evidence = factories.EvidenceItemFactory(organization=soa_org, title="Model card v3")
+    row.evidence.add(evidence)
+    risk = factories.RiskFactory(organization=soa_org, title="Undocumented model change")
+    risk.controls.add(row)
+    factories.decide_every_control(soa_org)
+    draft = soa_version_start(organization=soa_org, user=users.officer)
+    document_submit(version=draft, user=users.officer)
+    version = document_approve(version=draft, user=users.admin, note="Checked at the board.")
+    client = client_for(users.viewer)
+
+    text = " ".join(pdf_text(body(client.get(url(soa_org, "pdf", version)))).split())
+    assert "Evidence: Model card v3" in text
+    assert f"{risk.reference} Undocumented model change" in text
+    assert "Checked at the board." in text and "by Acme Admin" in text
+    live = " ".join(pdf_text(body(client.get(url(soa_org, "pdf")))).split())
+    assert "Evidence: Model card v3" in live
+    # The header cells are separate words, not run together.
+    assert "Risks and evidence" in text and "Owner" in text
+    assert "OwnerHow" not in text and "ApplicabilityJustification" not in text
