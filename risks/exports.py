@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -425,6 +425,32 @@ def _text_colour(hex_colour: str) -> str:
     return "#111111" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 150 else "#ffffff"
 
 
+def _actions_by_risk(risk_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """Every treatment action of the risks, per risk in due-date order: the PDF lists them
+    (the spreadsheets count them). One query per thousand risks."""
+    statuses = {value: str(label) for value, label in ActionStatus.choices}
+    found: dict[int, list[dict[str, str]]] = {}
+    for start in range(0, len(risk_ids), CHUNK_SIZE):
+        rows = (
+            TreatmentAction.objects.filter(risk_id__in=risk_ids[start : start + CHUNK_SIZE])
+            .order_by("risk_id", F("due_date").asc(nulls_last=True), "pk")
+            .values_list(
+                "risk_id", "title", "status", "due_date", "owner__full_name", "owner__email"
+            )
+        )
+        for risk_id, title, status, due, owner_name, owner_email in rows:
+            found.setdefault(risk_id, []).append(
+                {
+                    "title": title,
+                    "status": statuses.get(status, status),
+                    "open": status in OPEN_ACTIONS,
+                    "due": due.isoformat() if due else "",
+                    "owner": _name(owner_name, owner_email),
+                }
+            )
+    return found
+
+
 def risk_register_pdf_bytes(
     *,
     organization: Organization,
@@ -447,8 +473,13 @@ def risk_register_pdf_bytes(
         v = row.record
         rows.append(
             {
+                "id": risk["id"],
                 "ref": v["reference"],
                 "title": v["title"],
+                "description": v["description"],
+                "treatment": v["treatment_option"],
+                "status_only": v["status"],
+                "existing_controls": v["existing_controls"],
                 "systems": v["ai_systems"],
                 "owner": v["owner"] or "—",
                 "status": v["status"]
@@ -466,6 +497,9 @@ def risk_register_pdf_bytes(
                 "review": v["next_review"] or "—",
             }
         )
+    actions = _actions_by_risk([row["id"] for row in rows])
+    for row in rows:
+        row["action_list"] = actions.get(row["id"], [])
     if progress:
         progress(50, f"Laying out {len(rows)} risks")
     # Band colours go into a <style> block: only well-formed keys and #rrggbb colours.

@@ -226,6 +226,12 @@ def test_the_pdf_job_writes_the_register_with_both_heatmaps(
         "Acme Analytics",
     ):
         assert expected in text, expected
+    # Each entry carries its description and its treatment actions, not only counts.
+    flat = " ".join(text.split())
+    assert "The model could produce harmful output." in flat  # the description
+    first, _second = register
+    for action in first.actions.all():
+        assert f"{action.title} — {action.get_status_display()}" in flat
     # The heatmaps are drawn from the inline SVG, which WeasyPrint sets glyph by glyph
     # (spaces are not drawn): their titles and axis labels come through as text.
     drawn = text.replace("\n", "").replace(" ", "")
