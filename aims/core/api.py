@@ -23,10 +23,11 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.response import Response
 
-from aims.core import documents
+from aims.core import documents, transactions
 from aims.core.exceptions import PreconditionFailed, validation_error_to_dict
 from aims.core.permissions import (
     Action,
@@ -266,7 +267,30 @@ class RestrictedListMixin:
         return restrict(super().get_queryset(), self.request.user, Action.VIEW)
 
 
-class RestrictedModelViewSet(RestrictedListMixin, viewsets.ModelViewSet):
+class RetriedWritesMixin:
+    """Each write request (POST, PUT, PATCH, DELETE) is one unit of work
+    (``aims.core.transactions.run_atomic``): one transaction, locks in the documented
+    order, change-log rows chained at the end, run again if the database aborted it as a
+    deadlock; 503 if it still cannot be saved."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        method = request.method.lower()
+        handler = getattr(self, method, None)
+        if request.method not in SAFE_METHODS and handler is not None:
+            # DRF looks the handler up on the view after initial(), as ViewSetMixin sets it.
+            setattr(self, method, self._retried(handler))
+
+    @staticmethod
+    def _retried(handler):
+        def run(request, *args, **kwargs):
+            # The parsed body and files stay on the request, so a second run reads them again.
+            return transactions.run_atomic(lambda: handler(request, *args, **kwargs))
+
+        return run
+
+
+class RestrictedModelViewSet(RetriedWritesMixin, RestrictedListMixin, viewsets.ModelViewSet):
     """CRUD on a tracked model, through the one permission layer."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -298,10 +322,9 @@ class RestrictedModelViewSet(RestrictedListMixin, viewsets.ModelViewSet):
 
     def _locked(self, instance: models.Model, action: Action) -> models.Model:
         model = type(instance)
-        locked = (
-            restrict(model.objects.select_for_update(), self.request.user, action)
-            .filter(pk=instance.pk)
-            .first()
+        # The parent first, then this row only (aims.core.transactions: the lock order).
+        locked = transactions.lock_record(
+            restrict(model.objects.all(), self.request.user, action), instance
         )
         if locked is None:
             # Reachable a moment ago: the rights or the record changed under us.
@@ -379,7 +402,9 @@ class RestrictedModelViewSet(RestrictedListMixin, viewsets.ModelViewSet):
         return Response(status=204)
 
 
-class RestrictedReadOnlyViewSet(RestrictedListMixin, viewsets.ReadOnlyModelViewSet):
+class RestrictedReadOnlyViewSet(
+    RetriedWritesMixin, RestrictedListMixin, viewsets.ReadOnlyModelViewSet
+):
     pass
 
 
