@@ -184,7 +184,9 @@ class TrackedSerializer(CleanInputMixin, serializers.ModelSerializer):
         if self.instance is not None:
             candidate = self.instance
             # Validate a copy so a refused write leaves the instance as it was.
-            candidate = model.objects.get(pk=self.instance.pk)
+            candidate = model.objects.filter(pk=self.instance.pk).first()
+            if candidate is None:
+                raise Http404  # deleted by another request since it was read
         else:
             candidate = model()
         m2m = {}
@@ -303,6 +305,8 @@ class RestrictedModelViewSet(RetriedWritesMixin, RestrictedListMixin, viewsets.M
             "DELETE": Action.DELETE,
         }.get(self.request.method)
         if method_action and not can(self.request.user, method_action, obj):
+            if not type(obj).objects.filter(pk=obj.pk).exists():
+                raise Http404  # deleted (with its parent) by another request meanwhile
             raise exceptions.PermissionDenied("Your role does not allow changing this record.")
         return obj
 
