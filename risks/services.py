@@ -223,7 +223,7 @@ def risk_accept(
 ) -> Risk:
     """Record acceptance of the residual risk. Above the acceptance threshold only the
     criteria's designated approver may accept."""
-    risk = Risk.objects.select_for_update().select_related("criteria").get(pk=risk.pk)
+    risk = Risk.objects.select_for_update(of=("self",)).select_related("criteria").get(pk=risk.pk)
     if not can(user, Action.CHANGE, risk):
         raise PermissionDenied(_("You may not change this risk."))
     errors: dict[str, Any] = {}

@@ -17,6 +17,7 @@ from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.http import Http404
@@ -287,7 +288,11 @@ class RetriedWritesMixin:
     def _retried(handler):
         def run(request, *args, **kwargs):
             # The parsed body and files stay on the request, so a second run reads them again.
-            return transactions.run_atomic(lambda: handler(request, *args, **kwargs))
+            try:
+                return transactions.run_atomic(lambda: handler(request, *args, **kwargs))
+            except ObjectDoesNotExist as exc:
+                # Read a moment ago, deleted by another request since (a part's parent).
+                raise Http404 from exc
 
         return run
 
