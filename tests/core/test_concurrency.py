@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from aims.core import transactions
+from aims.core.models import ChangeLogEntry
 from aims.core.permissions import Role
 from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
 from controls.models import SoAVersion
@@ -322,3 +323,53 @@ def test_the_ui_shows_a_readable_page_when_the_database_stays_busy(admin, settin
     (response,) = responses
     assert response.status_code == 503
     assert b"try again" in response.content.lower()
+
+
+def test_the_change_log_head_is_locked_last(admin):
+    """Inside a unit of work the head row stays free until the unit ends: another
+    connection can lock it while the unit has saved a record but not yet finished."""
+    _, org = admin
+    system = factories.AISystemFactory(organization=org)
+    seen = []
+
+    def head_is_free() -> bool:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM core_changeloghead FOR UPDATE NOWAIT")
+            return True
+        except OperationalError:
+            return False
+        finally:
+            connections.close_all()
+
+    def unit() -> None:
+        system.name = "Renamed"
+        system.save()
+        seen.append(_in_threads(1, lambda i: head_is_free())[0])
+
+    transactions.run_atomic(unit)
+    assert seen == [True]
+    entry = ChangeLogEntry.objects.order_by("-seq").first()
+    assert entry.object_id == str(system.pk) and entry.after["name"] == "Renamed"
+
+
+def test_rows_of_a_rolled_back_savepoint_are_not_logged(admin):
+    """A change undone by a savepoint inside the unit leaves no change-log row."""
+    _, org = admin
+    system = factories.AISystemFactory(organization=org)
+    before = ChangeLogEntry.objects.count()
+
+    def unit() -> None:
+        try:
+            with transaction.atomic():
+                factories.AISystemFactory(organization=org, name="Undone")
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        system.name = "Kept"
+        system.save()
+
+    transactions.run_atomic(unit)
+    rows = list(ChangeLogEntry.objects.order_by("seq")[before:])
+    assert [(r.object_id, r.action) for r in rows] == [(str(system.pk), "update")]
+    assert not AISystem.objects.filter(name="Undone").exists()
