@@ -309,6 +309,9 @@ class RestrictedModelViewSet(RetriedWritesMixin, RestrictedListMixin, viewsets.M
             "PATCH": Action.CHANGE,
             "DELETE": Action.DELETE,
         }.get(self.request.method)
+        if method_action and not transactions.lock_parent(obj):
+            # The parent first (the lock order), before the write is validated against it.
+            raise Http404  # deleted with its parent by another request meanwhile
         if method_action and not can(self.request.user, method_action, obj):
             if not type(obj).objects.filter(pk=obj.pk).exists():
                 raise Http404  # deleted (with its parent) by another request meanwhile

@@ -100,18 +100,18 @@ def next_number(queryset: models.QuerySet, *, owner: models.Model, field: str = 
     return (latest or 0) + 1
 
 
-def lock_parent(instance: models.Model) -> None:
+def lock_parent(instance: models.Model) -> bool:
     """Step 2a: ``FOR KEY SHARE`` on a part's parent (from its ``AccessPolicy``): a
     delete of the parent waits for us, or we for it; edits of the parent and of its other
-    parts go on."""
+    parts go on. ``False`` when the parent is gone (deleted meanwhile, with its parts)."""
     policy = getattr(type(instance), "access", None)
     path = getattr(policy, "parent_path", None)
     if not path or not _is_postgres(instance._state.db):
-        return
+        return True
     parent_field = type(instance)._meta.get_field(path)
     parent_id = getattr(instance, parent_field.attname)
     if parent_id is None:
-        return
+        return True
     parent_model = parent_field.related_model
     connection = transaction.get_connection(instance._state.db or DEFAULT_DB_ALIAS)
     quote = connection.ops.quote_name
@@ -121,6 +121,7 @@ def lock_parent(instance: models.Model) -> None:
             f"WHERE {quote(parent_model._meta.pk.column)} = %s FOR KEY SHARE",
             [parent_id],
         )
+        return cursor.fetchone() is not None
 
 
 def lock_record(queryset: models.QuerySet, instance: models.Model) -> models.Model | None:
