@@ -162,6 +162,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "aims.core.middleware.ChangeContextMiddleware",
+    "aims.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "aims.urls"
@@ -377,6 +378,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Evidence uploads --------------------------------------------------------------------
+# How often a write that the database aborted as a deadlock or serialization failure is run
+# in all before the request answers 503 (aims.core.transactions.run_atomic).
+AIMS_DB_RETRY_ATTEMPTS = _parse("AIMS_DB_RETRY_ATTEMPTS", env.int, 4)
 AIMS_EVIDENCE_MAX_MB = _parse("AIMS_EVIDENCE_MAX_MB", env.int, 50)
 if AIMS_EVIDENCE_MAX_MB < 1:
     raise ImproperlyConfigured("AIMS_EVIDENCE_MAX_MB must be at least 1")

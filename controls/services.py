@@ -16,6 +16,7 @@ from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
 from aims.core.permissions import Action, can, can_add
 from aims.core.queries import subquery_count
+from aims.core.transactions import lock_series_owner
 from aims.organizations.models import Organization
 
 # By module: the task calls this module and this module queues the task.
@@ -205,6 +206,8 @@ def soa_version_start(
     """Open a draft SoA version holding a copy of the live SoA as it stands now."""
     if not can_add(user, SoAVersion, organization.pk):
         raise PermissionDenied(_("Your role does not allow preparing the SoA for approval."))
+    # The organisation's lock first: two starts at once, the second finds the first's draft.
+    lock_series_owner(organization)
     if SoAVersion.objects.filter(
         organization=organization, status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW]
     ).exists():

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,8 @@ from django.utils.translation import ngettext
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
 from aims.core.permissions import DEFAULT_ROLES, EDIT_ROLES, AccessPolicy, Action, UserPurpose
+from aims.core.tenancy import Organization
+from aims.core.transactions import next_number
 
 MIN_LEVELS, MAX_LEVELS = 3, 7
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -553,15 +555,16 @@ class Risk(OrganizationScopedModel):
                 self.apply_levels()
             except ValueError as exc:
                 raise ValidationError(str(exc)) from exc
-        if not self.number:
-            latest = (
-                Risk.objects.filter(organization_id=self.organization_id).aggregate(
-                    models.Max("number")
-                )["number__max"]
-                or 0
+        if self.number:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using")):
+            # The organisation's next number, under its lock (aims.core.transactions).
+            self.number = next_number(
+                Risk.objects.filter(organization_id=self.organization_id),
+                owner=Organization(pk=self.organization_id),
             )
-            self.number = latest + 1
-        super().save(*args, **kwargs)
+            super().save(*args, **kwargs)
 
 
 class ActionStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from aims.core.permissions import (
     restrict,
     users_choosable,
 )
+from aims.core.transactions import lock_series_owner, next_number
 from aims.organizations.models import Organization
 from controls.models import ControlImplementation, Requirement
 from risks.library import LIBRARY, LibraryRisk
@@ -94,6 +95,11 @@ def risk_criteria_current(*, organization: Organization) -> RiskCriteria:
     if current:
         return current
     with transaction.atomic():
+        # Two first uses at once: the second waits here, then finds the first one's.
+        lock_series_owner(organization)
+        current = RiskCriteria.objects.filter(organization=organization, is_current=True).first()
+        if current:
+            return current
         criteria = RiskCriteria(
             organization=organization,
             number=1,
@@ -134,6 +140,8 @@ def risk_criteria_revise(*, organization: Organization, user: Any, **values: Any
         raise ValidationError(
             _("Unknown criteria fields: %(f)s") % {"f": ", ".join(sorted(unknown))}
         )
+    # The organisation first (the criteria's numbers are its sequence), then the current row.
+    lock_series_owner(organization)
     current = risk_criteria_current(organization=organization)
     current = RiskCriteria.objects.select_for_update().get(pk=current.pk)
     data = {f: getattr(current, f) for f in CRITERIA_FIELDS}
@@ -150,11 +158,9 @@ def risk_criteria_revise(*, organization: Organization, user: Any, **values: Any
         raise ValidationError(
             {"acceptance_approver": _("The approver must be a member of the organisation.")}
         )
-    latest = RiskCriteria.objects.filter(organization=organization).aggregate(Max("number"))[
-        "number__max"
-    ]
+    number = next_number(RiskCriteria.objects.filter(organization=organization), owner=organization)
     new = RiskCriteria(
-        organization=organization, number=latest + 1, is_current=True, created_by=user, **data
+        organization=organization, number=number, is_current=True, created_by=user, **data
     )
     new.full_clean(exclude=["is_current"])
     current.is_current = False
@@ -217,7 +223,7 @@ def risk_accept(
 ) -> Risk:
     """Record acceptance of the residual risk. Above the acceptance threshold only the
     criteria's designated approver may accept."""
-    risk = Risk.objects.select_for_update().select_related("criteria").get(pk=risk.pk)
+    risk = Risk.objects.select_for_update(of=("self",)).select_related("criteria").get(pk=risk.pk)
     if not can(user, Action.CHANGE, risk):
         raise PermissionDenied(_("You may not change this risk."))
     errors: dict[str, Any] = {}

@@ -17,16 +17,18 @@ from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import MANY_RELATION_KWARGS
 from rest_framework.response import Response
 
-from aims.core import documents
+from aims.core import documents, transactions
 from aims.core.exceptions import PreconditionFailed, validation_error_to_dict
 from aims.core.permissions import (
     Action,
@@ -183,7 +185,9 @@ class TrackedSerializer(CleanInputMixin, serializers.ModelSerializer):
         if self.instance is not None:
             candidate = self.instance
             # Validate a copy so a refused write leaves the instance as it was.
-            candidate = model.objects.get(pk=self.instance.pk)
+            candidate = model.objects.filter(pk=self.instance.pk).first()
+            if candidate is None:
+                raise Http404  # deleted by another request since it was read
         else:
             candidate = model()
         m2m = {}
@@ -266,7 +270,34 @@ class RestrictedListMixin:
         return restrict(super().get_queryset(), self.request.user, Action.VIEW)
 
 
-class RestrictedModelViewSet(RestrictedListMixin, viewsets.ModelViewSet):
+class RetriedWritesMixin:
+    """Each write request (POST, PUT, PATCH, DELETE) is one unit of work
+    (``aims.core.transactions.run_atomic``): one transaction, locks in the documented
+    order, change-log rows chained at the end, run again if the database aborted it as a
+    deadlock; 503 if it still cannot be saved."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        method = request.method.lower()
+        handler = getattr(self, method, None)
+        if request.method not in SAFE_METHODS and handler is not None:
+            # DRF looks the handler up on the view after initial(), as ViewSetMixin sets it.
+            setattr(self, method, self._retried(handler))
+
+    @staticmethod
+    def _retried(handler):
+        def run(request, *args, **kwargs):
+            # The parsed body and files stay on the request, so a second run reads them again.
+            try:
+                return transactions.run_atomic(lambda: handler(request, *args, **kwargs))
+            except ObjectDoesNotExist as exc:
+                # Read a moment ago, deleted by another request since (a part's parent).
+                raise Http404 from exc
+
+        return run
+
+
+class RestrictedModelViewSet(RetriedWritesMixin, RestrictedListMixin, viewsets.ModelViewSet):
     """CRUD on a tracked model, through the one permission layer."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -278,7 +309,12 @@ class RestrictedModelViewSet(RestrictedListMixin, viewsets.ModelViewSet):
             "PATCH": Action.CHANGE,
             "DELETE": Action.DELETE,
         }.get(self.request.method)
+        if method_action and not transactions.lock_parent(obj):
+            # The parent first (the lock order), before the write is validated against it.
+            raise Http404  # deleted with its parent by another request meanwhile
         if method_action and not can(self.request.user, method_action, obj):
+            if not type(obj).objects.filter(pk=obj.pk).exists():
+                raise Http404  # deleted (with its parent) by another request meanwhile
             raise exceptions.PermissionDenied("Your role does not allow changing this record.")
         return obj
 
@@ -298,10 +334,9 @@ class RestrictedModelViewSet(RestrictedListMixin, viewsets.ModelViewSet):
 
     def _locked(self, instance: models.Model, action: Action) -> models.Model:
         model = type(instance)
-        locked = (
-            restrict(model.objects.select_for_update(), self.request.user, action)
-            .filter(pk=instance.pk)
-            .first()
+        # The parent first, then this row only (aims.core.transactions: the lock order).
+        locked = transactions.lock_record(
+            restrict(model.objects.all(), self.request.user, action), instance
         )
         if locked is None:
             # Reachable a moment ago: the rights or the record changed under us.
@@ -379,7 +414,9 @@ class RestrictedModelViewSet(RestrictedListMixin, viewsets.ModelViewSet):
         return Response(status=204)
 
 
-class RestrictedReadOnlyViewSet(RestrictedListMixin, viewsets.ReadOnlyModelViewSet):
+class RestrictedReadOnlyViewSet(
+    RetriedWritesMixin, RestrictedListMixin, viewsets.ReadOnlyModelViewSet
+):
     pass
 
 

@@ -99,35 +99,92 @@ def append(
     after: dict | None,
     using: str | None = None,
 ) -> ChangeLogEntry:
-    """Append one row to the chain. Holds the head row's lock until the transaction ends."""
+    """Append one row to the chain. Holds the head row's lock until the transaction ends.
+
+    Inside ``appended_at_end`` the row is kept and chained when that block ends."""
     ctx = current_context()
     actor = ctx.resolve_actor()
-    ring = integrity.keyring()
     db = using or router.db_for_write(ChangeLogEntry)
+    entry = ChangeLogEntry(
+        actor=actor,
+        actor_label=(getattr(actor, "email", "") or str(actor)) if actor else "",
+        organization_id=_organization_id(instance),
+        source=ctx.source,
+        content_type=ContentType.objects.db_manager(db).get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        action=action,
+        before=before,
+        after=after,
+        request_id=ctx.request_id,
+    )
+    pending = (_pending.get() or {}).get(db)
+    if pending is not None:
+        pending.append(_Pending(entry))
+        # A savepoint rolled back forgets its on-commit callbacks: so does the change log.
+        transaction.on_commit(pending[-1], using=db)
+        return entry
     with transaction.atomic(using=db):
-        head, _ = ChangeLogHead.objects.using(db).select_for_update().get_or_create(pk=1)
-        entry = ChangeLogEntry(
-            seq=head.seq + 1,
-            timestamp=timezone.now(),
-            actor=actor,
-            actor_label=(getattr(actor, "email", "") or str(actor)) if actor else "",
-            organization_id=_organization_id(instance),
-            source=ctx.source,
-            content_type=ContentType.objects.db_manager(db).get_for_model(type(instance)),
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:300],
-            action=action,
-            before=before,
-            after=after,
-            request_id=ctx.request_id,
-            prev_hash=head.hash,
-            key_id=ring.current_id,
-        )
+        _chain([entry], db)
+    return entry
+
+
+def _chain(entries: list[ChangeLogEntry], db: str) -> None:
+    """Lock the head, link ``entries`` to the end of the chain in order, save them."""
+    ring = integrity.keyring()
+    head, _ = ChangeLogHead.objects.using(db).select_for_update().get_or_create(pk=1)
+    for entry in entries:
+        entry.seq = head.seq + 1
+        entry.timestamp = timezone.now()
+        entry.prev_hash = head.hash
+        entry.key_id = ring.current_id
         entry.hash = entry.compute_hash(ring.current_key)
         entry.save(using=db)
         head.seq, head.hash = entry.seq, entry.hash
-        head.save(using=db, update_fields=["seq", "hash"])
-    return entry
+    head.save(using=db, update_fields=["seq", "hash"])
+
+
+class _Pending:
+    """A row kept for the end of the unit of work (also its on-commit marker: a no-op)."""
+
+    def __init__(self, entry: ChangeLogEntry) -> None:
+        self.entry = entry
+
+    def __call__(self) -> None:
+        pass
+
+
+_pending: contextvars.ContextVar[dict[str, list[_Pending]] | None] = contextvars.ContextVar(
+    "aims_changelog_pending", default=None
+)
+
+
+@contextmanager
+def appended_at_end(*, using: str | None = None) -> Iterator[None]:
+    """Inside a transaction: keep the change-log rows written in the block and chain them
+    when it ends without error, so the head row is the last lock the transaction takes
+    (``aims.core.transactions``). Rows of a savepoint rolled back inside are dropped.
+    Nested blocks join the outer one."""
+    db = using or router.db_for_write(ChangeLogEntry)
+    outer = _pending.get() or {}
+    if db in outer:
+        yield
+        return
+    connection = transaction.get_connection(db)
+    if not connection.in_atomic_block:
+        raise RuntimeError("appended_at_end() needs a transaction (run_atomic opens one)")
+    kept: list[_Pending] = []
+    token = _pending.set({**outer, db: kept})
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if connection.needs_rollback:
+        return  # the transaction is going to be rolled back: nothing to log
+    live = {id(callback) for _sids, callback, *_ in connection.run_on_commit}
+    entries = [p.entry for p in kept if id(p) in live]
+    if entries:
+        _chain(entries, db)
 
 
 def _on_save(sender, instance, created, raw=False, using=None, **kwargs):

@@ -26,6 +26,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aims.core import transactions
 from aims.core.models import OrganizationScopedModel
 from aims.core.permissions import Action, can
 
@@ -208,7 +209,7 @@ def _refuse_link_changes_to_frozen_versions(sender, instance, action, **kwargs) 
 
 
 def _lock(version: ControlledVersion) -> ControlledVersion:
-    return type(version).objects.select_for_update().get(pk=version.pk)
+    return type(version).objects.select_for_update(of=("self",)).get(pk=version.pk)
 
 
 def _require(user: Any, action: Action, version: ControlledVersion) -> None:
@@ -290,6 +291,8 @@ def document_approve(*, version: ControlledVersion, user: Any, note: str = "") -
 @transaction.atomic
 def document_start_revision(*, version: ControlledVersion, user: Any) -> ControlledVersion:
     """Copy an approved version into a new draft, the way to change an approved document."""
+    # The series' owner first (its numbers), then the version (aims.core.transactions).
+    transactions.lock_series_owner(version.organization)
     version = _lock(version)
     _require(user, Action.CHANGE, version)
     if version.status != DocumentStatus.APPROVED:
@@ -300,10 +303,9 @@ def document_start_revision(*, version: ControlledVersion, user: Any) -> Control
         .exists()
     ):
         raise ValidationError(_("A draft of the next version already exists."))
-    latest = version.series().aggregate(models.Max("number"))["number__max"] or 0
     draft = type(version)(
         organization=version.organization,
-        number=latest + 1,
+        number=transactions.next_number(version.series(), owner=version.organization),
         status=DocumentStatus.DRAFT,
         author=user,
         review_interval_months=version.review_interval_months,
@@ -350,6 +352,9 @@ def document_start_next(
     return document_start_revision(version=approved, user=user)
 
 
-def next_number(model: type[ControlledVersion], **series: Any) -> int:
-    latest = model.objects.filter(**series).aggregate(models.Max("number"))["number__max"] or 0
-    return latest + 1
+def next_number(model: type[ControlledVersion], *, organization: Any, **series: Any) -> int:
+    """The next version number of a series, under the organisation's lock (call it inside
+    the transaction that saves the version, before checking for an open draft)."""
+    return transactions.next_number(
+        model.objects.filter(organization=organization, **series), owner=organization
+    )

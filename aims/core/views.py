@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from aims.core import documents
+from aims.core import documents, transactions
 from aims.core.changelog import history_for
 from aims.core.forms import VERSION_FIELD, DecisionForm, TrackedModelForm
 from aims.core.history import annotate_changes
@@ -89,6 +89,20 @@ class OrganizationMixin(LoginRequiredMixin):
 
     def org_url(self, name: str, **kwargs: Any) -> str:
         return reverse(name, kwargs={"org": self.organization.slug, **kwargs})
+
+
+class RetriedWritesMixin:
+    """A POST is one unit of work (``aims.core.transactions.run_atomic``): one transaction,
+    change-log rows chained at its end, run again if the database aborted it as a
+    deadlock. If it still cannot be saved, ``DatabaseBusy`` becomes the "try again" page
+    (``aims.core.middleware.DatabaseBusyMiddleware``). The posted form stays on the request,
+    so a second run reads the same data."""
+
+    def dispatch(self, request, *args, **kwargs):
+        parent = super()
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return parent.dispatch(request, *args, **kwargs)
+        return transactions.run_atomic(lambda: parent.dispatch(request, *args, **kwargs))
 
 
 class ModelViewMixin(OrganizationMixin):
@@ -227,7 +241,7 @@ class ObjectHistoryView(ObjectDetailView):
         return context
 
 
-class ObjectEditView(ModelViewMixin, TemplateView):
+class ObjectEditView(RetriedWritesMixin, ModelViewMixin, TemplateView):
     """Create (no ``pk``) or update a record. A stale form is refused (409), and so is an
     edit that does not say which version it changes (400: without the hidden ``_version``
     the stale-edit check could not run), both keeping what was typed."""
@@ -307,10 +321,8 @@ class ObjectEditView(ModelViewMixin, TemplateView):
     def check_fresh(self, form: TrackedModelForm) -> None:
         """Lock the record being edited; refuse if access went or someone saved it meanwhile."""
         if self.object is not None:
-            locked = (
-                restrict(self.model.objects.select_for_update(), self.request.user, Action.CHANGE)
-                .filter(pk=self.object.pk)
-                .first()
+            locked = transactions.lock_record(
+                restrict(self.model.objects.all(), self.request.user, Action.CHANGE), self.object
             )
             if locked is None:
                 raise PermissionDenied(_("Your role does not allow changing this record."))
@@ -353,7 +365,7 @@ class ObjectEditView(ModelViewMixin, TemplateView):
         return context
 
 
-class ObjectDeleteView(ModelViewMixin, TemplateView):
+class ObjectDeleteView(RetriedWritesMixin, ModelViewMixin, TemplateView):
     template_name = "core/object_delete.html"
     success_url_name: ClassVar[str]
 
@@ -371,10 +383,8 @@ class ObjectDeleteView(ModelViewMixin, TemplateView):
         obj = self.check()
         try:
             with transaction.atomic():
-                locked = (
-                    restrict(self.model.objects.select_for_update(), request.user, Action.DELETE)
-                    .filter(pk=obj.pk)
-                    .first()
+                locked = transactions.lock_record(
+                    restrict(self.model.objects.all(), request.user, Action.DELETE), obj
                 )
                 if locked is None:
                     raise PermissionDenied
@@ -412,7 +422,7 @@ class RedirectToCurrentOrganization(LoginRequiredMixin, View):
         return redirect("dashboard", org=org.slug)
 
 
-class DocumentActionView(ModelViewMixin, TemplateView):
+class DocumentActionView(RetriedWritesMixin, ModelViewMixin, TemplateView):
     """POST-only: move a controlled-document version through its life cycle.
 
     ``actions`` maps the action in the URL to (service, success message); services take

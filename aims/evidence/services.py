@@ -25,10 +25,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from aims.core.permissions import Action, can_add, restrict
+from aims.core.transactions import next_number
 from aims.evidence.links import registry
 from aims.evidence.models import EvidenceFile, EvidenceItem, EvidenceKind
 from aims.evidence.office import MACRO_EXTENSIONS, macro_refusal
@@ -282,10 +282,9 @@ def _store_version(
     stored: list[str],
 ) -> EvidenceFile:
     """Inside a transaction, with ``item`` locked: save the bytes and the version row."""
-    last = item.files.aggregate(last=Max("number"))["last"] or 0
     version = EvidenceFile(
         item=item,
-        number=last + 1,
+        number=next_number(EvidenceFile.objects.filter(item=item), owner=item),
         original_name=checked.name,
         extension=f".{checked.extension}",
         sha256=checked.sha256,
@@ -390,7 +389,7 @@ def evidence_upload(*, item: EvidenceItem, user: Any, upload: Any, note: str = "
     try:
         with transaction.atomic():
             locked = (
-                restrict(EvidenceItem.objects.select_for_update(), user, Action.CHANGE)
+                restrict(EvidenceItem.objects.select_for_update(of=("self",)), user, Action.CHANGE)
                 .filter(pk=item.pk)
                 .first()
             )
@@ -429,7 +428,7 @@ def evidence_link_add(
         raise ValidationError(_("Unknown link: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     with transaction.atomic():
         locked = (
-            restrict(EvidenceItem.objects.select_for_update(), user, Action.CHANGE)
+            restrict(EvidenceItem.objects.select_for_update(of=("self",)), user, Action.CHANGE)
             .filter(pk=item.pk)
             .first()
         )

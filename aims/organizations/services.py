@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from aims.core.documents import DocumentStatus, document_start_next, next_number
 from aims.core.permissions import Action, Role, can, can_add, forget_roles, restrict
+from aims.core.transactions import lock_series_owner
 from aims.organizations.models import Membership, Organization, ScopeStatement, User
 
 
@@ -115,7 +116,7 @@ def scope_start_draft(*, organization: Organization, actor: Any) -> ScopeStateme
     that a copy of the approved version (as its ``revise``). Refused while a version is open."""
     if not can_add(actor, ScopeStatement, organization.pk):
         raise PermissionDenied(_("Your role does not allow drafting the scope."))
-    Organization.objects.select_for_update().get(pk=organization.pk)
+    lock_series_owner(organization)  # two first drafts at once: the second is refused
     revision = document_start_next(model=ScopeStatement, user=actor, organization=organization)
     if revision is not None:
         return revision
