@@ -17,6 +17,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aims.core.documents import DocumentStatus
 from aims.core.permissions import Action, restrict
@@ -170,9 +171,12 @@ def high_risk_without_assessment(facts: ContradictionFacts) -> list[Contradictio
         Contradiction(
             rule="high_risk_without_assessment",
             clause="8.2",
-            message=_(
-                "%(n)s AI system(s) classified high-risk under the EU AI Act have no current "
-                "approved risk assessment."
+            message=ngettext(
+                "%(n)s AI system classified high-risk under the EU AI Act has no current "
+                "approved risk assessment.",
+                "%(n)s AI systems classified high-risk under the EU AI Act have no current "
+                "approved risk assessment.",
+                len(uncovered),
             )
             % {"n": len(uncovered)},
             todo=_("Assess the risks of these systems and approve the assessment."),
@@ -190,9 +194,11 @@ def acceptance_expired(facts: ContradictionFacts) -> list[Contradiction]:
         Contradiction(
             rule="acceptance_expired",
             clause="8.3",
-            message=_(
-                "%(n)s risk(s) are shown as accepted and monitored, but their acceptance has "
-                "expired."
+            message=ngettext(
+                "%(n)s risk is shown as accepted and monitored, but its acceptance has expired.",
+                "%(n)s risks are shown as accepted and monitored, but their acceptance has "
+                "expired.",
+                len(risks),
             )
             % {"n": len(risks)},
             todo=_("Review these risks and accept them again, or treat them."),
@@ -234,9 +240,12 @@ def soa_behind_risks(facts: ContradictionFacts) -> list[Contradiction]:
         Contradiction(
             rule="soa_behind_risks",
             clause="6.1.3",
-            message=_(
-                "SoA v%(n)s was approved before the latest change to %(r)s risk(s) that "
-                "justify its controls (%(controls)s)."
+            message=ngettext(
+                "SoA v%(n)s was approved before the latest change to %(r)s risk that "
+                "justifies its controls (%(controls)s).",
+                "SoA v%(n)s was approved before the latest change to %(r)s risks that "
+                "justify its controls (%(controls)s).",
+                len(changed),
             )
             % {"n": version.number, "r": len(changed), "controls": ", ".join(controls)},
             todo=_("Prepare a new SoA version that reflects the changed risks, and approve it."),
@@ -278,7 +287,11 @@ def expired_evidence_on_implemented(facts: ContradictionFacts) -> list[Contradic
         Contradiction(
             rule="expired_evidence_on_implemented",
             clause="8.1",
-            message=_("%(n)s control(s) marked implemented rely on expired evidence.")
+            message=ngettext(
+                "%(n)s control marked implemented relies on expired evidence.",
+                "%(n)s controls marked implemented rely on expired evidence.",
+                len(rows),
+            )
             % {"n": len(rows)},
             todo=_("Replace the expired evidence with current evidence, or unlink it."),
             records=records,

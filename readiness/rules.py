@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aims.core.documents import DocumentStatus
 from aims.core.queries import subquery_count, subquery_first
@@ -338,7 +338,11 @@ def _assessment(facts: Facts) -> Finding:
         names = ", ".join(sorted(str(in_scope[pk]) for pk in uncovered))
         return Finding(
             False,
-            _("No current risk assessment covers %(n)s AI system(s) in scope: %(names)s.")
+            ngettext(
+                "No current risk assessment covers %(n)s AI system in scope: %(names)s.",
+                "No current risk assessment covers %(n)s AI systems in scope: %(names)s.",
+                len(uncovered),
+            )
             % {"n": len(uncovered), "names": names},
             _("Include these systems in a risk assessment and approve it."),
             _assessment_url(facts, latest) or url,
@@ -370,7 +374,11 @@ def _treatment(facts: Facts) -> Finding:
             _("Plan treatment actions for the risks you chose to modify."),
             url,
         )
-    found = _("%(t)s treatment action(s): %(d)s done, %(o)s overdue, %(u)s without a due date.") % {
+    found = ngettext(
+        "%(t)s treatment action: %(d)s done, %(o)s overdue, %(u)s without a due date.",
+        "%(t)s treatment actions: %(d)s done, %(o)s overdue, %(u)s without a due date.",
+        total,
+    ) % {
         "t": total,
         "d": done,
         "o": overdue,
@@ -380,11 +388,22 @@ def _treatment(facts: Facts) -> Finding:
         todo = []
         if overdue:
             todo.append(
-                _("Complete %(n)s overdue action(s), or re-plan them with a new date.")
+                ngettext(
+                    "Complete the overdue action, or re-plan it with a new date.",
+                    "Complete %(n)s overdue actions, or re-plan them with new dates.",
+                    overdue,
+                )
                 % {"n": overdue}
             )
         if undated:
-            todo.append(_("Give %(n)s open action(s) a due date.") % {"n": undated})
+            todo.append(
+                ngettext(
+                    "Give a due date to the open action that has none.",
+                    "Give due dates to the %(n)s open actions that have none.",
+                    undated,
+                )
+                % {"n": undated}
+            )
         return Finding(False, found, " ".join(str(t) for t in todo), url)
     return Finding(True, found, url=url)
 
@@ -579,13 +598,13 @@ class ClauseReadiness:
 def _not_checked(later: Any) -> Finding:
     if later:
         found = _(
-            "Not checked: the platform keeps no %(module)s records. Ready only when declared "
-            "by a person, with a statement and evidence."
+            "No %(module)s records in the platform. Ready when a person declares it, with a "
+            "statement and evidence."
         ) % {"module": later}
     else:
         found = _(
-            "Not checked: no rule reads records for this clause. Ready only when declared by "
-            "a person, with a statement and evidence."
+            "No rule reads records for this clause. Ready when a person declares it, with a "
+            "statement and evidence."
         )
     return Finding(None, found)
 
@@ -594,7 +613,7 @@ def _declared(status: ClauseStatus) -> Finding:
     who = status.declared_by.display_name if status.declared_by else _("a former member")
     return Finding(
         None,
-        _("Not checked; declared ready by %(who)s on %(d)s.")
+        _("Declared ready by %(who)s on %(d)s.")
         % {"who": who, "d": date_format(localtime(status.declared_at), "j M Y")},
     )
 

@@ -102,7 +102,7 @@ def test_8_2_needs_every_ai_system_in_the_approved_scope_covered(
     client = client_for(users.viewer)
     row = _rows(client, ready_org)["8.2"]
     assert row.finding.fulfilled is False
-    assert "1 AI system(s) in scope: Support chatbot" in row.finding.found
+    assert "1 AI system in scope: Support chatbot" in row.finding.found
     _approved_assessment(ready_org, reviewer)  # no systems named: the whole register
     row = _rows(client, ready_org)["8.2"]
     assert row.finding.fulfilled is True
@@ -129,7 +129,7 @@ def test_8_3_fails_while_actions_are_overdue_or_undated(ready_org, users, client
     client = client_for(users.viewer)
     row = _rows(client, ready_org)["8.3"]
     assert row.finding.fulfilled is True  # 0 done, but all 12 on schedule
-    assert "12 treatment action(s): 0 done, 0 overdue" in row.finding.found
+    assert "12 treatment actions: 0 done, 0 overdue" in row.finding.found
     actions[0].due_date = timezone.localdate() - datetime.timedelta(days=1)
     actions[0].save()
     row = _rows(client, ready_org)["8.3"]
@@ -141,12 +141,12 @@ def test_8_3_fails_while_actions_are_overdue_or_undated(ready_org, users, client
     actions[1].save()
     row = _rows(client, ready_org)["8.3"]
     assert row.finding.fulfilled is False
-    assert "Give 1 open action(s) a due date." in row.finding.todo
+    assert "Give a due date to the open action that has none." in row.finding.todo
     actions[1].status = "cancelled"
     actions[1].save()
     row = _rows(client, ready_org)["8.3"]
     assert row.finding.fulfilled is True
-    assert "11 treatment action(s): 1 done" in row.finding.found
+    assert "11 treatment actions: 1 done" in row.finding.found
 
 
 # --- Clauses no rule checks: declared by a person --------------------------------------------
@@ -177,10 +177,10 @@ def test_a_clause_no_rule_checks_is_ready_only_as_a_declaration_with_statement_a
     page = _report(client_for(users.viewer), ready_org)
     row = next(r for r in page.context["clauses"] if r.requirement.ref == "9.3.3")
     assert row.ready is True and row.declared_by == users.officer
-    assert "declared ready by Acme Officer on" in row.finding.found
+    assert "Declared ready by Acme Officer on" in row.finding.found
     assert row.finding.fulfilled is None  # declared, not checked
     html = page.content.decode()
-    assert "Declared" in html and "declared ready by Acme Officer" in html
+    assert "Declared" in html and "Declared ready by Acme Officer" in html
 
     assert _edit(officer, status, status="in_progress", notes="Reopened.").status_code == 302
     status.refresh_from_db()
