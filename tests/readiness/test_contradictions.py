@@ -272,3 +272,31 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
     }
     assert before == after
     assert after <= 20  # 17 today: the clause rules plus six for the contradictions
+
+
+def test_the_risk_page_and_the_controls_evidence_tab_flag_their_contradiction(
+    ready_org, users, client_for
+):
+    client = client_for(users.viewer)
+    risk = factories.RiskFactory(organization=ready_org)
+    Risk.objects.filter(pk=risk.pk).update(
+        status="monitored",
+        accepted_by=users.officer,
+        accepted_at=timezone.now(),
+        acceptance_expires=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    assert "Contradiction" not in client.get(risk.get_absolute_url()).content.decode()
+    Risk.objects.filter(pk=risk.pk).update(acceptance_expires=_yesterday())
+    html = client.get(risk.get_absolute_url()).content.decode()
+    assert "#contradiction-acceptance_expired" in html
+
+    control = _control(ready_org, "A.2.2", applicability="applicable", status="partial")
+    control.evidence.add(
+        factories.EvidenceItemFactory(organization=ready_org, valid_until=_yesterday())
+    )
+    tab = reverse(
+        "controls:implementation_evidence", kwargs={"org": ready_org.slug, "pk": control.pk}
+    )
+    assert "Contradiction" not in client.get(tab).content.decode()
+    _control(ready_org, "A.2.2", status="implemented")
+    assert "#contradiction-expired_evidence_on_implemented" in client.get(tab).content.decode()
