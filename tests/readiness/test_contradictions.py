@@ -201,7 +201,7 @@ def test_contradictions_are_listed_on_the_page_and_in_the_api(
         reverse("readiness:readiness", kwargs={"org": ready_org.slug})
     )
     html = page.content.decode()
-    assert "Contradictions across records" in html
+    assert "Contradictions across records" in html and "2 contradictions across records" in html
     assert 'id="contradiction-excluded_while_clause_applies"' in html
     assert 'href="#contradiction-high_risk_without_assessment"' in html  # flag on the 8.2 row
     assert "Credit scorer" in html
