@@ -318,6 +318,8 @@ class ClauseStatusSerializer(TrackedSerializer):
             "evidence_count",
             "automatic_rule",
             "later_module",
+            "declared_by",
+            "declared_at",
             "version",
             "created_at",
             "updated_at",
@@ -330,6 +332,13 @@ class ClauseStatusSerializer(TrackedSerializer):
     def get_later_module(self, obj) -> str | None:
         module = clause_checks.later_module(obj.requirement.ref)
         return str(module) if module else None
+
+    def update(self, instance, validated_data):
+        changed = [f for f, v in validated_data.items() if getattr(instance, f) != v]
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.record_declaration(user=self.context["request"].user, changed=changed)
+        return super().update(instance, {})
 
 
 class ClauseStatusViewSet(RestrictedModelViewSet):

@@ -97,6 +97,16 @@ class ClauseStatusForm(TrackedModelForm):
     class Meta:
         model = ClauseStatus
         fields = ["status", "owner", "notes"]
+        help_texts = {
+            "notes": _(
+                "How the organisation meets the clause, and what is still open. For a clause "
+                "the platform does not check, this is your statement when you mark it ready."
+            )
+        }
+
+    def save(self, commit: bool = True):
+        self.instance.record_declaration(user=self.user, changed=self.changed_data)
+        return super().save(commit=commit)
 
 
 class SoAStartForm(CleanInputFormMixin, forms.Form):

@@ -7,6 +7,7 @@ catalog reload, only marked withdrawn.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -449,6 +450,20 @@ class ClauseStatus(OrganizationScopedModel):
         blank=True,
         help_text=_("How the organisation meets the clause, and what is still open."),
     )
+    # Who marked the clause ready (with the notes as their statement) and when: for a clause
+    # no module checks, "ready" is a person's declaration, and the page names that person.
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("declared ready by"),
+        editable=False,
+    )
+    declared_at = models.DateTimeField(
+        _("declared ready on"), null=True, blank=True, editable=False
+    )
 
     access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
 
@@ -470,3 +485,12 @@ class ClauseStatus(OrganizationScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("readiness:readiness", kwargs={"org": self.organization.slug})
+
+    def record_declaration(self, *, user: Any, changed: Iterable[str]) -> None:
+        """Before saving an edit by ``user``: marking the clause ready, or rewording the
+        statement of a ready clause, declares it in that person's name; leaving "ready"
+        withdraws the declaration."""
+        if self.status != ReadinessStatus.READY:
+            self.declared_by, self.declared_at = None, None
+        elif {"status", "notes"} & set(changed) or self.declared_at is None:
+            self.declared_by, self.declared_at = user, timezone.now()

@@ -407,6 +407,6 @@ def clause_statuses_with_counts(queryset: QuerySet) -> QuerySet:
         requirement_id=OuterRef("requirement_id"),
         evidenceitem__organization_id=OuterRef("organization_id"),
     )
-    return queryset.select_related("organization", "requirement", "owner").annotate(
+    return queryset.select_related("organization", "requirement", "owner", "declared_by").annotate(
         evidence_count=subquery_count(linked)
     )

@@ -11,7 +11,7 @@ from aims.core.permissions import Action, restrict
 from aims.organizations.models import Organization
 from controls import services
 from controls.models import ClauseStatus, ControlImplementation
-from readiness import rules
+from readiness.report import readiness_report
 
 
 class ReadinessViewSet(viewsets.ViewSet):
@@ -44,11 +44,8 @@ class ReadinessViewSet(viewsets.ViewSet):
             organization=org
         )
         soa = services.soa_rows(organization=org, queryset=controls)
-        facts = rules.readiness_facts(
-            organization=org, user=user, soa_summary=services.soa_summary(soa)
-        )
-        clauses = rules.clause_readiness(statuses=statuses, facts=facts)
-        summary = rules.readiness_summary(clauses=clauses, soa_rows=soa)
+        report = readiness_report(organization=org, user=user, statuses=statuses, soa_rows=soa)
+        summary = report.summary
         return Response(
             {
                 "organization": org.pk,
@@ -62,13 +59,31 @@ class ReadinessViewSet(viewsets.ViewSet):
                     {
                         "ref": row.requirement.ref,
                         "status": row.status.status,
+                        "basis": row.basis,
                         "fulfilled": row.finding.fulfilled,
                         "found": str(row.finding.found),
                         "evidence_count": row.evidence_count,
+                        "declared_by": row.declared_by.pk if row.declared_by else None,
+                        "declared_by_name": (
+                            row.declared_by.display_name if row.declared_by else None
+                        ),
+                        "declared_at": row.declared_at.isoformat() if row.declared_at else None,
+                        "contradictions": [c.rule for c in row.contradictions],
                         "ready": row.ready,
                         "missing": [str(m) for m in row.missing],
                     }
-                    for row in clauses
+                    for row in report.clauses
+                ],
+                "contradictions": [
+                    {
+                        "rule": c.rule,
+                        "clause": c.clause,
+                        "message": str(c.message),
+                        "todo": str(c.todo),
+                        "controls": c.controls,
+                        "records": [{"label": str(r.label), "url": r.url} for r in c.records],
+                    }
+                    for c in report.contradictions
                 ],
                 "missing": [
                     {"ref": ref, "title": title, "todo": todo}

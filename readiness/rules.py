@@ -1,27 +1,33 @@
 """Clause readiness (4–10): what the platform finds for each assessable clause.
 
-Each rule looks at records kept elsewhere in the platform and says whether they fulfil the
-clause, with a link to the fulfilling record. Clauses with no rule (or whose records belong
-to a module that is not built yet) rely on the organisation's own status and the evidence
-linked to the clause. All facts are gathered with a fixed number of queries, whatever the
-size of the registers.
+A clause is either **checked** or **declared**. A checked clause has a rule here that reads
+the records kept elsewhere in the platform and says whether they fulfil the clause, with a
+link to the fulfilling record. A clause with no rule (its records live outside the platform
+for now) is ready only as a person's declaration: marked ready, with their statement in the
+clause's notes and at least one linked evidence item; the page names who declared it and
+when. Contradictions between records (``readiness.contradictions``) keep the clauses they
+concern from being ready. All facts are gathered with a fixed number of queries, whatever
+the size of the registers.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aims.core.documents import DocumentStatus
 from aims.core.queries import subquery_count, subquery_first
 from aims.core.views import record_url, safe_url
+from aims.inventory.models import AISystem, SystemStatus
 from aims.organizations.models import Organization
 from aims.organizations.services import current_scope
 from controls.models import (
@@ -52,6 +58,37 @@ class Finding:
     url: str | None = None
 
 
+# How old an approved risk assessment may be and still count as current (8.2). The platform
+# keeps no organisation-wide assessment interval yet, so the common yearly cycle applies.
+ASSESSMENT_INTERVAL_MONTHS = 12
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` earlier (the month's last day when it is shorter)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    for candidate in range(day.day, 0, -1):
+        try:
+            return datetime.date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class Assessed:
+    """An approved risk assessment as the rules read it."""
+
+    pk: int
+    title: str
+    assessed_on: datetime.date
+    system_ids: set[int]  # empty: the whole register
+
+    @property
+    def covers_everything(self) -> bool:
+        return not self.system_ids
+
+
 @dataclass
 class Facts:
     """Everything the rules read, gathered once per page."""
@@ -61,12 +98,33 @@ class Facts:
     criteria: Any = None
     risks: dict[str, int] = field(default_factory=dict)
     actions: dict[str, int] = field(default_factory=dict)
-    assessment: Any = None
+    assessments: list[Assessed] = field(default_factory=list)  # approved, newest first
     soa: SoAVersion | None = None
     soa_summary: dict[str, Any] = field(default_factory=dict)
+    today: datetime.date = field(default_factory=timezone.localdate)
+    # The AI systems the approved scope names (as approved) that still exist and are not
+    # retired: pk → name.
+    systems_in_scope: dict[int, str] = field(default_factory=dict)
 
     def url(self, name: str, **kwargs: Any) -> str | None:
         return safe_url(name, org=self.organization.slug, **kwargs)
+
+    @property
+    def assessment_cutoff(self) -> datetime.date:
+        return months_before(self.today, ASSESSMENT_INTERVAL_MONTHS)
+
+    @property
+    def current_assessments(self) -> list[Assessed]:
+        """Approved assessments carried out within the interval."""
+        cutoff = self.assessment_cutoff
+        return [a for a in self.assessments if a.assessed_on >= cutoff]
+
+    def systems_without_current_assessment(self, system_ids: set[int]) -> set[int]:
+        current = self.current_assessments
+        if any(a.covers_everything for a in current):
+            return set()
+        covered = set().union(*(a.system_ids for a in current)) if current else set()
+        return set(system_ids) - covered
 
 
 # Clauses whose records belong to modules still to come: they rely on status + evidence.
@@ -133,18 +191,41 @@ def _scope(facts: Facts) -> Finding:
 
 
 def _criteria(facts: Facts) -> Finding:
+    """6.1.1: criteria in force that a person of the organisation adopted. The default 5 × 5
+    the platform creates on first use is a proposal until someone saves it as theirs (saving
+    records who and when, with a note of what changed and why)."""
     url = facts.url("risks:criteria")
-    if facts.criteria is None:
+    criteria = facts.criteria
+    if criteria is None:
         return Finding(
             False,
             _("No risk criteria defined."),
             _("Define the likelihood and impact scales and the acceptance threshold."),
             url,
         )
+    if criteria.created_by_id is None:
+        return Finding(
+            False,
+            _(
+                "The criteria in force (v%(n)s) are the platform's defaults: nobody in the "
+                "organisation has adopted them yet."
+            )
+            % {"n": criteria.number},
+            _(
+                "Review the scales, bands and acceptance threshold, adjust them if needed and "
+                "save them with a note on why they fit: that records who adopted them and when."
+            ),
+            url,
+        )
     return Finding(
         True,
-        _("Risk criteria v%(n)s are in force.") % {"n": facts.criteria.number},
-        url=record_url(facts.criteria) or url,
+        _("Risk criteria v%(n)s adopted by %(who)s on %(d)s.")
+        % {
+            "n": criteria.number,
+            "who": criteria.created_by.display_name,
+            "d": date_format(localtime(criteria.created_at), "j M Y"),
+        },
+        url=url,
     )
 
 
@@ -221,25 +302,71 @@ def _operation(facts: Facts) -> Finding:
     )
 
 
+def _assessment_url(facts: Facts, assessed: Assessed) -> str | None:
+    return facts.url("risks:assessment_detail", pk=assessed.pk)
+
+
 def _assessment(facts: Facts) -> Finding:
+    """8.2: an approved assessment within the interval, and every AI system named in the
+    approved scope covered by a current one (an assessment naming no system covers all)."""
     url = facts.url("risks:assessment_list")
-    if facts.assessment is None:
+    months = ASSESSMENT_INTERVAL_MONTHS
+    if not facts.assessments:
         return Finding(
             False,
             _("No approved risk assessment on record."),
             _("Run a risk assessment of the register and approve its results."),
             url,
         )
+    current = facts.current_assessments
+    if not current:
+        latest = facts.assessments[0]
+        return Finding(
+            False,
+            _("The latest approved risk assessment (“%(t)s”, %(d)s) is more than %(m)s months old.")
+            % {"t": latest.title, "d": date_format(latest.assessed_on, "j M Y"), "m": months},
+            _(
+                "Assess the risks again and approve the results: assessments are repeated at least every %(m)s months."
+            )
+            % {"m": months},
+            _assessment_url(facts, latest) or url,
+        )
+    in_scope = facts.systems_in_scope
+    uncovered = facts.systems_without_current_assessment(set(in_scope))
+    latest = current[0]
+    if uncovered:
+        names = ", ".join(sorted(str(in_scope[pk]) for pk in uncovered))
+        return Finding(
+            False,
+            ngettext(
+                "No current risk assessment covers %(n)s AI system in scope: %(names)s.",
+                "No current risk assessment covers %(n)s AI systems in scope: %(names)s.",
+                len(uncovered),
+            )
+            % {"n": len(uncovered), "names": names},
+            _("Include these systems in a risk assessment and approve it."),
+            _assessment_url(facts, latest) or url,
+        )
+    covered = (
+        _("covering every AI system in the approved scope")
+        if in_scope
+        else _("no AI system is named in an approved scope")
+    )
     return Finding(
         True,
-        _("Risk assessment “%(t)s” approved.") % {"t": facts.assessment.title},
-        url=record_url(facts.assessment) or url,
+        _("Risk assessment “%(t)s” of %(d)s approved; %(covered)s.")
+        % {"t": latest.title, "d": date_format(latest.assessed_on, "j M Y"), "covered": covered},
+        url=_assessment_url(facts, latest) or url,
     )
 
 
 def _treatment(facts: Facts) -> Finding:
+    """8.3: the plan is being carried out: actions done or on schedule (open with a due date
+    still ahead), none overdue, none open without a due date."""
     url = facts.url("risks:risk_list")
-    total, done = facts.actions.get("total", 0), facts.actions.get("done", 0)
+    actions = facts.actions
+    total, done = actions.get("total", 0), actions.get("done", 0)
+    overdue, undated = actions.get("overdue", 0), actions.get("undated", 0)
     if not total:
         return Finding(
             False,
@@ -247,11 +374,38 @@ def _treatment(facts: Facts) -> Finding:
             _("Plan treatment actions for the risks you chose to modify."),
             url,
         )
-    return Finding(
-        True,
-        _("%(t)s treatment actions recorded, %(d)s done.") % {"t": total, "d": done},
-        url=url,
-    )
+    found = ngettext(
+        "%(t)s treatment action: %(d)s done, %(o)s overdue, %(u)s without a due date.",
+        "%(t)s treatment actions: %(d)s done, %(o)s overdue, %(u)s without a due date.",
+        total,
+    ) % {
+        "t": total,
+        "d": done,
+        "o": overdue,
+        "u": undated,
+    }
+    if overdue or undated:
+        todo = []
+        if overdue:
+            todo.append(
+                ngettext(
+                    "Complete the overdue action, or re-plan it with a new date.",
+                    "Complete %(n)s overdue actions, or re-plan them with new dates.",
+                    overdue,
+                )
+                % {"n": overdue}
+            )
+        if undated:
+            todo.append(
+                ngettext(
+                    "Give a due date to the open action that has none.",
+                    "Give due dates to the %(n)s open actions that have none.",
+                    undated,
+                )
+                % {"n": undated}
+            )
+        return Finding(False, found, " ".join(str(t) for t in todo), url)
+    return Finding(True, found, url=url)
 
 
 RULES: dict[str, Callable[[Facts], Finding]] = {
@@ -270,24 +424,47 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
 
 
 def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[str, Any]) -> Facts:
-    """Gather what the rules read: the approved scope, then one query for everything else."""
+    """Gather what the rules read: the approved scope, the criteria in force, the approved
+    assessments with the systems they cover, then one query for every count."""
 
     approved_scope, _draft = current_scope(organization=organization, user=user)
+    today = timezone.localdate()
+    criteria = (
+        RiskCriteria.objects.filter(organization=organization, is_current=True)
+        .select_related("created_by")
+        .first()
+    )
+    assessed = list(
+        RiskAssessment.objects.filter(organization=organization, status=AssessmentStatus.APPROVED)
+        .order_by("-assessed_on", "-approved_at")
+        .values("pk", "title", "assessed_on")
+    )
+    covers: dict[int, set[int]] = {a["pk"]: set() for a in assessed}
+    if covers:
+        through = RiskAssessment.ai_systems.through
+        for assessment_id, system_id in through.objects.filter(
+            riskassessment_id__in=list(covers)
+        ).values_list("riskassessment_id", "aisystem_id"):
+            covers[assessment_id].add(system_id)
+    named = (
+        {item["id"]: item["title"] for item in approved_scope.linked("ai_systems")}
+        if (approved_scope is not None)
+        else {}
+    )
+    systems_in_scope = {}
+    if named:
+        live = AISystem.objects.filter(organization=organization, pk__in=list(named)).exclude(
+            status=SystemStatus.RETIRED
+        )
+        systems_in_scope = {pk: named[pk] for pk in live.values_list("pk", flat=True)}
     org = OuterRef("pk")
-    criteria = RiskCriteria.objects.filter(organization=org, is_current=True).order_by("-number")
-    assessment = RiskAssessment.objects.filter(
-        organization=org, status=AssessmentStatus.APPROVED
-    ).order_by("-approved_at")
     soa = SoAVersion.objects.filter(organization=org, status=DocumentStatus.APPROVED)
     risks = Risk.objects.filter(organization=org)
     actions = TreatmentAction.objects.filter(risk__organization=org)
+    open_actions = actions.filter(status__in=(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS))
     row = (
         Organization.objects.filter(pk=organization.pk)
         .annotate(
-            criteria_pk=subquery_first(criteria, "pk"),
-            criteria_number=subquery_first(criteria, "number"),
-            assessment_pk=subquery_first(assessment, "pk"),
-            assessment_title=subquery_first(assessment, "title"),
             soa_pk=subquery_first(soa, "pk"),
             soa_number=subquery_first(soa, "number"),
             risks_total=subquery_count(risks),
@@ -295,32 +472,49 @@ def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[
             risks_untreated=subquery_count(
                 risks.filter(treatment_option="").exclude(status=RiskStatus.CLOSED)
             ),
-            actions_total=subquery_count(actions),
+            actions_total=subquery_count(actions.exclude(status=ActionStatus.CANCELLED)),
             actions_done=subquery_count(actions.filter(status=ActionStatus.DONE)),
+            actions_overdue=subquery_count(open_actions.filter(due_date__lt=today)),
+            actions_undated=subquery_count(open_actions.filter(Q(due_date__isnull=True))),
         )
         .values()
         .get()
     )
 
-    def unsaved(model: type, prefix: str, **values: Any) -> Any:
-        if row[f"{prefix}_pk"] is None:
-            return None
-        return model(pk=row[f"{prefix}_pk"], organization=organization, **values)
-
     return Facts(
         organization=organization,
         scope=approved_scope,
-        criteria=unsaved(RiskCriteria, "criteria", number=row["criteria_number"]),
+        criteria=criteria,
         risks={
             "total": row["risks_total"],
             "identified": row["risks_identified"],
             "untreated": row["risks_untreated"],
         },
-        actions={"total": row["actions_total"], "done": row["actions_done"]},
-        assessment=unsaved(RiskAssessment, "assessment", title=row["assessment_title"]),
-        soa=unsaved(SoAVersion, "soa", number=row["soa_number"]),
+        actions={
+            "total": row["actions_total"],
+            "done": row["actions_done"],
+            "overdue": row["actions_overdue"],
+            "undated": row["actions_undated"],
+        },
+        assessments=[
+            Assessed(a["pk"], a["title"], a["assessed_on"], covers[a["pk"]]) for a in assessed
+        ],
+        soa=(
+            SoAVersion(pk=row["soa_pk"], organization=organization, number=row["soa_number"])
+            if row["soa_pk"] is not None
+            else None
+        ),
         soa_summary=soa_summary,
+        today=today,
+        systems_in_scope=systems_in_scope,
     )
+
+
+class Basis:
+    """How a clause's readiness is established."""
+
+    CHECKED = "checked"  # a rule reads the platform's records
+    DECLARED = "declared"  # a person's statement and evidence
 
 
 @dataclass
@@ -329,19 +523,47 @@ class ClauseReadiness:
     finding: Finding
     evidence_count: int
     later_module: str | None
+    contradictions: list[Any] = field(default_factory=list)
 
     @property
     def requirement(self) -> Any:
         return self.status.requirement
 
     @property
+    def basis(self) -> str:
+        return Basis.CHECKED if self.finding.fulfilled is not None else Basis.DECLARED
+
+    @property
+    def checked(self) -> bool:
+        return self.basis == Basis.CHECKED
+
+    @property
+    def statement(self) -> str:
+        return (self.status.notes or "").strip()
+
+    @property
+    def declared(self) -> bool:
+        """Marked ready by a person, whose name and date the platform recorded."""
+        return self.status.status == ReadinessStatus.READY and self.status.declared_at is not None
+
+    @property
+    def declared_by(self) -> Any:
+        return self.status.declared_by if self.declared else None
+
+    @property
+    def declared_at(self) -> Any:
+        return self.status.declared_at if self.declared else None
+
+    @property
     def ready(self) -> bool:
-        """Ready when the organisation says so and nothing the platform checks contradicts it."""
-        if self.status.status != ReadinessStatus.READY:
+        """Ready when the organisation says so, nothing the platform checks contradicts it,
+        and — for a clause no rule checks — a person declared it with a statement and
+        evidence."""
+        if self.status.status != ReadinessStatus.READY or self.contradictions:
             return False
-        if self.finding.fulfilled is None:
-            return self.evidence_count > 0
-        return self.finding.fulfilled
+        if self.checked:
+            return bool(self.finding.fulfilled)
+        return self.declared and bool(self.statement) and self.evidence_count > 0
 
     @property
     def missing(self) -> list[str]:
@@ -349,15 +571,63 @@ class ClauseReadiness:
         todo = []
         if self.finding.fulfilled is False and self.finding.todo:
             todo.append(self.finding.todo)
-        if self.finding.fulfilled is None and not self.evidence_count:
-            todo.append(_("Link evidence that shows how the clause is met."))
+        todo.extend(c.todo for c in self.contradictions)
+        if not self.checked:
+            if not self.evidence_count:
+                todo.append(_("Link evidence that shows how the clause is met."))
+            if not self.statement:
+                todo.append(
+                    _("Write your statement in the clause's notes: how the organisation meets it.")
+                )
         if self.status.status != ReadinessStatus.READY:
-            todo.append(_("Mark the clause ready once it is met."))
+            todo.append(
+                _("Mark the clause ready once it is met.")
+                if self.checked
+                else _("Mark the clause ready to declare it met; your name and the date are kept.")
+            )
+        elif not self.checked and not self.declared:
+            todo.append(
+                _(
+                    "Save the clause as ready again: it was marked ready before the platform "
+                    "recorded who declared it."
+                )
+            )
         return todo
 
 
-def clause_readiness(*, statuses: list[ClauseStatus], facts: Facts) -> list[ClauseReadiness]:
+def _not_checked(later: Any) -> Finding:
+    if later:
+        found = _(
+            "No %(module)s records in the platform. Ready when a person declares it, with a "
+            "statement and evidence."
+        ) % {"module": later}
+    else:
+        found = _(
+            "No rule reads records for this clause. Ready when a person declares it, with a "
+            "statement and evidence."
+        )
+    return Finding(None, found)
+
+
+def _declared(status: ClauseStatus) -> Finding:
+    who = status.declared_by.display_name if status.declared_by else _("a former member")
+    return Finding(
+        None,
+        _("Declared ready by %(who)s on %(d)s.")
+        % {"who": who, "d": date_format(localtime(status.declared_at), "j M Y")},
+    )
+
+
+def clause_readiness(
+    *,
+    statuses: list[ClauseStatus],
+    facts: Facts,
+    contradictions: list[Any] = (),
+) -> list[ClauseReadiness]:
     """Findings per clause; ``statuses`` come from ``clause_statuses_with_counts``."""
+    by_clause: dict[str, list[Any]] = {}
+    for found in contradictions:
+        by_clause.setdefault(found.clause, []).append(found)
     rows = []
     for status in statuses:
         ref = status.requirement.ref
@@ -365,20 +635,17 @@ def clause_readiness(*, statuses: list[ClauseStatus], facts: Facts) -> list[Clau
         rule = RULES.get(ref)
         if rule is not None:
             finding = rule(facts)
-        elif later:
-            finding = Finding(
-                None,
-                _("Recorded with evidence until the %(module)s module arrives.")
-                % {"module": later},
-            )
+        elif status.status == ReadinessStatus.READY and status.declared_at is not None:
+            finding = _declared(status)
         else:
-            finding = Finding(None, _("No automatic check; relies on your status and evidence."))
+            finding = _not_checked(later)
         rows.append(
             ClauseReadiness(
                 status=status,
                 finding=finding,
                 evidence_count=getattr(status, "evidence_count", 0),
                 later_module=later,
+                contradictions=by_clause.get(ref, []),
             )
         )
     return rows

@@ -13,7 +13,7 @@ from aims.inventory.models import AISystem, LifecycleStage, SystemStatus
 from aims.organizations import services as organization_services
 from controls import services
 from controls.models import ClauseStatus, ControlImplementation
-from readiness import rules
+from readiness.report import readiness_report
 
 
 class DashboardView(generic.OrganizationPageView):
@@ -87,13 +87,12 @@ class ReadinessView(generic.OrganizationPageView):
             organization=org
         )
         soa = services.soa_rows(organization=org, queryset=controls)
-        facts = rules.readiness_facts(
-            organization=org, user=user, soa_summary=services.soa_summary(soa)
-        )
-        clauses = rules.clause_readiness(statuses=statuses, facts=facts)
+        report = readiness_report(organization=org, user=user, statuses=statuses, soa_rows=soa)
         context.update(
-            clauses=clauses,
-            summary=rules.readiness_summary(clauses=clauses, soa_rows=soa),
+            clauses=report.clauses,
+            contradictions=report.contradictions,
+            summary=report.summary,
+            checked_count=sum(1 for row in report.clauses if row.checked),
             evidence_list_url=safe_url("evidence:evidence_list", org=org.slug),
         )
         return context

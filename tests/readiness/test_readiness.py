@@ -11,6 +11,7 @@ from django.utils import timezone
 from aims.core import documents
 from controls.models import ClauseStatus, ControlImplementation
 from controls.services import controls_ensure_for, soa_version_start
+from risks.services import risk_criteria_revise
 from tests import factories
 
 
@@ -100,7 +101,10 @@ def test_it_reads_the_risk_records_for_6_1_1_6_1_2_8_2_and_8_3(
     client = client_for(users.viewer)
     rows = _rows(client, ready_org)
     assert [rows[r].finding.fulfilled for r in ("6.1.1", "6.1.2", "8.2", "8.3")] == [False] * 4
-    risk = factories.RiskFactory(organization=ready_org)  # creates the current criteria
+    risk = factories.RiskFactory(organization=ready_org)  # creates the default criteria
+    rows = _rows(client, ready_org)
+    assert rows["6.1.1"].finding.fulfilled is False  # defaults nobody adopted
+    risk_criteria_revise(organization=ready_org, user=users.officer, change_summary="Adopted.")
     rows = _rows(client, ready_org)
     assert rows["6.1.1"].finding.fulfilled is True
     assert rows["6.1.2"].finding.fulfilled is False  # identified, not assessed
@@ -129,18 +133,13 @@ def test_it_reads_the_soa_for_8_1(ready_org, users, client_for):
     assert page.context["summary"].controls_percent == 100
 
 
-def test_it_says_plainly_which_clauses_wait_for_a_later_module(ready_org, users, client_for):
+def test_it_says_plainly_which_clauses_are_not_checked(ready_org, users, client_for):
     client = client_for(users.viewer)
     row = _rows(client, ready_org)["9.2.2"]
-    assert row.finding.fulfilled is None
-    assert "until the internal audit module arrives" in str(row.finding.found)
-    status = ClauseStatus.objects.get(organization=ready_org, requirement__ref="9.2.2")
-    status.status = "ready"
-    status.save()
-    assert _rows(client, ready_org)["9.2.2"].ready is False  # no evidence yet
-    factories.EvidenceItemFactory(organization=ready_org).clauses.add(status.requirement)
-    row = _rows(client, ready_org)["9.2.2"]
-    assert (row.evidence_count, row.ready) == (1, True)
+    assert (row.finding.fulfilled, row.basis) == (None, "declared")
+    found = str(row.finding.found)
+    assert found.startswith("No internal audit records in the platform.")
+    assert "module arrives" not in found
 
 
 def test_it_sums_up_readiness_and_lists_what_is_missing(ready_org, users, reviewer, client_for):
