@@ -45,6 +45,11 @@ class AISystemForm(TrackedModelForm):
         ),
     ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["eu_ai_act_role"]
+        field.choices = [("", _("Not determined")), *list(field.choices)[1:]]
+
     class Meta:
         model = AISystem
         fields = [
