@@ -25,12 +25,12 @@ VERSION_FIELD = "_version"
 
 # What a drop-down shows before anything is chosen (Django's default is "---------").
 CHOOSE_LABEL = _("Choose…")
-NONE_LABEL = _("None")
+NONE_LABEL = _("Not chosen")
 
 
 def label_empty_choices(fields: dict[str, forms.Field]) -> None:
     """Give every drop-down a meaningful empty choice: "Choose…" where a value is required,
-    "None" where the field may stay empty."""
+    "Not chosen" where the field may stay empty."""
     for field in fields.values():
         if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
             continue

@@ -1,6 +1,6 @@
 """Small things a new user reads: counts in the singular, times "ago", "an EXE file", one
 error for one bad link, job outcomes as sentences, and drop-downs whose empty choice says
-what it means ("Any" in filters, "Choose…" or "None" in forms)."""
+what it means ("Any" in filters, "Choose…" or "Not chosen" in forms)."""
 
 from __future__ import annotations
 
@@ -132,10 +132,10 @@ def test_the_list_page_has_no_dashes_in_its_filters(org, users, client_for):
     assert ">Any</option>" in html
 
 
-def test_form_drop_downs_say_choose_or_none(org, users, client_for):
+def test_form_drop_downs_say_choose_or_not_chosen(org, users, client_for):
     form = AISystemForm(organization=org, user=users.officer)
     assert '<option value="" selected>Choose…</option>' in str(form["lifecycle_stage"])
-    assert '<option value="" selected>None</option>' in str(form["owner"])
+    assert '<option value="" selected>Not chosen</option>' in str(form["owner"])
     assert ">Not determined</option>" in str(form["eu_ai_act_role"])
     page = client_for(users.officer).get(
         reverse("inventory:aisystem_add", kwargs={"org": org.slug})
