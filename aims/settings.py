@@ -20,6 +20,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -413,6 +414,10 @@ AIMS_EVIDENCE_EXPIRING_DAYS = _parse("AIMS_EVIDENCE_EXPIRING_DAYS", env.int, 30)
 # Requests may carry an upload of the configured size plus form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Filters (one filter set per model, for the UI list and the API) --------------------
+# A filter drop-down left at its empty choice filters nothing: say so.
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {

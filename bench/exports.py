@@ -65,7 +65,7 @@ def seed(count: int):
                 description="d",
                 purpose="p",
                 intended_use="u",
-                ai_role="developer",
+                ai_roles=["developer"],
                 lifecycle_stage="operation_monitoring",
             )
             for i in range(8)

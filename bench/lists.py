@@ -46,7 +46,7 @@ def seed(n: int):
                 description="d",
                 purpose="p",
                 intended_use="u",
-                ai_role="developer",
+                ai_roles=["developer"],
                 lifecycle_stage="operation_monitoring",
                 owner=user,
             )

@@ -243,7 +243,9 @@ def seed(args: argparse.Namespace) -> dict[str, float]:
                             description=f"The {name.lower()} used by {org.name}.",
                             purpose="Bench data.",
                             intended_use="Bench data.",
-                            ai_role=role,
+                            # The EU AI Act's "deployer" uses a system it did not build.
+                            ai_roles=["customer"] if role == "deployer" else [role],
+                            eu_ai_act_role="deployer" if role == "deployer" else "",
                             lifecycle_stage="operation_monitoring",
                             owner=members[org.pk][rng.choice(("officer", "contributor"))],
                             next_review_date=today + datetime.timedelta(days=rng.randint(-30, 300)),

@@ -179,10 +179,12 @@ def seed_systems(
             name = fields.pop("name")
             fields["owner"] = users[fields["owner"]]
             fields["next_review_date"] = _days(fields.pop("review_in_days"))
-            system, was_created = AISystem.objects.get_or_create(
-                organization=orgs[slug], name=name, defaults=fields
-            )
-            if was_created:
+            system = AISystem.objects.filter(organization=orgs[slug], name=name).first()
+            if system is None:
+                # Checked as a form would check it: the roles are a set of known roles.
+                system = AISystem(organization=orgs[slug], name=name, **fields)
+                system.full_clean()
+                system.save()
                 created["AI systems"] += 1
             for dataset in datasets:
                 dataset = dict(dataset)

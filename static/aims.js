@@ -57,14 +57,24 @@
       var entry = JSON.parse(localStorage.getItem(key) || "null");
       if (entry) { entry.submitted = true; localStorage.setItem(key, JSON.stringify(entry)); }
     });
-    // Section progress: mark each section whose required fields all have a value.
+    // Section progress: a tick means filled: every required field of the section has a
+    // value and at least one field holds something (an empty optional section gets none).
     var steps = document.querySelectorAll(".form-steps a[data-section]");
+    function filled(el) {
+      if (el.type === "checkbox" || el.type === "radio") return el.checked;
+      if (el.tagName === "SELECT" && el.multiple) return el.selectedOptions.length > 0;
+      return !!el.value;
+    }
     function progress() {
       Array.prototype.forEach.call(steps, function (link) {
         var section = document.getElementById(link.getAttribute("data-section"));
         if (!section) return;
         var required = section.querySelectorAll("[required]");
-        var done = Array.prototype.every.call(required, function (el) { return !!el.value; });
+        var fields = section.querySelectorAll(
+          "input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea");
+        var done = fields.length > 0 &&
+          Array.prototype.some.call(fields, filled) &&
+          Array.prototype.every.call(required, filled);
         link.classList.toggle("complete", done);
         link.setAttribute("aria-label", link.textContent + (done ? " (complete)" : ""));
       });

@@ -16,14 +16,16 @@ from aims.api import services as api_services
 from aims.core.models import Job, JobStatus
 from aims.core.permissions import Role
 from aims.inventory.models import (
+    AIStakeholderRole,
     AISystem,
     AISystemComponent,
     AISystemDataset,
     ComponentKind,
     DatasetPurpose,
+    EUAIActRole,
     LifecycleStage,
 )
-from aims.organizations.models import AIRole, Membership, Organization, ScopeStatement, User
+from aims.organizations.models import Membership, Organization, ScopeStatement, User
 from controls.models import (
     ControlImplementation,
     Framework,
@@ -74,7 +76,8 @@ class AISystemFactory(factory.django.DjangoModelFactory):
     description = "Ranks incoming support tickets by urgency."
     purpose = "Answer urgent customers first."
     intended_use = "Support agents see the ranking; they decide what to open."
-    ai_role = AIRole.DEPLOYER
+    ai_roles = factory.LazyFunction(lambda: [AIStakeholderRole.CUSTOMER.value])
+    eu_ai_act_role = EUAIActRole.DEPLOYER
     lifecycle_stage = LifecycleStage.OPERATION_MONITORING
 
 

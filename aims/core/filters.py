@@ -1,9 +1,23 @@
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import ChangeAction, ChangeLogEntry, ChangeSource, Job, JobStatus
 from aims.core.permissions import UserPurpose, roles_of, users_choosable
+
+
+def label_filter_form(filterset: django_filters.FilterSet) -> None:
+    """Empty choices that say what they do in a list's filter form: a drop-down left empty
+    is "Any" (``FILTERS_EMPTY_CHOICE_LABEL``), a yes/no filter is "Any", "Yes" or "No",
+    and the sort order starts at "Default order"."""
+    for name, field in filterset.form.fields.items():
+        if isinstance(field.widget, forms.NullBooleanSelect):
+            field.widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+        if isinstance(filterset.filters.get(name), django_filters.OrderingFilter):
+            field.empty_label = _("Default order")
+            field.widget.choices = list(field.choices)
 
 
 def organization_members(request) -> QuerySet:

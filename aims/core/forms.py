@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,15 +23,39 @@ from aims.core.validators import unstorable_reason, validate_plausible_date
 
 VERSION_FIELD = "_version"
 
+# What a drop-down shows before anything is chosen (Django's default is "---------").
+CHOOSE_LABEL = _("Choose…")
+NONE_LABEL = _("Not chosen")
+
+
+def label_empty_choices(fields: dict[str, forms.Field]) -> None:
+    """Give every drop-down a meaningful empty choice: "Choose…" where a value is required,
+    "Not chosen" where the field may stay empty."""
+    for field in fields.values():
+        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            continue
+        label = CHOOSE_LABEL if field.required else NONE_LABEL
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField) and not isinstance(
+            field, forms.MultipleChoiceField
+        ):
+            choices = list(field.choices)
+            if choices and choices[0][0] in ("", None) and str(choices[0][1]) == "---------":
+                field.choices = [("", label), *choices[1:]]
+
 
 class CleanInputFormMixin:
     """Every date field must hold a plausible date (``validate_plausible_date``) and no
     field may hold what the database cannot store (``unstorable_reason``: a NUL character
     inside decoded JSON, a non-finite number), each refused on its field. Put it first in
-    the bases of every form (``tests/core/test_bad_input.py`` checks that each one has it)."""
+    the bases of every form (``tests/core/test_bad_input.py`` checks that each one has it).
+    Its drop-downs get a meaningful empty choice (``label_empty_choices``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        label_empty_choices(self.fields)
         for field in self.fields.values():
             if isinstance(field, forms.DateField | forms.DateTimeField):
                 field.validators.append(validate_plausible_date)
@@ -84,7 +109,9 @@ class TrackedModelForm(CleanInputFormMixin, SectionedFormMixin, forms.ModelForm)
                 field.widget.attrs["rows"] = 3
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = self.reachable(field.queryset, field_name=name)
-            if field.required and not isinstance(field.widget, forms.HiddenInput):
+            if field.required and not isinstance(
+                field.widget, forms.HiddenInput | forms.CheckboxSelectMultiple
+            ):
                 field.widget.attrs.setdefault("required", True)
                 field.widget.attrs.setdefault("aria-required", "true")
 
@@ -107,6 +134,20 @@ class TrackedModelForm(CleanInputFormMixin, SectionedFormMixin, forms.ModelForm)
             )
             qs = qs.filter(**org_filter)
         return qs
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # The model's clean() sees an empty value where the form refused the input (a bad
+        # link reads as "no link"): one error per field, the form's, which names the cause.
+        if hasattr(errors, "error_dict"):
+            kept = {
+                k: v
+                for k, v in errors.error_dict.items()
+                if k == NON_FIELD_ERRORS or k not in self._errors
+            }
+            if not kept:
+                return
+            errors = ValidationError(kept)
+        super()._update_errors(errors)
 
     def save(self, commit: bool = True):
         self.cleaned_data.pop(VERSION_FIELD, None)

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext
 
 from aims.core import integrity
 from aims.core.access import AccessPolicy
@@ -262,6 +263,15 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# The counts a task may report in its result, and how they read (singular, plural).
+OUTCOME_PHRASES: dict[str, tuple[str, str]] = {
+    "rows": (gettext_noop("%(n)d row exported"), gettext_noop("%(n)d rows exported")),
+    "resent": (gettext_noop("%(n)d job sent again"), gettext_noop("%(n)d jobs sent again")),
+    "requeued": (gettext_noop("%(n)d job queued again"), gettext_noop("%(n)d jobs queued again")),
+    "failed": (gettext_noop("%(n)d job failed"), gettext_noop("%(n)d jobs failed")),
+}
+
+
 class Job(models.Model):
     """A record of long-running work done by a Celery worker (exports, PDFs, imports)."""
 
@@ -320,6 +330,19 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def outcome(self) -> list[str]:
+        """The job's result as sentences ("13 rows exported"), for people to read. A count
+        a task reports under a key of ``OUTCOME_PHRASES`` is a phrase; anything else reads
+        "label: value"."""
+        sentences = []
+        for key, value in (self.result or {}).items():
+            phrases = OUTCOME_PHRASES.get(key)
+            if phrases is not None and isinstance(value, int) and not isinstance(value, bool):
+                sentences.append(ngettext(phrases[0], phrases[1], value) % {"n": value})
+            else:
+                sentences.append(f"{str(key).replace('_', ' ').capitalize()}: {value}")
+        return sentences
 
     @property
     def duration(self):

@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 
 from aims.core import documents, transactions
 from aims.core.changelog import history_for
+from aims.core.filters import label_filter_form
 from aims.core.forms import VERSION_FIELD, DecisionForm, TrackedModelForm
 from aims.core.history import annotate_changes
 from aims.core.permissions import (
@@ -173,6 +174,7 @@ class ObjectListView(ModelViewMixin, TemplateView):
             else None
         )
         if filterset is not None:
+            label_filter_form(filterset)
             queryset = filterset.qs if filterset.is_valid() else queryset.none()
         paginator = Paginator(queryset, page_size_from(self.request))
         page = paginator.get_page(self.request.GET.get("page"))

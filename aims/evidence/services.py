@@ -100,6 +100,20 @@ class CheckedUpload:
     size: int
 
 
+# File types are read letter by letter ("an EXE", "an MP3", "a PNG"): "an" before a letter
+# whose name starts with a vowel sound; these few are said as words ("a RAR file").
+_AN_LETTERS = frozenset("AEFHILMNORSX")
+_SAID_AS_WORDS = frozenset({"RAR", "HEIC", "NES"})
+
+
+def a_file_of_type(extension: str) -> str:
+    """“an EXE file”, “a PNG file”: the file type with its English article."""
+    name = extension.upper()
+    if name[:1] in _AN_LETTERS and name not in _SAID_AS_WORDS:
+        return _("an %(type)s file") % {"type": name}
+    return _("a %(type)s file") % {"type": name}
+
+
 def _refuse(message: str, code: str) -> ValidationError:
     return ValidationError({"file": [ValidationError(message, code=code)]})
 
@@ -207,21 +221,17 @@ def evidence_check_upload(*, upload: Any) -> CheckedUpload:
         if sniffed is not None:
             raise _refuse(
                 _(
-                    "The file is named .%(ext)s but its content is a %(sniffed)s file. "
+                    "The file is named .%(ext)s but its content is %(found)s. "
                     "Upload it under its real type."
                 )
-                % {"ext": extension, "sniffed": sniffed.upper()},
+                % {"ext": extension, "found": a_file_of_type(sniffed)},
                 "mismatch",
             )
         content_type = TEXT_TYPES[extension]
     else:
         expected, content_type = BINARY_TYPES[extension]
         if sniffed not in expected:
-            found = (
-                _("a %(sniffed)s file") % {"sniffed": sniffed.upper()}
-                if sniffed
-                else _("of no recognised type")
-            )
+            found = a_file_of_type(sniffed) if sniffed else _("of no recognised type")
             raise _refuse(
                 _(
                     "The file is named .%(ext)s but its content is %(found)s. Only files whose "

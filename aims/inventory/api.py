@@ -1,10 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
 from aims.core.api import RestrictedModelViewSet, TrackedSerializer
 from aims.inventory.filters import (
     AISystemComponentFilterSet,
     AISystemDatasetFilterSet,
     AISystemFilterSet,
 )
-from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
+from aims.inventory.models import (
+    AIStakeholderRole,
+    AISystem,
+    AISystemComponent,
+    AISystemDataset,
+)
 
 
 class AISystemDatasetSerializer(TrackedSerializer):
@@ -45,6 +53,12 @@ class AISystemComponentSerializer(TrackedSerializer):
 
 
 class AISystemSerializer(TrackedSerializer):
+    ai_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=AIStakeholderRole.choices),
+        allow_empty=False,
+        help_text=_("Every role the organisation plays for this system (ISO/IEC 22989)."),
+    )
+
     class Meta:
         model = AISystem
         fields = [
@@ -56,7 +70,8 @@ class AISystemSerializer(TrackedSerializer):
             "purpose",
             "intended_use",
             "foreseeable_misuse",
-            "ai_role",
+            "ai_roles",
+            "eu_ai_act_role",
             "lifecycle_stage",
             "status",
             "owner",

@@ -1,27 +1,34 @@
 """One filter set per model, used by the UI list and the API alike."""
 
 import django_filters
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import organization_members
 from aims.inventory.models import (
+    AIStakeholderRole,
     AISystem,
     AISystemComponent,
     AISystemDataset,
+    EUAIActRole,
     EUAIActTier,
     LifecycleStage,
     SystemStatus,
 )
-from aims.organizations.models import AIRole
 
 
 class AISystemFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=SystemStatus.choices, label=_("Status"))
     lifecycle_stage = django_filters.ChoiceFilter(choices=LifecycleStage.choices, label=_("Stage"))
-    ai_role = django_filters.ChoiceFilter(choices=AIRole.choices, label=_("Our role"))
+    ai_role = django_filters.ChoiceFilter(
+        choices=AIStakeholderRole.choices, method="filter_ai_role", label=_("Our role")
+    )
+    eu_ai_act_role = django_filters.ChoiceFilter(
+        choices=EUAIActRole.choices, label=_("EU AI Act role")
+    )
     eu_ai_act_tier = django_filters.ChoiceFilter(
         choices=EUAIActTier.choices, label=_("EU AI Act tier")
     )
@@ -53,6 +60,14 @@ class AISystemFilterSet(django_filters.FilterSet):
             | Q(reference__icontains=value)
             | Q(business_unit__icontains=value)
         )
+
+    def filter_ai_role(self, queryset, name, value):
+        """Systems whose set of roles contains ``value``."""
+        if connection.features.supports_json_field_contains:
+            return queryset.filter(ai_roles__contains=[value])
+        # SQLite has no JSON containment: match the quoted value in the stored JSON text
+        # (the roles are plain words and none is part of another inside its quotes).
+        return queryset.filter(ai_roles__icontains=f'"{value}"')
 
     def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()

@@ -1,10 +1,22 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import TrackedModelForm
-from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
+from aims.inventory.models import (
+    AIStakeholderRole,
+    AISystem,
+    AISystemComponent,
+    AISystemDataset,
+)
 
 
 class AISystemForm(TrackedModelForm):
+    ai_roles = forms.MultipleChoiceField(
+        label=_("Our AI roles"),
+        choices=AIStakeholderRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every role the organisation plays for this system (ISO/IEC 22989)."),
+    )
     sections = [
         (
             _("Identity"),
@@ -19,7 +31,7 @@ class AISystemForm(TrackedModelForm):
         (
             _("Role and life cycle"),
             _("Our part in the system's life and where it stands now."),
-            ["ai_role", "lifecycle_stage", "eu_ai_act_tier"],
+            ["ai_roles", "eu_ai_act_role", "lifecycle_stage", "eu_ai_act_tier"],
         ),
         (
             _("Deployment context"),
@@ -33,6 +45,11 @@ class AISystemForm(TrackedModelForm):
         ),
     ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["eu_ai_act_role"]
+        field.choices = [("", _("Not determined")), *list(field.choices)[1:]]
+
     class Meta:
         model = AISystem
         fields = [
@@ -45,7 +62,8 @@ class AISystemForm(TrackedModelForm):
             "purpose",
             "intended_use",
             "foreseeable_misuse",
-            "ai_role",
+            "ai_roles",
+            "eu_ai_act_role",
             "lifecycle_stage",
             "eu_ai_act_tier",
             "users_description",

@@ -15,7 +15,32 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
 from aims.core.permissions import AccessPolicy
-from aims.organizations.models import AIRole
+
+
+class AIStakeholderRole(models.TextChoices):
+    """The AI-stakeholder roles an organisation can hold for one AI system (after
+    ISO/IEC 22989). An organisation often holds several: it develops a system and
+    provides it, or it is the customer of one and uses it."""
+
+    PROVIDER = "provider", _("AI provider")
+    PRODUCER = "producer", _("AI producer")
+    DEVELOPER = "developer", _("AI developer")
+    CUSTOMER = "customer", _("AI customer / user")
+    PARTNER = "partner", _("AI partner")
+    SUBJECT = "subject", _("AI subject")
+    AUTHORITY = "authority", _("Relevant authority")
+
+
+class EUAIActRole(models.TextChoices):
+    """The operator role under the EU AI Act, a regulation's term, kept apart from the
+    ISO/IEC 22989 roles. Empty: not determined yet, or the Act does not apply."""
+
+    PROVIDER = "provider", _("Provider")
+    DEPLOYER = "deployer", _("Deployer")
+    IMPORTER = "importer", _("Importer")
+    DISTRIBUTOR = "distributor", _("Distributor")
+    AUTHORISED_REPRESENTATIVE = "authorised_representative", _("Authorised representative")
+    PRODUCT_MANUFACTURER = "product_manufacturer", _("Product manufacturer")
 
 
 class LifecycleStage(models.TextChoices):
@@ -68,11 +93,17 @@ class AISystem(OrganizationScopedModel):
         blank=True,
         help_text=_("Ways people could plausibly use it outside its intended use."),
     )
-    ai_role = models.CharField(
-        _("our AI role"),
-        max_length=12,
-        choices=AIRole.choices,
-        help_text=_("The role the organisation plays for this system."),
+    ai_roles = models.JSONField(
+        _("our AI roles"),
+        default=list,
+        help_text=_("Every role the organisation plays for this system (ISO/IEC 22989)."),
+    )
+    eu_ai_act_role = models.CharField(
+        _("our EU AI Act role"),
+        max_length=30,
+        choices=EUAIActRole.choices,
+        blank=True,
+        help_text=_("Our operator role under the EU AI Act; leave empty if not determined."),
     )
     lifecycle_stage = models.CharField(
         _("life-cycle stage"), max_length=30, choices=LifecycleStage.choices
@@ -147,7 +178,8 @@ class AISystem(OrganizationScopedModel):
                 name="aisystem_reference_unique_in_org",
             ),
             models.CheckConstraint(
-                condition=Q(ai_role__in=AIRole.values), name="aisystem_ai_role_valid"
+                condition=Q(eu_ai_act_role="") | Q(eu_ai_act_role__in=EUAIActRole.values),
+                name="aisystem_eu_ai_act_role_valid",
             ),
             models.CheckConstraint(
                 condition=Q(lifecycle_stage__in=LifecycleStage.values), name="aisystem_stage_valid"
@@ -173,6 +205,16 @@ class AISystem(OrganizationScopedModel):
         )
 
     def clean(self) -> None:
+        roles = self.ai_roles
+        if not isinstance(roles, list) or not roles:
+            raise ValidationError({"ai_roles": _("Choose at least one AI role.")})
+        invalid = [str(r) for r in roles if r not in AIStakeholderRole.values]
+        if invalid:
+            raise ValidationError(
+                {"ai_roles": _("Unknown AI role: %(r)s") % {"r": ", ".join(invalid)}}
+            )
+        # One order and no repeats, whatever order the roles were ticked or sent in.
+        self.ai_roles = [r for r in AIStakeholderRole.values if r in roles]
         if (
             self.status == SystemStatus.RETIRED
             and self.lifecycle_stage != LifecycleStage.RETIREMENT
@@ -180,6 +222,10 @@ class AISystem(OrganizationScopedModel):
             raise ValidationError(
                 {"lifecycle_stage": _("A retired system should be in the retirement stage.")}
             )
+
+    def get_ai_roles_display(self) -> list[str]:
+        labels = dict(AIStakeholderRole.choices)
+        return [str(labels.get(r, r)) for r in self.ai_roles or []]
 
     @property
     def is_review_overdue(self) -> bool:

@@ -23,7 +23,7 @@ def _system_payload(org, **extra):
         "description": "Sorts claims.",
         "purpose": "Speed.",
         "intended_use": "Handlers review every suggestion.",
-        "ai_role": "deployer",
+        "ai_roles": ["customer"],
         "lifecycle_stage": "deployment",
         **extra,
     }
@@ -77,7 +77,9 @@ def test_it_caps_page_size_at_500(org, admin_api):
     ("extra", "field"),
     [
         ({"lifecycle_stage": "sunset"}, "lifecycle_stage"),
-        ({"ai_role": "overlord"}, "ai_role"),
+        ({"ai_roles": ["overlord"]}, "ai_roles"),
+        ({"ai_roles": []}, "ai_roles"),
+        ({"eu_ai_act_role": "overlord"}, "eu_ai_act_role"),
         ({"name": ""}, "name"),
         ({"review_interval_months": 0}, "review_interval_months"),
         ({"review_interval_months": 61}, "review_interval_months"),

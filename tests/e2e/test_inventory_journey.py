@@ -57,7 +57,7 @@ def test_it_records_an_ai_system_and_shows_it_in_list_and_history(
 
     page.locator("#id_purpose").fill("Get urgent claims to a handler within the hour.")
     page.locator("#id_intended_use").fill("Claims handlers see a suggested priority; they decide.")
-    page.locator("#id_ai_role").select_option("deployer")
+    page.get_by_label("AI customer / user").check()
     page.locator("#id_lifecycle_stage").select_option("deployment")
     page.get_by_role("button", name="Save").click()
 

@@ -88,10 +88,10 @@ def test_it_cleans_the_display_name():
 REFUSALS = [
     pytest.param("empty.pdf", b"", "The file is empty.", id="empty"),
     pytest.param(
-        "setup.pdf", ELF_BYTES, "is named .pdf but its content is a ELF file", id="elf-as-pdf"
+        "setup.pdf", ELF_BYTES, "is named .pdf but its content is an ELF file", id="elf-as-pdf"
     ),
     pytest.param(
-        "setup.pdf", PE_BYTES, "is named .pdf but its content is a EXE file", id="exe-as-pdf"
+        "setup.pdf", PE_BYTES, "is named .pdf but its content is an EXE file", id="exe-as-pdf"
     ),
     pytest.param("notes.txt", PE_BYTES, "not plain UTF-8 text", id="exe-as-txt"),
     pytest.param("notes.txt", png_bytes(), "not plain UTF-8 text", id="binary-as-txt"),

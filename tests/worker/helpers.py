@@ -29,7 +29,7 @@ def make_system(
         "description": f"{name}: what it does.",
         "purpose": "A business need.",
         "intended_use": "Used by staff.",
-        "ai_role": "deployer",
+        "ai_roles": ["customer"],
         "lifecycle_stage": "operation_monitoring",
         **fields,
     }

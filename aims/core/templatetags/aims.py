@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -89,6 +92,18 @@ def due(value):
     if days > 0:
         return ngettext("due in %(n)d day", "due in %(n)d days", days) % {"n": days}
     return ngettext("overdue by %(n)d day", "overdue by %(n)d days", -days) % {"n": -days}
+
+
+@register.filter
+def ago(value) -> str:
+    """“3 hours ago”, “just now” under a minute, for a past moment (the largest unit only)."""
+    if not value:
+        return ""
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
+    if timezone.now() - value < datetime.timedelta(minutes=1):
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(value, depth=1)}
 
 
 @register.filter
