@@ -454,9 +454,14 @@ def risk_register_pdf_bytes(
     rows = []
     level_counts: dict[str, dict[str, int]] = {"inherent": {}, "residual": {}}
     status_counts: dict[str, int] = {}
+    opportunities = 0
     for row in reader.rows():
         risk = row.risk
+        if risk["kind"] != RiskKind.RISK:
+            opportunities += 1
         for which, band in (("inherent", row.inherent_band), ("residual", row.residual_band)):
+            if risk["kind"] != RiskKind.RISK:
+                break  # an opportunity is listed, never counted at a risk level
             label = band["label"] if band else _("Not assessed")
             level_counts[which][label] = level_counts[which].get(label, 0) + 1
         status = row.record["status"]
@@ -513,6 +518,7 @@ def risk_register_pdf_bytes(
         context={
             "rows": rows,
             "total": len(rows),
+            "opportunities": opportunities,
             "inherent_counts": ordered(level_counts["inherent"], "inherent"),
             "residual_counts": ordered(level_counts["residual"], "residual"),
             "status_counts": sorted(status_counts.items()),
