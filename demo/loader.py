@@ -13,8 +13,12 @@ One file per kind of record, each keyed by organisation slug where the records b
 - ``controls.json``: SoA decisions (ref → status, owner role, why, how), controls judged not
   applicable (ref → reason), organisation-defined controls, the approved SoA version.
 - ``risks.json``: the risk register; ``library`` names the library item a risk starts from
-  (its consequences, Annex C links and suggested controls are copied), scores are likelihood
-  and impact on the default 5 × 5; plus Northwind's approved risk assessment.
+  (its consequences, Annex C links and suggested controls are copied; ``null`` for an entry
+  that starts from none), scores are likelihood and impact on the default 5 × 5;
+  ``consequence_scores`` (optional) scores the consequences for the organisation, for
+  individuals and for society, whose worst must be the inherent impact (the default
+  criteria's rule); ``kind`` (optional) is "risk" or "opportunity"; plus Northwind's
+  approved risk assessment.
 - ``evidence.json``: evidence links, valid from/until in days from today.
 
 ``load_demo_data`` reads every file and checks, before anything is written, that each record
@@ -342,8 +346,31 @@ def _check(data: DemoData) -> None:
                     "existing_controls",
                     "actions",
                 },
-                optional={"accept"},
+                optional={"accept", "kind", "consequence_scores", "consequences_society"},
             )
+            if spec.get("kind", "risk") not in ("risk", "opportunity"):
+                raise DemoDataError("risks.json", record, f"unknown kind {spec['kind']!r}")
+            if "consequence_scores" in spec:
+                scores = spec["consequence_scores"]
+                _keys(
+                    "risks.json",
+                    record,
+                    scores,
+                    set(),
+                    optional={"organization", "individuals", "society"},
+                )
+                given = [v for v in scores.values() if v is not None]
+                if any(not isinstance(v, int) or not 1 <= v <= 5 for v in given):
+                    raise DemoDataError("risks.json", record, "consequence scores are 1 to 5")
+                if given and max(given) != spec["inherent"]["impact"]:
+                    raise DemoDataError(
+                        "risks.json",
+                        record,
+                        f"the worst consequence score ({max(given)}) is not the inherent "
+                        f"impact ({spec['inherent']['impact']})",
+                    )
+            if spec.get("kind") == "opportunity" and spec.get("accept"):
+                raise DemoDataError("risks.json", record, "an opportunity is not accepted")
             person("risks.json", record, spec["owner"])
             systems("risks.json", record, slug, spec["systems"])
             for score in (spec["inherent"], spec["residual"]):

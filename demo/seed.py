@@ -44,7 +44,14 @@ from controls.models import (
 )
 from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
-from risks.models import ActionStatus, Risk, RiskAssessment, RiskCriteria, TreatmentAction
+from risks.models import (
+    ActionStatus,
+    Risk,
+    RiskAssessment,
+    RiskCriteria,
+    RiskKind,
+    TreatmentAction,
+)
 from risks.services import (
     risk_accept,
     risk_assessment_approve,
@@ -358,13 +365,23 @@ def _seed_risk(
     run: SeedRun,
 ) -> None:
     try:
-        initial = risk_initial_from_library(organization=org, code=spec["library"])
+        initial = (
+            risk_initial_from_library(organization=org, code=spec["library"])
+            if spec["library"]
+            else {}
+        )
     except ValidationError:
         initial = {}  # the library item was renamed: keep the risk, drop its links
     inherent, residual = spec["inherent"], spec["residual"]
+    scores = spec.get("consequence_scores") or {}
     risk = Risk(
         organization=org,
         criteria=criteria,
+        kind=spec.get("kind", RiskKind.RISK),
+        impact_organization=scores.get("organization"),
+        impact_individuals=scores.get("individuals"),
+        impact_society=scores.get("society"),
+        consequences_society=spec.get("consequences_society", ""),
         title=spec["title"],
         description=spec["description"],
         consequences_organization=initial.get("consequences_organization", ""),

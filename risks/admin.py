@@ -14,12 +14,13 @@ class RiskAdmin(GuardedModelAdmin):
     list_display = (
         "__str__",
         "organization",
+        "kind",
         "inherent_level",
         "residual_level",
         "status",
         "owner",
     )
-    list_filter = ("organization", "status", "inherent_level", "residual_level")
+    list_filter = ("organization", "kind", "status", "inherent_level", "residual_level")
     search_fields = ("title", "description")
     inlines = [TreatmentActionInline]
 

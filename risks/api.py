@@ -31,7 +31,14 @@ from risks.filters import (
     TreatmentActionFilterSet,
 )
 from risks.library import LIBRARY
-from risks.models import Risk, RiskAssessment, RiskCriteria, TreatmentAction
+from risks.models import (
+    IMPACT_FIELDS,
+    Risk,
+    RiskAssessment,
+    RiskCriteria,
+    TreatmentAction,
+    risk_impact_from_consequences,
+)
 from risks.selectors import risk_api_rows, risk_api_values
 
 LEVEL_FIELDS = [
@@ -60,6 +67,7 @@ class RiskSerializer(TrackedSerializer):
             "organization",
             "reference",
             "number",
+            "kind",
             "title",
             "description",
             "ai_systems",
@@ -67,6 +75,8 @@ class RiskSerializer(TrackedSerializer):
             "objectives",
             "consequences_organization",
             "consequences_individuals",
+            "consequences_society",
+            *IMPACT_FIELDS,
             "criteria",
             "criteria_version",
             "rescore_offered",
@@ -105,6 +115,8 @@ class RiskSerializer(TrackedSerializer):
             "acceptance_expires",
             "library_code",
         ]
+        # Worked out from the consequence scores when they are given (see validate).
+        extra_kwargs = {"inherent_impact": {"required": False}}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and attrs.get("organization") not in (
@@ -119,6 +131,32 @@ class RiskSerializer(TrackedSerializer):
         if self.instance is None and organization is not None:
             # New risks are scored with the organisation's current criteria.
             attrs["criteria"] = services.risk_criteria_current(organization=organization)
+        criteria = attrs.get("criteria") or getattr(self.instance, "criteria", None)
+        if criteria is not None:
+            scores = {
+                name: attrs[name] if name in attrs else getattr(self.instance, name, None)
+                for name in IMPACT_FIELDS
+            }
+            try:
+                impact = risk_impact_from_consequences(
+                    criteria,
+                    scores,
+                    requested=attrs.get("inherent_impact"),
+                    previous=getattr(self.instance, "inherent_impact", None),
+                )
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(validation_error_to_dict(exc)) from exc
+            if impact is not None:
+                attrs["inherent_impact"] = impact
+        if self.instance is None and attrs.get("inherent_impact") is None:
+            raise serializers.ValidationError(
+                {
+                    "inherent_impact": [
+                        "This field is required unless the consequences are scored "
+                        "(impact_organization, impact_individuals, impact_society)."
+                    ]
+                }
+            )
         if organization is not None:
             for name in ("ai_systems", "controls", "evidence"):
                 if any(item.organization_id != organization.pk for item in attrs.get(name) or []):
@@ -225,6 +263,7 @@ class RiskCriteriaSerializer(CleanInputMixin, serializers.ModelSerializer):
             "matrix",
             "acceptance_band",
             "acceptance_approver",
+            "impact_rule",
             "change_summary",
             "created_by",
             "version",
@@ -241,7 +280,14 @@ class RiskAcceptSerializer(CleanInputMixin, serializers.Serializer):
 
 class RiskRescoreSerializer(CleanInputMixin, serializers.Serializer):
     inherent_likelihood = serializers.IntegerField()
-    inherent_impact = serializers.IntegerField()
+    inherent_impact = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Required unless the consequences are scored (then it follows from them).",
+    )
+    impact_organization = serializers.IntegerField(required=False, allow_null=True)
+    impact_individuals = serializers.IntegerField(required=False, allow_null=True)
+    impact_society = serializers.IntegerField(required=False, allow_null=True)
     residual_likelihood = serializers.IntegerField(required=False, allow_null=True)
     residual_impact = serializers.IntegerField(required=False, allow_null=True)
     residual_rationale = serializers.CharField(required=False, allow_blank=True)

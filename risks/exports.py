@@ -38,6 +38,7 @@ from risks.models import (
     ActionStatus,
     Risk,
     RiskCriteria,
+    RiskKind,
     RiskStatus,
     TreatmentAction,
     TreatmentOption,
@@ -51,13 +52,18 @@ NOT_FILTERS = ("format", "page", "page_size")
 # (key, column heading, XLSX width in characters)
 REGISTER_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("reference", "Reference", 10),
+    ("kind", "Kind", 12),
     ("title", "Title", 36),
     ("description", "Description", 50),
     ("ai_systems", "AI systems", 28),
     ("risk_sources", "Risk sources", 14),
     ("objectives", "Objectives", 14),
     ("consequences_organization", "Consequences (organisation)", 40),
-    ("consequences_individuals", "Consequences (individuals and society)", 40),
+    ("consequences_individuals", "Consequences (individuals)", 40),
+    ("consequences_society", "Consequences (society)", 40),
+    ("impact_organization", "Impact on the organisation", 10),
+    ("impact_individuals", "Impact on individuals", 10),
+    ("impact_society", "Impact on society", 10),
     ("inherent_likelihood", "Inherent likelihood", 10),
     ("inherent_impact", "Inherent impact", 10),
     ("inherent_score", "Inherent score", 10),
@@ -132,8 +138,13 @@ RISK_FIELDS = (
     "number",
     "title",
     "description",
+    "kind",
     "consequences_organization",
     "consequences_individuals",
+    "consequences_society",
+    "impact_organization",
+    "impact_individuals",
+    "impact_society",
     "criteria_id",
     "inherent_likelihood",
     "inherent_impact",
@@ -274,6 +285,7 @@ class RegisterReader:
         org = self.organization
         statuses = {value: str(label) for value, label in RiskStatus.choices}
         options = {value: str(label) for value, label in TreatmentOption.choices}
+        kinds = {value: str(label) for value, label in RiskKind.choices}
         values = self.queryset.values(*RISK_FIELDS).iterator(chunk_size=CHUNK_SIZE)
         for batch in _batches(values, CHUNK_SIZE):
             related = self._related([r["id"] for r in batch])
@@ -287,6 +299,7 @@ class RegisterReader:
                     r,
                     {
                         "reference": f"R-{r['number']:04d}",
+                        "kind": kinds.get(r["kind"], r["kind"]),
                         "title": r["title"],
                         "description": r["description"],
                         "ai_systems": "; ".join(related["systems"].get(pk, ())),
@@ -294,6 +307,10 @@ class RegisterReader:
                         "objectives": "; ".join(related["objectives"].get(pk, ())),
                         "consequences_organization": r["consequences_organization"],
                         "consequences_individuals": r["consequences_individuals"],
+                        "consequences_society": r["consequences_society"],
+                        "impact_organization": r["impact_organization"],
+                        "impact_individuals": r["impact_individuals"],
+                        "impact_society": r["impact_society"],
                         "inherent_likelihood": r["inherent_likelihood"],
                         "inherent_impact": r["inherent_impact"],
                         "inherent_score": r["inherent_score"],
@@ -463,9 +480,14 @@ def risk_register_pdf_bytes(
     rows = []
     level_counts: dict[str, dict[str, int]] = {"inherent": {}, "residual": {}}
     status_counts: dict[str, int] = {}
+    opportunities = 0
     for row in reader.rows():
         risk = row.risk
+        if risk["kind"] != RiskKind.RISK:
+            opportunities += 1
         for which, band in (("inherent", row.inherent_band), ("residual", row.residual_band)):
+            if risk["kind"] != RiskKind.RISK:
+                break  # an opportunity is listed, never counted at a risk level
             label = band["label"] if band else _("Not assessed")
             level_counts[which][label] = level_counts[which].get(label, 0) + 1
         status = row.record["status"]
@@ -530,6 +552,7 @@ def risk_register_pdf_bytes(
         context={
             "rows": rows,
             "total": len(rows),
+            "opportunities": opportunities,
             "inherent_counts": ordered(level_counts["inherent"], "inherent"),
             "residual_counts": ordered(level_counts["residual"], "residual"),
             "status_counts": sorted(status_counts.items()),

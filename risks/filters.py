@@ -18,6 +18,7 @@ from risks.models import (
     Risk,
     RiskAssessment,
     RiskCriteria,
+    RiskKind,
     RiskStatus,
     TreatmentAction,
     TreatmentOption,
@@ -76,6 +77,12 @@ class RiskFilterSet(django_filters.FilterSet):
         field_name="ai_systems",
         queryset=visible_ai_systems,
         label=_("AI system"),
+        widget=FastSelect,
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=RiskKind.choices,
+        label=_("Risks or opportunities"),
+        empty_label=_("Both"),
         widget=FastSelect,
     )
     inherent_level = django_filters.CharFilter(label=_("Inherent level"))

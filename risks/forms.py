@@ -7,19 +7,24 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import CleanInputFormMixin, TrackedModelForm
 from aims.core.permissions import UserPurpose, users_choosable
 from risks.library import LIBRARY_CODES
 from risks.models import (
+    IMPACT_FIELDS,
     MAX_LEVELS,
     MIN_LEVELS,
+    ImpactRule,
     Risk,
     RiskAssessment,
     RiskCriteria,
+    RiskKind,
     RiskStatus,
     TreatmentAction,
+    risk_impact_from_consequences,
 )
 from risks.services import risk_prepare
 
@@ -58,7 +63,9 @@ def score_field(criteria: RiskCriteria, axis: str, *, label: str, required: bool
 
 
 def add_score_fields(form: forms.Form, criteria: RiskCriteria) -> None:
-    """Likelihood and impact as selects labelled with the criteria's own level names."""
+    """Likelihood and impact as selects labelled with the criteria's own level names; the
+    consequence scores on the impact scale, and the inherent impact optional when they
+    decide it."""
     for name in SCORE_FIELDS:
         if name not in form.fields:
             continue
@@ -67,6 +74,47 @@ def add_score_fields(form: forms.Form, criteria: RiskCriteria) -> None:
         form.fields[name] = score_field(
             criteria, axis, label=str(old.label), required=which == "inherent"
         )
+    for name in IMPACT_FIELDS:
+        if name in form.fields:
+            old = form.fields[name]
+            form.fields[name] = score_field(
+                criteria, "impact", label=str(old.label), required=False
+            )
+    if "inherent_impact" in form.fields and any(name in form.fields for name in IMPACT_FIELDS):
+        field = form.fields["inherent_impact"]
+        field.required = False
+        field.choices = scale_choices(criteria, "impact", blank=True)
+        field.help_text = (
+            _(
+                "Leave it to the consequence scores: %(rule)s. Choose it here only when they are not scored."
+            )
+            if criteria.impact_rule == ImpactRule.WORST
+            else _("Leave it to the consequences for the organisation when they are scored.")
+        ) % {"rule": criteria.get_impact_rule_display().lower()}
+
+
+def clean_consequence_impact(
+    form: forms.Form, criteria: RiskCriteria, previous: int | None
+) -> None:
+    """Store the inherent impact the consequence scores give (or refuse a contradiction)."""
+    data = form.cleaned_data
+    scores = {name: data.get(name) for name in IMPACT_FIELDS}
+    try:
+        impact = risk_impact_from_consequences(
+            criteria, scores, requested=data.get("inherent_impact"), previous=previous
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field, errors)
+        return
+    if impact is None:
+        if "inherent_impact" not in form.errors:
+            form.add_error(
+                "inherent_impact",
+                _("Score the inherent impact, or the consequences it follows from."),
+            )
+        return
+    data["inherent_impact"] = impact
 
 
 class RiskForm(TrackedModelForm):
@@ -75,13 +123,27 @@ class RiskForm(TrackedModelForm):
     sections = [
         (
             _("Identification"),
-            _("What could go wrong, in which AI systems, and what it threatens."),
-            ["title", "description", "ai_systems", "risk_sources", "objectives"],
+            _(
+                "What could go wrong (or, for an opportunity, what could go well), in which AI "
+                "systems, and what it affects."
+            ),
+            ["kind", "title", "description", "ai_systems", "risk_sources", "objectives"],
         ),
         (
             _("Consequences"),
-            _("Keep the effects on the organisation apart from those on people and society."),
-            ["consequences_organization", "consequences_individuals"],
+            _(
+                "Keep the effects on the organisation apart from those on people and on "
+                "society, and score each on the impact scale: the inherent impact follows "
+                "from them."
+            ),
+            [
+                "consequences_organization",
+                "impact_organization",
+                "consequences_individuals",
+                "impact_individuals",
+                "consequences_society",
+                "impact_society",
+            ],
         ),
         (
             _("Inherent level"),
@@ -111,13 +173,18 @@ class RiskForm(TrackedModelForm):
     class Meta:
         model = Risk
         fields = [
+            "kind",
             "title",
             "description",
             "ai_systems",
             "risk_sources",
             "objectives",
             "consequences_organization",
+            "impact_organization",
             "consequences_individuals",
+            "impact_individuals",
+            "consequences_society",
+            "impact_society",
             "inherent_likelihood",
             "inherent_impact",
             "existing_controls",
@@ -159,6 +226,7 @@ class RiskForm(TrackedModelForm):
         self.fields["evidence"].help_text = _(
             "Evidence items (files and links) that show this risk's treatment. %(s)s"
         ) % {"s": several}
+        self.fields["kind"].required = False  # a risk unless said otherwise
         if self.instance.pk:
             del self.fields["library_code"]
         if not self.instance.accepted_by_id:
@@ -169,6 +237,9 @@ class RiskForm(TrackedModelForm):
                 "To accept the residual risk, save and use Accept risk on the risk's page."
             )
 
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or RiskKind.RISK
+
     def clean_library_code(self) -> str:
         code = self.cleaned_data.get("library_code") or ""
         if code and code not in LIBRARY_CODES:
@@ -177,6 +248,9 @@ class RiskForm(TrackedModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.instance.criteria_id:
+            previous = self.instance.inherent_impact if self.instance.pk else None
+            clean_consequence_impact(self, self.instance.criteria, previous)
         for name, label in (
             ("ai_systems", "AI systems"),
             ("controls", "controls"),
@@ -201,7 +275,10 @@ class RiskRescoreForm(CleanInputFormMixin, forms.Form):
     """Score a risk again against the current criteria."""
 
     inherent_likelihood = forms.IntegerField()
-    inherent_impact = forms.IntegerField()
+    impact_organization = forms.IntegerField(required=False)
+    impact_individuals = forms.IntegerField(required=False)
+    impact_society = forms.IntegerField(required=False)
+    inherent_impact = forms.IntegerField(required=False)
     residual_likelihood = forms.IntegerField(required=False)
     residual_impact = forms.IntegerField(required=False)
     residual_rationale = forms.CharField(
@@ -210,7 +287,7 @@ class RiskRescoreForm(CleanInputFormMixin, forms.Form):
 
     def __init__(self, *args: Any, criteria: RiskCriteria, risk: Risk, **kwargs: Any):
         initial = kwargs.setdefault("initial", {})
-        for name in SCORE_FIELDS:
+        for name in (*SCORE_FIELDS, *IMPACT_FIELDS):
             value = getattr(risk, name)
             count = criteria.likelihood_count if "likelihood" in name else criteria.impact_count
             initial.setdefault(name, min(value, count) if value else None)
@@ -221,8 +298,11 @@ class RiskRescoreForm(CleanInputFormMixin, forms.Form):
             "inherent_impact": _("Inherent impact"),
             "residual_likelihood": _("Residual likelihood"),
             "residual_impact": _("Residual impact"),
+            "impact_organization": _("Impact on the organisation"),
+            "impact_individuals": _("Impact on individuals"),
+            "impact_society": _("Impact on society"),
         }
-        for name in SCORE_FIELDS:
+        for name in (*SCORE_FIELDS, *IMPACT_FIELDS):
             self.fields[name].label = labels[name]
         add_score_fields(self, criteria)
         self.fields["residual_rationale"].widget.attrs["rows"] = 3
@@ -410,6 +490,16 @@ class RiskCriteriaForm(CleanInputFormMixin, forms.Form):
         required=False,
         help_text=_("Who may accept residual risks above the threshold, often top management."),
     )
+    impact_rule = forms.ChoiceField(
+        label=_("Inherent impact from the consequences"),
+        choices=ImpactRule.choices,
+        initial=ImpactRule.WORST,
+        required=False,
+        help_text=_(
+            "When a risk's consequences for the organisation, for individuals and for society "
+            "are scored, its inherent impact is the worst of them, or the organisation's only."
+        ),
+    )
     change_summary = forms.CharField(
         label=_("What changed and why"),
         max_length=500,
@@ -428,6 +518,7 @@ class RiskCriteriaForm(CleanInputFormMixin, forms.Form):
                     "matrix": matrix_text(current.matrix),
                     "acceptance_band": current.acceptance_band,
                     "acceptance_approver": current.acceptance_approver_id,
+                    "impact_rule": current.impact_rule,
                 },
             )
         super().__init__(*args, **kwargs)
@@ -441,7 +532,7 @@ class RiskCriteriaForm(CleanInputFormMixin, forms.Form):
     def grouped_fields(self):
         groups = [
             (_("Name"), "", ["name"]),
-            (_("Scales"), "", ["likelihood_levels", "impact_levels"]),
+            (_("Scales"), "", ["likelihood_levels", "impact_levels", "impact_rule"]),
             (_("Bands and matrix"), "", ["bands", "matrix"]),
             (
                 _("Acceptance"),
@@ -462,6 +553,9 @@ class RiskCriteriaForm(CleanInputFormMixin, forms.Form):
 
     def clean_matrix(self):
         return parse_matrix(self.cleaned_data["matrix"])
+
+    def clean_impact_rule(self):
+        return self.cleaned_data.get("impact_rule") or ImpactRule.WORST
 
     def clean_acceptance_band(self):
         return self.cleaned_data["acceptance_band"].strip()

@@ -1,5 +1,8 @@
 """Risk heatmaps as server-rendered SVG: the same markup appears in the page and in PDFs.
 
+Heatmaps count risks only: an opportunity (``Risk.kind``) is scored on the same scales but
+never adds to a risk level (``heatmap_counts``, ``risks.views.register_heatmap_counts``).
+
 Each cell shows its count and, in the browser, links to the register filtered to that
 likelihood and impact. Colour is never the only signal: every cell carries its count and
 an accessible label naming the band.
@@ -16,7 +19,7 @@ from django.db.models import Count, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from risks.models import RiskCriteria
+from risks.models import RiskCriteria, RiskKind
 
 CELL, GAP, LEFT, TOP, BOTTOM = 56, 3, 118, 30, 44
 
@@ -30,9 +33,10 @@ class HeatmapCell:
 
 
 def heatmap_counts(risks: QuerySet, which: str) -> dict[tuple[int, int], int]:
-    """Risk counts per (likelihood, impact) for ``which`` = "inherent" or "residual" (one query)."""
+    """Risk counts per (likelihood, impact) for ``which`` = "inherent" or "residual" (one
+    query). Opportunities are not risks: they are never counted in a heatmap."""
     rows = (
-        risks.filter(**{f"{which}_likelihood__isnull": False})
+        risks.filter(kind=RiskKind.RISK, **{f"{which}_likelihood__isnull": False})
         .order_by()
         .values_list(f"{which}_likelihood", f"{which}_impact")
         .annotate(n=Count("pk"))

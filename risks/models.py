@@ -31,6 +31,13 @@ MIN_LEVELS, MAX_LEVELS = 3, 7
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+class ImpactRule(models.TextChoices):
+    """How a risk's inherent impact follows from its consequence scores."""
+
+    WORST = "worst", _("The worst of the three consequences")
+    ORGANIZATION = "organization", _("The consequences for the organisation only")
+
+
 class RiskCriteria(OrganizationScopedModel):
     """One version of an organisation's risk criteria. A version never changes once saved;
     changing the criteria saves a new version and makes it the current one."""
@@ -71,6 +78,16 @@ class RiskCriteria(OrganizationScopedModel):
         verbose_name=_("designated approver"),
         help_text=_("Who may accept a residual risk above the threshold (often top management)."),
     )
+    impact_rule = models.CharField(
+        _("impact rule"),
+        max_length=12,
+        choices=ImpactRule.choices,
+        default=ImpactRule.WORST,
+        help_text=_(
+            "How a risk's inherent impact follows from its consequences for the organisation, "
+            "for individuals and for society, when they are scored."
+        ),
+    )
     change_summary = models.CharField(_("what changed"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,6 +116,10 @@ class RiskCriteria(OrganizationScopedModel):
                 fields=["organization"],
                 condition=Q(is_current=True),
                 name="riskcriteria_one_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(impact_rule__in=ImpactRule.values),
+                name="riskcriteria_impact_rule_valid",
             ),
         ]
 
@@ -146,8 +167,20 @@ class RiskCriteria(OrganizationScopedModel):
         key = self.matrix[likelihood - 1][impact - 1]
         return likelihood * impact, key, self.rank_of(key)
 
+    def impact_from(
+        self, *, organization: int | None, individuals: int | None, society: int | None
+    ) -> int | None:
+        """The inherent impact the consequence scores give under ``impact_rule`` (None when
+        the scores the rule reads are not given: the impact is then scored directly)."""
+        if self.impact_rule == ImpactRule.ORGANIZATION:
+            return organization
+        scored = [v for v in (organization, individuals, society) if v is not None]
+        return max(scored) if scored else None
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if self.impact_rule not in ImpactRule.values:
+            errors["impact_rule"] = _("Choose one of the impact rules.")
         for name in ("likelihood_levels", "impact_levels"):
             levels = getattr(self, name)
             if not isinstance(levels, list) or not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
@@ -197,6 +230,13 @@ class RiskCriteria(OrganizationScopedModel):
             raise ValidationError({"acceptance_band": _("Choose one of the bands.")})
 
 
+class RiskKind(models.TextChoices):
+    """A register entry is a risk or an opportunity (an effect that would help)."""
+
+    RISK = "risk", _("Risk")
+    OPPORTUNITY = "opportunity", _("Opportunity")
+
+
 class RiskStatus(models.TextChoices):
     IDENTIFIED = "identified", _("Identified")
     ASSESSED = "assessed", _("Assessed")
@@ -213,6 +253,45 @@ class TreatmentOption(models.TextChoices):
 
 
 LEVEL_FIELDS = ("inherent", "residual")
+# The consequences a risk is scored on, each on the criteria's impact scale: (score field,
+# description field, who is affected).
+CONSEQUENCES = (
+    ("impact_organization", "consequences_organization", "organization"),
+    ("impact_individuals", "consequences_individuals", "individuals"),
+    ("impact_society", "consequences_society", "society"),
+)
+IMPACT_FIELDS = tuple(score for score, _text, _who in CONSEQUENCES)
+
+
+def risk_impact_from_consequences(
+    criteria: RiskCriteria,
+    scores: dict[str, int | None],
+    *,
+    requested: int | None,
+    previous: int | None,
+) -> int | None:
+    """The inherent impact a write should store: derived from the consequence ``scores``
+    (by ``IMPACT_FIELDS``) under the criteria's rule, else ``requested``. A requested
+    impact that differs from the derived one is refused unless it is the stored value
+    sent back unchanged (a client that reads a risk and writes it back with new scores)."""
+    derived = criteria.impact_from(
+        organization=scores.get("impact_organization"),
+        individuals=scores.get("impact_individuals"),
+        society=scores.get("impact_society"),
+    )
+    if derived is None:
+        return requested
+    if requested is not None and requested != derived and requested != previous:
+        raise ValidationError(
+            {
+                "inherent_impact": _(
+                    "The inherent impact follows from the consequence scores (%(rule)s: "
+                    "%(n)s). Change those scores, or clear them to score the impact directly."
+                )
+                % {"rule": criteria.get_impact_rule_display().lower(), "n": derived}
+            }
+        )
+    return derived
 
 
 def risk_reference(number: int | None) -> str:
@@ -240,6 +319,16 @@ def risk_is_accepted(accepted_by_id: int | None) -> bool:
 
 class Risk(OrganizationScopedModel):
     number = models.PositiveIntegerField(_("number"), editable=False)
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=RiskKind.choices,
+        default=RiskKind.RISK,
+        help_text=_(
+            "An opportunity is an effect that would help the organisation or the people its "
+            "AI systems touch; it is recorded and treated here but not counted among the risks."
+        ),
+    )
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(
         _("description"), help_text=_("What could happen, how, and to whom.")
@@ -267,10 +356,22 @@ class Risk(OrganizationScopedModel):
         help_text=_("Financial, legal, operational and reputational effects on us."),
     )
     consequences_individuals = models.TextField(
-        _("consequences for individuals and society"),
+        _("consequences for individuals"),
         blank=True,
-        help_text=_("Effects on the people the system touches and on society at large."),
+        help_text=_("Effects on the people the system touches."),
     )
+    consequences_society = models.TextField(
+        _("consequences for society"),
+        blank=True,
+        help_text=_("Effects on groups of people, communities and society at large."),
+    )
+    impact_organization = models.PositiveSmallIntegerField(
+        _("impact on the organisation"), null=True, blank=True
+    )
+    impact_individuals = models.PositiveSmallIntegerField(
+        _("impact on individuals"), null=True, blank=True
+    )
+    impact_society = models.PositiveSmallIntegerField(_("impact on society"), null=True, blank=True)
     criteria = models.ForeignKey(
         RiskCriteria,
         on_delete=models.PROTECT,
@@ -373,6 +474,15 @@ class Risk(OrganizationScopedModel):
             models.CheckConstraint(
                 condition=Q(status__in=RiskStatus.values), name="risk_status_valid"
             ),
+            models.CheckConstraint(condition=Q(kind__in=RiskKind.values), name="risk_kind_valid"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True})
+                    | (Q(**{f"{name}__gte": 1}) & Q(**{f"{name}__lte": MAX_LEVELS})),
+                    name=f"risk_{name}_in_range",
+                )
+                for name in IMPACT_FIELDS
+            ),
             models.CheckConstraint(
                 condition=Q(treatment_option__in=[*TreatmentOption.values, ""]),
                 name="risk_treatment_option_valid",
@@ -411,6 +521,7 @@ class Risk(OrganizationScopedModel):
             models.Index(fields=["organization", "inherent_rank"], name="risk_org_inherent"),
             models.Index(fields=["organization", "residual_rank"], name="risk_org_residual"),
             models.Index(fields=["organization", "status"], name="risk_org_status"),
+            models.Index(fields=["organization", "kind"], name="risk_org_kind"),
             models.Index(fields=["organization", "next_review_date"], name="risk_org_review"),
         ]
 
@@ -435,6 +546,13 @@ class Risk(OrganizationScopedModel):
     @property
     def is_accepted(self) -> bool:
         return risk_is_accepted(self.accepted_by_id)
+
+    @property
+    def is_opportunity(self) -> bool:
+        return self.kind == RiskKind.OPPORTUNITY
+
+    def consequence_scores(self) -> dict[str, int | None]:
+        return {name: getattr(self, name) for name in IMPACT_FIELDS}
 
     @property
     def effective_rank(self) -> int:
@@ -468,6 +586,18 @@ class Risk(OrganizationScopedModel):
                     errors[f"{which}_{axis}"] = _(
                         "Choose a level between 1 and %(n)s on the %(axis)s scale."
                     ) % {"n": count, "axis": axis}
+        for name in IMPACT_FIELDS:
+            value = getattr(self, name)
+            if value is not None and not 1 <= value <= criteria.impact_count:
+                errors[name] = _("Choose a level between 1 and %(n)s on the %(axis)s scale.") % {
+                    "n": criteria.impact_count,
+                    "axis": "impact",
+                }
+        if self.is_opportunity and self.accepted_by_id:
+            errors["kind"] = _(
+                "This risk's acceptance is recorded; withdraw it before recording the entry as "
+                "an opportunity (opportunities are pursued, not accepted)."
+            )
         if (self.residual_likelihood is None) != (self.residual_impact is None):
             field = "residual_impact" if self.residual_impact is None else "residual_likelihood"
             errors.setdefault(field, _("Give both residual likelihood and impact, or neither."))
@@ -476,6 +606,13 @@ class Risk(OrganizationScopedModel):
             errors["status"] = status_error
         if errors:
             raise ValidationError(errors)
+        derived = criteria.impact_from(
+            organization=self.impact_organization,
+            individuals=self.impact_individuals,
+            society=self.impact_society,
+        )
+        if derived is not None:
+            self.inherent_impact = derived
         if self.inherent_likelihood is None or self.inherent_impact is None:
             return  # the field errors already say what is missing
         self.apply_levels()
@@ -537,8 +674,18 @@ class Risk(OrganizationScopedModel):
         return None
 
     def apply_levels(self) -> None:
-        """Store score, band and rank derived from the criteria (no validation)."""
+        """Store the inherent impact the consequence scores give, and score, band and rank
+        derived from the criteria (no validation)."""
         criteria = self.criteria
+        derived = criteria.impact_from(
+            organization=self.impact_organization,
+            individuals=self.impact_individuals,
+            society=self.impact_society,
+        )
+        if derived is not None:
+            self.inherent_impact = derived
+        if self.inherent_impact is None:
+            return  # nothing to score (the database refuses the row)
         self.inherent_score, self.inherent_level, self.inherent_rank = criteria.level(
             self.inherent_likelihood, self.inherent_impact
         )
@@ -550,7 +697,7 @@ class Risk(OrganizationScopedModel):
             self.residual_score, self.residual_level, self.residual_rank = None, "", None
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.criteria_id and self.inherent_likelihood and self.inherent_impact:
+        if self.criteria_id and self.inherent_likelihood:
             try:
                 self.apply_levels()
             except ValueError as exc:

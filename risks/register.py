@@ -29,8 +29,12 @@ from risks.models import (
 COLUMNS = (
     "pk",
     "number",
+    "kind",
     "title",
     "criteria_id",
+    "impact_organization",
+    "impact_individuals",
+    "impact_society",
     "inherent_level",
     "inherent_score",
     "residual_level",
@@ -59,8 +63,12 @@ def with_register_columns(queryset: QuerySet[Risk]) -> QuerySet[Risk]:
 class RegisterRow:
     pk: int
     number: int | None
+    kind: str
     title: str
     criteria_id: int | None
+    impact_organization: int | None
+    impact_individuals: int | None
+    impact_society: int | None
     inherent_level: str
     inherent_score: int | None
     residual_level: str

@@ -26,11 +26,14 @@ from aims.organizations.models import Organization
 from controls.models import ControlImplementation, Requirement
 from risks.library import LIBRARY, LibraryRisk
 from risks.models import (
+    IMPACT_FIELDS,
     AssessmentStatus,
     Risk,
     RiskAssessment,
     RiskCriteria,
+    RiskKind,
     RiskStatus,
+    risk_impact_from_consequences,
 )
 
 # The default 5×5: likelihood rows (rare → almost certain) × impact columns (negligible →
@@ -125,6 +128,7 @@ CRITERIA_FIELDS = (
     "matrix",
     "acceptance_band",
     "acceptance_approver",
+    "impact_rule",
     "change_summary",
 )
 
@@ -186,17 +190,34 @@ def risk_rescore(
     risk: Risk,
     user: Any,
     inherent_likelihood: int,
-    inherent_impact: int,
+    inherent_impact: int | None = None,
     residual_likelihood: int | None = None,
     residual_impact: int | None = None,
     residual_rationale: str | None = None,
+    **consequence_scores: int | None,
 ) -> Risk:
-    """Score a risk again against the organisation's current criteria."""
+    """Score a risk again against the organisation's current criteria. Consequence scores
+    (``impact_organization``, ``impact_individuals``, ``impact_society``) not given keep
+    their values; when any is scored, the inherent impact follows from them."""
+    unknown = set(consequence_scores) - set(IMPACT_FIELDS)
+    if unknown:
+        raise TypeError(f"risk_rescore() got unexpected arguments {sorted(unknown)}")
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
     if not can(user, Action.CHANGE, risk):
         raise PermissionDenied(_("You may not change this risk."))
+    previous_impact = risk.inherent_impact
     risk.criteria = risk_criteria_current(organization=risk.organization)
-    risk.inherent_likelihood, risk.inherent_impact = inherent_likelihood, inherent_impact
+    for name, value in consequence_scores.items():
+        setattr(risk, name, value)
+    impact = risk_impact_from_consequences(
+        risk.criteria,
+        risk.consequence_scores(),
+        requested=inherent_impact,
+        previous=previous_impact,
+    )
+    if impact is None:
+        raise ValidationError({"inherent_impact": _("Score the inherent impact.")})
+    risk.inherent_likelihood, risk.inherent_impact = inherent_likelihood, impact
     risk.residual_likelihood, risk.residual_impact = residual_likelihood, residual_impact
     if residual_rationale is not None:
         risk.residual_rationale = residual_rationale
@@ -226,6 +247,10 @@ def risk_accept(
     risk = Risk.objects.select_for_update(of=("self",)).select_related("criteria").get(pk=risk.pk)
     if not can(user, Action.CHANGE, risk):
         raise PermissionDenied(_("You may not change this risk."))
+    if risk.kind == RiskKind.OPPORTUNITY:
+        raise ValidationError(
+            {"kind": _("An opportunity is pursued, not accepted: acceptance is for risks.")}
+        )
     errors: dict[str, Any] = {}
     if not rationale.strip():
         errors["acceptance_rationale"] = _("Give the reason the residual risk is acceptable.")
@@ -310,24 +335,31 @@ def risk_initial_from_library(*, organization: Organization, code: str) -> dict[
 # --- Point-in-time assessments ---------------------------------------------------------------
 
 
-def _register_snapshot(assessment: RiskAssessment) -> list[dict[str, Any]]:
+def _register_snapshot(assessment: RiskAssessment) -> tuple[list[dict[str, Any]], dict]:
+    """The register's rows as they stand, and the bands their levels name (by key, from the
+    criteria version each risk was scored with)."""
     risks = Risk.objects.filter(organization=assessment.organization)
     systems = list(assessment.ai_systems.values_list("pk", flat=True))
     if systems:
         risks = risks.filter(ai_systems__in=systems).distinct()
     rows = []
+    bands: dict[str, dict[str, Any]] = {}
     for risk in (
-        risks.select_related("owner").prefetch_related("ai_systems", "controls").order_by("number")
+        risks.select_related("owner", "criteria")
+        .prefetch_related("ai_systems", "controls")
+        .order_by("number")
     ):
         rows.append(
             {
                 "id": risk.pk,
                 "reference": risk.reference,
+                "kind": risk.kind,
                 "title": risk.title,
                 "status": risk.status,
                 "owner": _person(risk.owner) if risk.owner else "",
                 "ai_systems": sorted(s.name for s in risk.ai_systems.all()),
                 "criteria_version": risk.criteria.number if risk.criteria_id else None,
+                "consequences": [getattr(risk, name) for name in IMPACT_FIELDS],
                 "inherent": [risk.inherent_likelihood, risk.inherent_impact, risk.inherent_level],
                 "residual": [risk.residual_likelihood, risk.residual_impact, risk.residual_level],
                 "treatment_option": risk.treatment_option,
@@ -335,7 +367,37 @@ def _register_snapshot(assessment: RiskAssessment) -> list[dict[str, Any]]:
                 "accepted": risk.accepted_by_id is not None,
             }
         )
-    return rows
+        for key in (risk.inherent_level, risk.residual_level):
+            if key and key not in bands and risk.criteria_id:
+                try:
+                    bands[key] = dict(risk.criteria.band(key))
+                except KeyError:
+                    bands[key] = {"key": key, "label": key, "colour": "#6b7280"}
+    return rows, bands
+
+
+def assessment_summary(
+    rows: list[dict[str, Any]], *, criteria: RiskCriteria, bands: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """What an approved assessment reports: the risks and opportunities in scope, and the
+    open risks by level. A level is counted by the band key of the criteria version the risk
+    was scored with, so a band renamed or dropped in a later version keeps its risks;
+    opportunities are not risks and are counted apart, never among the levels."""
+    shown = {b["key"]: dict(b) for b in criteria.bands}
+    by_level: dict[str, int] = dict.fromkeys(shown, 0)
+    risks = [row for row in rows if row.get("kind", RiskKind.RISK) == RiskKind.RISK]
+    for row in risks:
+        key = row["residual"][2] or row["inherent"][2]
+        if row["status"] != RiskStatus.CLOSED and key:
+            by_level[key] = by_level.get(key, 0) + 1
+    for key in by_level:
+        shown.setdefault(key, bands.get(key) or {"key": key, "label": key, "colour": "#6b7280"})
+    return {
+        "risks": len(risks),
+        "opportunities": len(rows) - len(risks),
+        "open_by_level": by_level,
+        "bands": {key: shown[key] for key in by_level},
+    }
 
 
 @transaction.atomic
@@ -349,7 +411,7 @@ def risk_assessment_approve(*, assessment: RiskAssessment, user: Any) -> RiskAss
     require_another_approver(
         author_id=assessment.author_id, user=user, organization=assessment.organization
     )
-    rows = _register_snapshot(assessment)
+    rows, bands = _register_snapshot(assessment)
     # A risk still "identified" has not been analysed and evaluated (6.1.2 d–e): the
     # assessment would freeze a register that was not assessed.
     unassessed = [row["reference"] for row in rows if row["status"] == RiskStatus.IDENTIFIED]
@@ -363,19 +425,13 @@ def risk_assessment_approve(*, assessment: RiskAssessment, user: Any) -> RiskAss
             code="unassessed",
         )
     criteria = risk_criteria_current(organization=assessment.organization)
-    bands: dict[str, int] = {b["key"]: 0 for b in criteria.bands}
-    for row in rows:
-        # Counted by the key of the criteria version the risk was scored with: a band
-        # renamed in a later version keeps its risks in the summary.
-        key = row["residual"][2] or row["inherent"][2]
-        if row["status"] != RiskStatus.CLOSED and key:
-            bands[key] = bands.get(key, 0) + 1
     assessment.snapshot = {
         "risks": rows,
         "participants": sorted(_person(u) for u in assessment.participants.all()),
         "ai_systems": sorted(s.name for s in assessment.ai_systems.all()),
+        "bands": bands,
     }
-    assessment.summary = {"risks": len(rows), "open_by_level": bands}
+    assessment.summary = assessment_summary(rows, criteria=criteria, bands=bands)
     assessment.criteria = criteria
     assessment.status = AssessmentStatus.APPROVED
     assessment.approved_by = user
@@ -391,6 +447,7 @@ def risk_assessments_compare(*, old: RiskAssessment, new: RiskAssessment) -> dic
     before = {row["id"]: row for row in old.snapshot.get("risks", [])}
     after = {row["id"]: row for row in new.snapshot.get("risks", [])}
     compared = (
+        "kind",
         "title",
         "status",
         "owner",
@@ -403,10 +460,12 @@ def risk_assessments_compare(*, old: RiskAssessment, new: RiskAssessment) -> dic
     changed = []
     for pk, row in after.items():
         if pk in before:
+            # Snapshots taken before entries had a kind hold only risks.
+            was, now = {"kind": RiskKind.RISK, **before[pk]}, {"kind": RiskKind.RISK, **row}
             diffs = [
-                {"field": f, "before": before[pk].get(f), "after": row.get(f)}
+                {"field": f, "before": was.get(f), "after": now.get(f)}
                 for f in compared
-                if before[pk].get(f) != row.get(f)
+                if was.get(f) != now.get(f)
             ]
             if diffs and not (
                 row["status"] == RiskStatus.CLOSED and before[pk]["status"] != RiskStatus.CLOSED

@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.tables import Column, Table
 from aims.core.templatetags.aims import chip, due
-from risks.models import RiskStatus, TreatmentOption, risk_review_overdue
+from risks.models import (
+    CONSEQUENCES,
+    RiskKind,
+    RiskStatus,
+    TreatmentOption,
+    risk_review_overdue,
+)
 from risks.templatetags.risks_tags import level_chip
 
 DASH = '<span class="muted">—</span>'
@@ -56,6 +62,15 @@ class RiskRegisterTable(Table):
         self.accepted = format_html(
             ' <span class="chip chip-success">{}</span>', gettext("accepted")
         )
+        self.opportunity = format_html(
+            ' <span class="chip chip-info">{}</span>', gettext("opportunity")
+        )
+        self.who = {
+            "organization": gettext("organisation"),
+            "individuals": gettext("individuals"),
+            "society": gettext("society"),
+        }
+        self.impact_titles: dict[tuple, str] = {}
         self.actions_overdue = format_html(
             '<div><span class="overdue">{}</span></div>', gettext("treatment actions overdue")
         )
@@ -79,6 +94,7 @@ class RiskRegisterTable(Table):
     def render_title(self, risk: Any) -> str:
         return (
             f'<a href="{self.url_head}{int(risk.pk)}{self.url_tail}">{escape(risk.title)}</a>'
+            f"{self.opportunity if risk.kind == RiskKind.OPPORTUNITY else ''}"
             f"{self.rescore if risk.rescore_offered else ''}"
         )
 
@@ -87,7 +103,31 @@ class RiskRegisterTable(Table):
         return escape(", ".join(names)) if names else DASH
 
     def render_inherent(self, risk: Any) -> str:
-        return self._level(risk, "inherent")
+        """The level; with the consequence scores, when given, in a compact line below
+        (``Org 4 · Ind 3 · Soc 2``) whose title names each with its impact label."""
+        scores = tuple(getattr(risk, score) for score, _text, _who in CONSEQUENCES)
+        chip = self._level(risk, "inherent")
+        if all(value is None for value in scores):
+            return chip
+        key = (risk.criteria_id, scores)
+        if key not in self.impact_titles:
+            self.impact_titles[key] = self._impacts(risk.criteria, scores)
+        return chip + self.impact_titles[key]
+
+    def _impacts(self, criteria: Any, scores: tuple) -> str:
+        levels = criteria.impact_levels if criteria is not None else []
+        named, short = [], []
+        for (_score, _text, who), value in zip(CONSEQUENCES, scores, strict=True):
+            label = (
+                levels[value - 1]["label"] if value and value <= len(levels) else str(value or "—")
+            )
+            named.append(f"{self.who[who]}: {value or '—'} {label if value else ''}".strip())
+            short.append(f"{self.who[who][:3].title()} {value or '—'}")
+        return format_html(
+            '<div class="muted small consequences" title="{}">{}</div>',
+            gettext("Impact by consequence — %(list)s") % {"list": "; ".join(named)},
+            " · ".join(short),
+        )
 
     def render_residual(self, risk: Any) -> str:
         return self._level(risk, "residual") + (self.accepted if risk.is_accepted else "")

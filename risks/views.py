@@ -29,7 +29,14 @@ from risks.forms import (
 )
 from risks.heatmap import heatmap_svg
 from risks.library import LIBRARY
-from risks.models import Risk, RiskAssessment, RiskCriteria, TreatmentAction
+from risks.models import (
+    CONSEQUENCES,
+    Risk,
+    RiskAssessment,
+    RiskCriteria,
+    RiskKind,
+    TreatmentAction,
+)
 from risks.register import register_rows, with_register_columns
 from risks.services import criteria_versions
 from risks.tables import RiskRegisterTable
@@ -43,9 +50,11 @@ def optional_url(name: str, **kwargs: Any) -> str | None:
 
 
 def register_heatmap_counts(risks) -> dict[str, dict[tuple[int, int], int]]:
-    """Inherent and residual cell counts from one grouped query."""
+    """Inherent and residual cell counts from one grouped query (risks only: opportunities
+    are never counted in a heatmap)."""
     rows = (
-        risks.order_by()
+        risks.filter(kind=RiskKind.RISK)
+        .order_by()
         .values_list(
             "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact"
         )
@@ -93,7 +102,9 @@ class RiskListView(generic.ObjectListView):
         base = self.org_url("risks:risk_list")
 
         def link(which: str):
-            return lambda lk, im: f"{base}?{which}_likelihood={lk}&{which}_impact={im}"
+            return lambda lk, im: (
+                f"{base}?kind={RiskKind.RISK}&{which}_likelihood={lk}&{which}_impact={im}"
+            )
 
         counts = register_heatmap_counts(scored_now)
         context["heatmaps"] = [
@@ -138,6 +149,27 @@ class RiskDetailView(generic.ObjectDetailView):
         context["criteria"] = criteria
         context["inherent_band"] = risk.band("inherent")
         context["residual_band"] = risk.band("residual")
+        impacts = criteria.impact_levels
+        context["consequences"] = [
+            {
+                "heading": heading,
+                "text": getattr(risk, text),
+                "score": getattr(risk, score),
+                "label": impacts[getattr(risk, score) - 1]["label"]
+                if getattr(risk, score) and getattr(risk, score) <= len(impacts)
+                else "",
+            }
+            for (score, text, _who), heading in zip(
+                CONSEQUENCES,
+                (
+                    gettext("For the organisation"),
+                    gettext("For individuals"),
+                    gettext("For society"),
+                ),
+                strict=True,
+            )
+        ]
+        context["consequences_scored"] = any(c["score"] for c in context["consequences"])
         context["inherent_labels"] = (
             criteria.likelihood_levels[risk.inherent_likelihood - 1]["label"],
             criteria.impact_levels[risk.inherent_impact - 1]["label"],
@@ -208,10 +240,12 @@ class RiskEditView(generic.ObjectEditView):
         instance = self.object or self.new_instance()
         initial = {}
         code = self.request.GET.get("from_library")
+        if self.object is None and self.request.GET.get("kind") == RiskKind.OPPORTUNITY:
+            initial["kind"] = RiskKind.OPPORTUNITY
         if self.object is None and code and data is None:
             try:
-                initial = services.risk_initial_from_library(
-                    organization=self.organization, code=code
+                initial.update(
+                    services.risk_initial_from_library(organization=self.organization, code=code)
                 )
             except DjangoValidationError as exc:
                 raise Http404(exc.messages[0]) from exc
@@ -229,6 +263,7 @@ class RiskEditView(generic.ObjectEditView):
         context["criteria"] = form.instance.criteria if form and form.instance.criteria_id else None
         code = self.request.GET.get("from_library")
         context["library_item"] = next((i for i in LIBRARY if i.code == code), None)
+        context["new_kind"] = form.initial.get("kind") if form else None
         return context
 
 
@@ -528,6 +563,9 @@ class AssessmentDetailView(generic.ObjectDetailView):
             context["can_delete"] = False
             criteria = assessment.criteria
             bands = {b["key"]: b for b in criteria.bands} if criteria else {}
+            # The bands the frozen levels name, from the version each risk was scored with.
+            bands.update(assessment.snapshot.get("bands") or {})
+            bands.update(assessment.summary.get("bands") or {})
             context["bands"] = bands
             context["summary_rows"] = [
                 (bands.get(key, {"key": key, "label": key}), n)
@@ -616,5 +654,8 @@ class AssessmentCompareView(generic.OrganizationPageView):
         if old and new:
             context["diff"] = services.risk_assessments_compare(old=old, new=new)
             criteria = new.criteria or old.criteria
-            context["bands"] = {b["key"]: b for b in criteria.bands} if criteria else {}
+            bands = {b["key"]: b for b in criteria.bands} if criteria else {}
+            for assessment in (old, new):
+                bands.update(assessment.snapshot.get("bands") or {})
+            context["bands"] = bands
         return context

@@ -232,3 +232,16 @@ def test_it_names_a_file_that_is_not_json(tmp_path):
     with pytest.raises(DemoDataError) as caught:
         load_demo_data(directory)
     assert caught.value.file == "systems.json"
+
+
+def test_it_refuses_consequence_scores_that_do_not_give_the_inherent_impact(tmp_path):
+    directory = copy_of_data(tmp_path)
+    rewrite(
+        directory,
+        "risks.json",
+        lambda risks: risks["fjord"]["risks"][0].update(
+            consequence_scores={"organization": 1, "individuals": 2}
+        ),
+    )
+    with pytest.raises(DemoDataError, match="worst consequence score"):
+        load_demo_data(directory)

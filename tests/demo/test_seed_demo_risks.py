@@ -107,6 +107,22 @@ def test_it_gives_fjord_its_soa_and_a_couple_of_risks():
     assert 1 <= Risk.objects.filter(organization=fjord).count() <= 3
 
 
+def test_it_scores_some_consequences_and_records_an_opportunity():
+    seed()
+    scored = Risk.objects.filter(
+        impact_organization__isnull=False,
+        impact_individuals__isnull=False,
+        impact_society__isnull=False,
+    )
+    assert scored.filter(organization__slug="northwind").count() >= 3
+    for risk in scored:
+        worst = max(risk.impact_organization, risk.impact_individuals, risk.impact_society)
+        assert risk.inherent_impact == worst
+    assert scored.exclude(consequences_society="").exists()
+    (opportunity,) = Risk.objects.filter(kind="opportunity")
+    assert opportunity.organization.slug == "fjord" and opportunity.accepted_by_id is None
+
+
 def test_it_changes_nothing_on_a_second_run():
     seed()
     before = row_counts()

@@ -37,6 +37,9 @@ def register(org, users, catalog):
         treatment_option="modify",
         consequences_organization="Complaints and fines.",
         consequences_individuals="Some customers wait longer.",
+        consequences_society="Less trust in automated support.",
+        impact_organization=4,
+        impact_individuals=2,
         existing_controls="Monthly review of the ranking.",
         residual_likelihood=2,
         residual_impact=2,
@@ -79,7 +82,11 @@ def test_it_exports_the_register_as_xlsx(org, users, client_for, register):
     assert row["Treatment actions"] == 2 and row["Open treatment actions"] == 1
     assert row["Next review"] == "2027-03-01"
     assert row["Criteria version"] == 1
-    assert row["Consequences (individuals and society)"] == "Some customers wait longer."
+    assert row["Consequences (individuals)"] == "Some customers wait longer."
+    assert row["Consequences (society)"] == "Less trust in automated support."
+    assert row["Kind"] == "Risk"
+    assert (row["Impact on the organisation"], row["Impact on individuals"]) == (4, 2)
+    assert row["Impact on society"] is None
     assert rows[1]["Inherent level"] == "Critical"
     assert rows[1]["Residual level"] is None
     sheet = workbook["Risk register"]
@@ -237,6 +244,26 @@ def test_the_pdf_job_writes_the_register_with_both_heatmaps(
     drawn = text.replace("\n", "").replace(" ", "")
     for expected in ("Inherentrisk", "Residualrisk", "Almostcertain", "Severe", "Likelihood→"):
         assert expected in drawn, expected
+
+
+def test_the_pdf_counts_no_opportunity_at_a_risk_level(
+    org, users, client_for, register, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    factories.RiskFactory(
+        organization=org, kind="opportunity", inherent_likelihood=5, inherent_impact=5
+    )
+    client = client_for(users.officer)
+    client.get(url(org, "pdf"))
+    job = Job.objects.get()
+    run_job(job.pk, risk_register_pdf_run)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    download = client.get(reverse("core:job_download", kwargs={"org": org.slug, "pk": job.pk}))
+    text = " ".join(pdf_text(body(download)).split())
+    assert "of which 1 opportunity" in text
+    # Data leak (5 × 5) is the one critical risk; the 5 × 5 opportunity is not counted.
+    assert "Critical 1" in text and "Critical 2" not in text
 
 
 def test_the_pdf_job_decides_visibility_for_its_creator(org, users, client_for, register):

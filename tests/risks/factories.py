@@ -67,6 +67,7 @@ def criteria_post_data(values: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "bands": bands_text(values["bands"]),
         "matrix": matrix_text(values["matrix"]),
         "acceptance_band": values["acceptance_band"],
+        "impact_rule": values.get("impact_rule", "worst"),
         "change_summary": "Adopted a simpler scale.",
     }
     data.update(extra)

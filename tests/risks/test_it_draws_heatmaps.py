@@ -37,7 +37,7 @@ def test_it_links_cells_to_the_filtered_register(org, users, client_for):
     client = client_for(users.viewer)
     page = client.get(url)
     html = page.content.decode()
-    link = f"{url}?inherent_likelihood=4&amp;inherent_impact=2"
+    link = f"{url}?kind=risk&amp;inherent_likelihood=4&amp;inherent_impact=2"
     assert link in html
     assert "residual_likelihood=" not in html  # no residual scored: no residual links
     filtered = client.get(url, {"inherent_likelihood": 4, "inherent_impact": 2})

@@ -126,6 +126,10 @@ def test_it_keeps_the_query_count_flat(org, users, client_for, api_client_for):
                 residual_likelihood=1 + i % 3,
                 residual_impact=1 + i % 2,
                 next_review_date=PAST if i % 2 else FUTURE,
+                # Consequence scores and opportunities on some rows: no query per row.
+                impact_organization=4 if i % 3 == 0 else None,
+                impact_individuals=2 if i % 3 == 0 else None,
+                kind="opportunity" if i % 5 == 1 else "risk",
             )
             risk.ai_systems.set(systems[: 1 + i % 3])
 

@@ -66,8 +66,16 @@ def _link(risk: Risk, field, targets: list) -> None:
 @pytest.fixture
 def linked_risks(org, users):
     """Three risks: every many-to-many field linked to three records (in descending id
-    order), one record each, and none; with an owner, an acceptance and older criteria."""
-    full = factories.RiskFactory(organization=org, owner=users.officer)
+    order), one record each, and none; with an owner, an acceptance and older criteria, and
+    the first an opportunity with consequence scores."""
+    full = factories.RiskFactory(
+        organization=org,
+        owner=users.officer,
+        kind="opportunity",
+        consequences_society="Wider access to the service.",
+        impact_organization=2,
+        impact_society=5,
+    )
     one = factories.RiskFactory(organization=org)
     factories.RiskFactory(organization=org)
     for field in Risk._meta.many_to_many:
@@ -103,6 +111,11 @@ def test_the_selector_answers_what_the_serializer_would(linked_risks):
     assert [list(row) for row in fast] == [list(row) for row in drf]  # the same keys, in order
     assert fast == drf
     assert fast[0]["rescore_offered"] is True and fast[1]["accepted_by"] is not None
+    assert (fast[0]["kind"], fast[0]["impact_society"], fast[0]["inherent_impact"]) == (
+        "opportunity",
+        5,
+        5,
+    )
     for field in Risk._meta.many_to_many:
         assert fast[0][field.name] == sorted(fast[0][field.name])  # ascending ids
 
