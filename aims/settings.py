@@ -324,6 +324,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The error answers (400/401/403/404/409/412) of every operation, in the project's format.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "aims.core.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         # Every controlled document shares one status vocabulary, so one enum in the schema.
         "DocumentStatusEnum": "aims.core.documents.DocumentStatus",

@@ -29,4 +29,8 @@ def exception_handler(exc, context):
         return Response(validation_error_to_dict(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # ``ValidationError("message")`` renders as a bare list: keep the one format.
+        response.data = {"non_field_errors": response.data}
+    return response

@@ -1,0 +1,110 @@
+"""OpenAPI: the error answers every operation can give, in the format of aims.core.exceptions.
+
+drf-spectacular documents only the success status of each operation. This postprocessing
+hook (``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]``) adds, where the operation can give
+them and it does not document them itself:
+
+- 400 ``ValidationError`` (``{field: [messages]}``) or ``ErrorDetail``: an operation with a
+  request body or query parameters (a bad filter value is a 400 too);
+- 401 and 403 ``ErrorDetail``: every operation (no or a bad token; a role or a read-only
+  token that does not allow it);
+- 404 ``ErrorDetail``: an operation with path or query parameters (no such record, or none
+  the caller may see; a page past the end; an organisation named in the query that is not
+  theirs);
+- 409 ``ErrorDetail``: every write (a conflicting concurrent change, a duplicate file);
+- 412 ``ErrorDetail``: ``PUT``/``PATCH``/``DELETE`` of one record (a stale ``If-Match``);
+- 428 and 429 ``ErrorDetail``: only when ``PRECONDITION_REQUIRED`` / ``THROTTLED`` in the
+  hook's settings say so (neither is the case today: ``If-Match`` is optional and the API is
+  not rate-limited).
+
+``make fuzz`` (tests/contract) checks the statuses and bodies the API really gives against
+what is documented here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_DETAIL = {
+    "type": "object",
+    "description": "Any error other than a validation error: one message for a person.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": (
+        "A validation error: each refused field with its messages; errors that concern no "
+        "single field are under `non_field_errors`. A field of a list or of a nested object "
+        "may hold the errors of its items instead of messages."
+    ),
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
+            {"type": "object"},
+        ]
+    },
+}
+
+WRITES = {"post", "put", "patch", "delete"}
+ONE_RECORD_WRITES = {"put", "patch", "delete"}
+DESCRIPTIONS = {
+    "400": "Invalid input: nothing was saved.",
+    "401": "No valid credentials (a bearer token or a session).",
+    "403": "Signed in, but your role or token does not allow this.",
+    "404": "No such record, or not one you may see (or no such page of the list).",
+    "409": "The change conflicts with the current state or a concurrent change; try again.",
+    "412": "The record changed since you read it (If-Match does not match its ETag).",
+    "428": "This write needs an If-Match header with the record's ETag.",
+    "429": "Too many requests; retry after the time in Retry-After.",
+}
+
+PRECONDITION_REQUIRED = False
+THROTTLED = False
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _response(code: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": schema}}}
+
+
+def error_codes(method: str, operation: dict[str, Any]) -> list[str]:
+    """The error statuses an operation can answer, from its method and parameters."""
+    parameters = operation.get("parameters", [])
+    in_path = any(p.get("in") == "path" for p in parameters)
+    in_query = [p.get("name") for p in parameters if p.get("in") == "query"]
+    codes = ["401", "403"]
+    if "requestBody" in operation or in_query:
+        codes.append("400")
+    if in_path or in_query:
+        codes.append("404")
+    if method in WRITES:
+        codes.append("409")
+    if method in ONE_RECORD_WRITES and in_path:
+        codes.append("412")
+        if PRECONDITION_REQUIRED:
+            codes.append("428")
+    if THROTTLED:
+        codes.append("429")
+    return sorted(codes)
+
+
+def document_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorDetail", ERROR_DETAIL)
+    schemas.setdefault("ValidationError", VALIDATION_ERROR)
+    bad_request = {"anyOf": [_ref("ValidationError"), _ref("ErrorDetail")]}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for code in error_codes(method, operation):
+                if code not in responses:
+                    schema = bad_request if code == "400" else _ref("ErrorDetail")
+                    responses[code] = _response(code, schema)
+            operation["responses"] = dict(sorted(responses.items()))
+    return result

@@ -1,0 +1,111 @@
+"""The OpenAPI schema says what the API really answers (issue 8 item 15).
+
+The broad check is the fuzz run (tests/contract, ``make fuzz``); these pin the findings it
+made: nullable fields, the documented error answers and their format, and the clause-status
+PATCH answer."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+
+from aims.core.schema import error_codes
+from tests import factories
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _props(schema: dict, component: str) -> dict:
+    return schema["components"]["schemas"][component]["properties"]
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("ControlImplementation", "requirement"),
+        ("EvidenceItem", "current_file"),
+        ("EvidenceItem", "sha256"),
+        ("EvidenceItem", "size"),
+        ("EvidenceItem", "content_type"),
+        ("EvidenceItem", "original_name"),
+        ("Requirement", "parent"),
+    ],
+)
+def test_fields_that_can_be_null_are_nullable(schema, component, field):
+    assert _props(schema, component)[field].get("nullable") is True
+
+
+def _operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def test_every_operation_documents_its_error_answers(schema):
+    operations = list(_operations(schema))
+    assert len(operations) > 100
+    for path, method, operation in operations:
+        responses = operation["responses"]
+        assert {"401", "403"} <= set(responses), (method, path)
+        if "{" in path:
+            assert "404" in responses, (method, path)
+        if "requestBody" in operation:
+            assert "400" in responses, (method, path)
+        if method in {"post", "put", "patch", "delete"}:
+            assert "409" in responses, (method, path)
+        if method in {"put", "patch", "delete"} and "{" in path:
+            assert "412" in responses, (method, path)
+
+
+def test_error_answers_use_the_project_error_format(schema):
+    patch = schema["paths"]["/api/v1/ai-systems/{id}/"]["patch"]["responses"]
+    assert patch["400"]["content"]["application/json"]["schema"] == {
+        "anyOf": [
+            {"$ref": "#/components/schemas/ValidationError"},
+            {"$ref": "#/components/schemas/ErrorDetail"},
+        ]
+    }
+    assert patch["412"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorDetail"
+    }
+    components = schema["components"]["schemas"]
+    assert components["ErrorDetail"]["required"] == ["detail"]
+    assert "additionalProperties" in components["ValidationError"]
+
+
+def test_a_list_without_parameters_documents_no_400_or_404():
+    assert error_codes("get", {"parameters": []}) == ["401", "403"]
+
+
+@pytest.fixture
+def officer_api(users, api_client_for):
+    return api_client_for(users.officer)
+
+
+def test_clause_status_patch_answers_with_its_evidence_count(org, officer_api):
+    clause = factories.ClauseStatusFactory(organization=org)
+    url = reverse("clausestatus-detail", args=[clause.pk])
+    shown = officer_api.get(url).json()
+    response = officer_api.patch(url, {"notes": "Reviewed."}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["evidence_count"] == shown["evidence_count"] == 0
+    assert set(body) == set(shown)
+
+
+def test_a_refusal_without_a_field_uses_non_field_errors(org, users, officer_api):
+    version = factories.SoAVersionFactory(organization=org, author=users.officer)
+    type(version).objects.filter(pk=version.pk).update(
+        status="approved", approved_by=users.admin, approved_at=timezone.now()
+    )
+    url = reverse("soaversion-detail", args=[version.pk])
+    response = officer_api.patch(url, {"change_summary": "x"}, format="json")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert isinstance(body, dict)
+    assert "non_field_errors" in body
