@@ -11,7 +11,8 @@ them and it does not document them itself:
 - 404 ``ErrorDetail``: an operation with path or query parameters (no such record, or none
   the caller may see; a page past the end; an organisation named in the query that is not
   theirs);
-- 409 ``ErrorDetail``: every write (a conflicting concurrent change, a duplicate file);
+- 409 ``ErrorDetail`` or ``Conflict``: every write (a conflicting concurrent change; a
+  duplicate file, with the ids of the evidence that holds it);
 - 412 ``ErrorDetail``: ``PUT``/``PATCH``/``DELETE`` of one record (a stale ``If-Match``);
 - 428 and 429 ``ErrorDetail``: only when ``PRECONDITION_REQUIRED`` / ``THROTTLED`` in the
   hook's settings say so (neither is the case today: ``If-Match`` is optional and the API is
@@ -43,6 +44,18 @@ VALIDATION_ERROR = {
             {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
             {"type": "object"},
         ]
+    },
+}
+
+CONFLICT = {
+    "type": "object",
+    "description": (
+        "A conflict with a record that exists: the refused field with its messages, and the "
+        "ids of the records it conflicts with (a duplicate file names the evidence item and "
+        "file version that hold it)."
+    ),
+    "additionalProperties": {
+        "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "integer"}]
     },
 }
 
@@ -96,7 +109,11 @@ def document_error_responses(result: dict[str, Any], generator, request, public)
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ErrorDetail", ERROR_DETAIL)
     schemas.setdefault("ValidationError", VALIDATION_ERROR)
-    bad_request = {"anyOf": [_ref("ValidationError"), _ref("ErrorDetail")]}
+    schemas.setdefault("Conflict", CONFLICT)
+    special = {
+        "400": {"anyOf": [_ref("ValidationError"), _ref("ErrorDetail")]},
+        "409": {"anyOf": [_ref("ErrorDetail"), _ref("Conflict")]},
+    }
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -104,7 +121,7 @@ def document_error_responses(result: dict[str, Any], generator, request, public)
             responses = operation["responses"]
             for code in error_codes(method, operation):
                 if code not in responses:
-                    schema = bad_request if code == "400" else _ref("ErrorDetail")
+                    schema = special.get(code, _ref("ErrorDetail"))
                     responses[code] = _response(code, schema)
             operation["responses"] = dict(sorted(responses.items()))
     return result

@@ -6,6 +6,7 @@ PATCH answer."""
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -109,3 +110,30 @@ def test_a_refusal_without_a_field_uses_non_field_errors(org, users, officer_api
     body = response.json()
     assert isinstance(body, dict)
     assert "non_field_errors" in body
+
+
+def _validate(schema: dict, response_schema: dict, body) -> None:
+    jsonschema.validate(
+        body,
+        {**response_schema, "components": schema["components"]},
+        cls=jsonschema.Draft7Validator,
+    )
+
+
+def test_a_duplicate_upload_answers_409_as_documented(schema, org, users, api_client_for):
+    from tests.evidence.factories import pdf_bytes, upload
+
+    content = pdf_bytes("documented 409")
+    client = api_client_for(users.officer)
+    url = reverse("evidenceitem-list")
+    payload = {"organization": org.pk, "title": "First", "kind": "file"}
+    assert (
+        client.post(
+            url, {**payload, "file": upload("a.pdf", content)}, format="multipart"
+        ).status_code
+        == 201
+    )
+    response = client.post(url, {**payload, "file": upload("b.pdf", content)}, format="multipart")
+    assert response.status_code == 409
+    documented = schema["paths"]["/api/v1/evidence/"]["post"]["responses"]["409"]
+    _validate(schema, documented["content"]["application/json"]["schema"], response.json())
