@@ -14,9 +14,9 @@ them and it does not document them itself:
 - 409 ``ErrorDetail`` or ``Conflict``: every write (a conflicting concurrent change; a
   duplicate file, with the ids of the evidence that holds it);
 - 412 ``ErrorDetail``: ``PUT``/``PATCH``/``DELETE`` of one record (a stale ``If-Match``);
-- 428 and 429 ``ErrorDetail``: only when ``PRECONDITION_REQUIRED`` / ``THROTTLED`` in the
-  hook's settings say so (neither is the case today: ``If-Match`` is optional and the API is
-  not rate-limited).
+- 428 ``ErrorDetail``: a one-record write of a view that sets ``precondition_required``
+  (none today: ``If-Match`` is optional);
+- 429 ``ErrorDetail``: an operation whose view has throttle classes (none today).
 
 ``make fuzz`` (tests/contract) checks the statuses and bodies the API really gives against
 what is documented here.
@@ -24,6 +24,7 @@ what is documented here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 ERROR_DETAIL = {
@@ -72,8 +73,9 @@ DESCRIPTIONS = {
     "429": "Too many requests; retry after the time in Retry-After.",
 }
 
-PRECONDITION_REQUIRED = False
-THROTTLED = False
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", path)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -84,8 +86,9 @@ def _response(code: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": schema}}}
 
 
-def error_codes(method: str, operation: dict[str, Any]) -> list[str]:
-    """The error statuses an operation can answer, from its method and parameters."""
+def error_codes(method: str, operation: dict[str, Any], view: type | None = None) -> list[str]:
+    """The error statuses an operation can answer, from its method, its parameters and
+    (for 428/429) its view class."""
     parameters = operation.get("parameters", [])
     in_path = any(p.get("in") == "path" for p in parameters)
     in_query = [p.get("name") for p in parameters if p.get("in") == "query"]
@@ -98,9 +101,9 @@ def error_codes(method: str, operation: dict[str, Any]) -> list[str]:
         codes.append("409")
     if method in ONE_RECORD_WRITES and in_path:
         codes.append("412")
-        if PRECONDITION_REQUIRED:
+        if getattr(view, "precondition_required", False):
             codes.append("428")
-    if THROTTLED:
+    if getattr(view, "throttle_classes", None):
         codes.append("429")
     return sorted(codes)
 
@@ -114,12 +117,18 @@ def document_error_responses(result: dict[str, Any], generator, request, public)
         "400": {"anyOf": [_ref("ValidationError"), _ref("ErrorDetail")]},
         "409": {"anyOf": [_ref("ErrorDetail"), _ref("Conflict")]},
     }
-    for path_item in result.get("paths", {}).values():
+    # The endpoints name path parameters as the URL conf does ({pk}), the schema as the
+    # model field ({id}): match them with the parameter names left out.
+    views = {
+        (_shape(path), method.lower()): getattr(callback, "cls", None)
+        for path, _regex, method, callback in (getattr(generator, "endpoints", None) or [])
+    }
+    for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
-            for code in error_codes(method, operation):
+            for code in error_codes(method, operation, views.get((_shape(path), method))):
                 if code not in responses:
                     schema = special.get(code, _ref("ErrorDetail"))
                     responses[code] = _response(code, schema)

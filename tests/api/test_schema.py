@@ -83,6 +83,27 @@ def test_a_list_without_parameters_documents_no_400_or_404():
     assert error_codes("get", {"parameters": []}) == ["401", "403"]
 
 
+def test_428_and_429_are_documented_only_where_the_view_gives_them(schema):
+    class Throttled:
+        throttle_classes = [object]
+        precondition_required = True
+
+    one = {"parameters": [{"in": "path", "name": "id"}], "requestBody": {}}
+    assert error_codes("patch", one, Throttled) == [
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "412",
+        "428",
+        "429",
+    ]
+    assert "428" not in error_codes("post", {"parameters": []}, Throttled)
+    documented = {code for _p, _m, op in _operations(schema) for code in op["responses"]}
+    assert documented.isdisjoint({"428", "429"})  # no view is throttled or needs If-Match
+
+
 @pytest.fixture
 def officer_api(users, api_client_for):
     return api_client_for(users.officer)
