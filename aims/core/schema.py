@@ -4,8 +4,9 @@ drf-spectacular documents only the success status of each operation. This postpr
 hook (``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]``) adds, where the operation can give
 them and it does not document them itself:
 
-- 400 ``ValidationError`` (``{field: [messages]}``) or ``ErrorDetail``: an operation with a
-  request body or query parameters (a bad filter value is a 400 too);
+- 400 ``ValidationError`` (``{field: [messages]}``) or ``ErrorDetail``: every write (a
+  workflow step refused in this state, a delete of a record others still refer to) and an
+  operation with query parameters (a bad filter value);
 - 401 and 403 ``ErrorDetail``: every operation (no or a bad token; a role or a read-only
   token that does not allow it);
 - 404 ``ErrorDetail``: an operation with path or query parameters (no such record, or none
@@ -93,7 +94,7 @@ def error_codes(method: str, operation: dict[str, Any], view: type | None = None
     in_path = any(p.get("in") == "path" for p in parameters)
     in_query = [p.get("name") for p in parameters if p.get("in") == "query"]
     codes = ["401", "403"]
-    if "requestBody" in operation or in_query:
+    if "requestBody" in operation or in_query or method in WRITES:
         codes.append("400")
     if in_path or in_query:
         codes.append("404")
