@@ -6,8 +6,11 @@ PATCH answer."""
 
 from __future__ import annotations
 
+import warnings
+
 import jsonschema
 import pytest
+from django.core.paginator import UnorderedObjectListWarning
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -179,3 +182,12 @@ def test_a_change_log_filter_with_an_offset_means_that_moment(org, officer_api):
         reverse("changelogentry-list"), {"since": "2020-01-01T12:00:00+14:00"}
     )
     assert response.status_code == 200
+
+
+def test_a_sort_that_names_no_field_still_pages_in_a_stable_order(org, officer_api):
+    systems = [factories.AISystemFactory(organization=org) for _ in range(3)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        response = officer_api.get(reverse("aisystem-list"), {"ordering": ","})
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [s.pk for s in systems]
