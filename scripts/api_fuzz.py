@@ -7,7 +7,7 @@ answer no 5xx and only documented statuses with bodies that match the schema.
 
     scripts/api_fuzz.py [--examples N] [--coverage] [pytest args...]
 
-``--examples`` sets the generated cases per operation (default 10, about four minutes);
+``--examples`` sets the generated cases per operation (default 25, three to five minutes);
 ``--coverage`` adds Schemathesis' coverage phase (boundary values of every field: about half
 an hour). The run is seeded and derandomised: the same code gives the same cases. It needs
 no network. DATABASE_URL / REDIS_URL are used as for ``make test``.
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=10, help="cases per operation")
+    parser.add_argument("--examples", type=int, default=25, help="cases per operation")
     parser.add_argument("--coverage", action="store_true", help="add the coverage phase")
     args, pytest_args = parser.parse_known_args(argv)
     env = {

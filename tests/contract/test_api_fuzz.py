@@ -15,7 +15,7 @@ checks (``positive_data_acceptance``/``negative_data_rejection``) are left out b
 model rules (dates in order, one open draft, ...) are not expressible in the schema.
 
 Slow (a few minutes), so it runs only when asked: ``make fuzz`` (``scripts/api_fuzz.py``) sets
-``AIMS_FUZZ=1``; ``AIMS_FUZZ_EXAMPLES`` sets the examples per operation (default 10). The run
+``AIMS_FUZZ=1``; ``AIMS_FUZZ_EXAMPLES`` sets the examples per operation (default 25). The run
 is derandomised, so the same code and schema give the same cases.
 """
 
@@ -45,7 +45,7 @@ pytestmark = pytest.mark.skipif(
     os.environ.get("AIMS_FUZZ") != "1", reason="API fuzzing runs with `make fuzz` (AIMS_FUZZ=1)"
 )
 
-EXAMPLES = int(os.environ.get("AIMS_FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("AIMS_FUZZ_EXAMPLES", "25"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 OFFICER = "officer@northwind.example"
 
