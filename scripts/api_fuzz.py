@@ -8,8 +8,8 @@ answer no 5xx and only documented statuses with bodies that match the schema.
     scripts/api_fuzz.py [--examples N] [--coverage] [pytest args...]
 
 ``--examples`` sets the generated cases per operation (default 25, three to five minutes);
-``--coverage`` adds Schemathesis' coverage phase (boundary values of every field: about half
-an hour). The run is seeded and derandomised: the same code gives the same cases. It needs
+``--coverage`` adds Schemathesis' coverage phase (boundary values of every field: 10 to 30
+minutes). The run is seeded and derandomised: the same code gives the same cases. It needs
 no network. DATABASE_URL / REDIS_URL are used as for ``make test``.
 """
 

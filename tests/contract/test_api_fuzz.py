@@ -55,7 +55,7 @@ def _schema_dict() -> dict:
 
 
 # The coverage phase (boundary values of every field, several hundred cases per write) takes
-# about half an hour for the whole API; CI runs the examples and the fuzzing phase (a fixed
+# 10 to 30 minutes for the whole API; CI runs the examples and the fuzzing phase (a fixed
 # number of generated cases per operation). AIMS_FUZZ_COVERAGE=1 adds it for a thorough run.
 CONFIG = schemathesis.Config.from_dict(
     {
