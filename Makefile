@@ -15,11 +15,12 @@ PYTEST_ARGS ?=
 RUNTIME_STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help venv venv-dev run test lint fmt migrations-check schema clean
+.PHONY: help venv venv-dev run test fuzz lint fmt migrations-check schema clean
 
 help:
 	@echo "make run               start AIMS with the embedded default at http://localhost:$(PORT)/"
 	@echo "make test              run the test suite (PYTEST_ARGS=... to pass arguments to pytest)"
+	@echo "make fuzz              fuzz the API against its OpenAPI schema (FUZZ_ARGS=--examples 50)"
 	@echo "make lint | fmt        ruff check + format check + layers contract | apply ruff fixes and formatting"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make schema            write and validate the OpenAPI schema (var/openapi.yaml)"
@@ -58,6 +59,12 @@ TOOL_ENV = SECRET_KEY="$${SECRET_KEY:-make-target-only-not-a-secret}"
 # otherwise the tests run on the embedded default (SQLite, filesystem broker).
 test: venv-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Schemathesis against /api/schema/ through the WSGI app: no 5xx, documented statuses and
+# bodies only (scripts/api_fuzz.py; docs/api.md "Contract tests").
+FUZZ_ARGS ?=
+fuzz: venv-dev
+	$(PY) scripts/api_fuzz.py $(FUZZ_ARGS)
 
 lint: venv-dev
 	$(BIN)/ruff check .

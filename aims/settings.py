@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from static files, not a CDN
+    "csp",
     "guardian",
     "django_htmx",
     "allauth",
@@ -151,6 +153,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "aims.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -444,6 +447,24 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Content-Security-Policy on every response (django-csp): scripts, styles, fonts and
+# connections only from this site, no inline script, event handler or style, no framing.
+# A response that sets its own policy keeps it (evidence downloads: "default-src 'none';
+# sandbox"). images may be data: URLs (the TOTP QR code, Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "AIMS API",
     "DESCRIPTION": "REST API of the AIMS platform (ISO/IEC 42001 AI management system).",
@@ -451,6 +472,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The error answers (400/401/403/404/409/412) of every operation, in the project's format.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "aims.core.schema.document_error_responses",
+    ],
+    # Swagger UI's files come from drf-spectacular-sidecar (static files): /api/docs/ works
+    # offline and under the Content-Security-Policy.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         # Every controlled document shares one status vocabulary, so one enum in the schema.
         "DocumentStatusEnum": "aims.core.documents.DocumentStatus",

@@ -42,7 +42,7 @@ class FrameworkSerializer(CleanInputMixin, serializers.ModelSerializer):
 
 class RequirementSerializer(CleanInputMixin, serializers.ModelSerializer):
     framework = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="ref", read_only=True, allow_null=True)
 
     class Meta:
         model = Requirement
@@ -102,7 +102,8 @@ class RequirementMappingViewSet(RestrictedReadOnlyViewSet):
 
 
 class ControlImplementationSerializer(TrackedSerializer):
-    requirement = serializers.PrimaryKeyRelatedField(read_only=True)
+    # None for a control the organisation defined itself.
+    requirement = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     annex_a = serializers.BooleanField(source="is_annex_a", read_only=True)
     group = serializers.CharField(read_only=True)
     risk_count = serializers.SerializerMethodField()

@@ -84,3 +84,33 @@
     if (errors) errors.focus();
   });
 })();
+
+// Behaviour that would otherwise be inline (the Content-Security-Policy allows no inline
+// script, event handler or style attribute): band colours, auto-submitting filters, a
+// select-on-focus field, a "go back" link. Applied on load and to every fragment htmx swaps in.
+(function () {
+  "use strict";
+  var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
+  function enhance(root) {
+    if (!root || !root.querySelectorAll) return;
+    var bands = root.querySelectorAll("[data-band]");
+    Array.prototype.forEach.call(bands, function (el) {
+      var colour = el.getAttribute("data-band");
+      if (COLOUR.test(colour)) el.style.setProperty("--band", colour);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest && event.target.closest("[data-history-back]");
+    if (link && history.length > 1) { event.preventDefault(); history.back(); }
+  });
+  document.addEventListener("focusin", function (event) {
+    var el = event.target;
+    if (el && el.hasAttribute && el.hasAttribute("data-select-on-focus") && el.select) el.select();
+  });
+})();

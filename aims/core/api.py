@@ -365,7 +365,14 @@ class RestrictedModelViewSet(RetriedWritesMixin, RestrictedListMixin, viewsets.M
         serializer.save()
 
     def update(self, request, *args, **kwargs):
-        response = super().update(request, *args, **kwargs)
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        # Answer with the record as a GET shows it: re-read through get_queryset, so fields
+        # it annotates (counts) are there too (the saved row was re-read for its lock).
+        shown = self.get_queryset().filter(pk=self._saved.pk).first() or self._saved
+        response = Response(self.get_serializer(shown).data)
         response["ETag"] = etag_for(self._saved)
         return response
 

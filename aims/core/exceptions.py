@@ -74,4 +74,8 @@ def exception_handler(exc, context):
         response = drf_exception_handler(ServiceBusy(), context)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # ``ValidationError("message")`` renders as a bare list: keep the one format.
+        response.data = {"non_field_errors": response.data}
+    return response

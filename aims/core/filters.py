@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -34,13 +36,32 @@ def organization_members(request) -> QuerySet:
     )
 
 
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date and time, turned into UTC before it reaches the database: an offset
+    Postgres does not accept (``+23:03``) or a moment beyond year 1..9999 once in UTC is a
+    400 on the parameter, not a database error."""
+
+    def to_python(self, value):
+        try:
+            parsed = super().to_python(value)
+            if parsed is not None and parsed.tzinfo is not None:
+                parsed = parsed.astimezone(datetime.UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        return parsed
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class ChangeLogFilterSet(django_filters.FilterSet):
     actor = django_filters.ModelChoiceFilter(queryset=organization_members)
     source = django_filters.ChoiceFilter(choices=ChangeSource.choices)
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices)
     model = django_filters.CharFilter(field_name="content_type__model", label="Record type")
-    since = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lt")
+    since = UtcIsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
+    until = UtcIsoDateTimeFilter(field_name="timestamp", lookup_expr="lt")
 
     class Meta:
         model = ChangeLogEntry

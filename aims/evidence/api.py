@@ -99,14 +99,18 @@ class EvidenceItemSerializer(TrackedSerializer):
         help_text="For kind=file, on create only: the first version (multipart).",
     )
     status = serializers.CharField(read_only=True)
-    current_file = serializers.PrimaryKeyRelatedField(read_only=True)
-    sha256 = serializers.CharField(source="current_file.sha256", read_only=True, default=None)
-    size = serializers.IntegerField(source="current_file.size", read_only=True, default=None)
+    current_file = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    sha256 = serializers.CharField(
+        source="current_file.sha256", read_only=True, default=None, allow_null=True
+    )
+    size = serializers.IntegerField(
+        source="current_file.size", read_only=True, default=None, allow_null=True
+    )
     content_type = serializers.CharField(
-        source="current_file.content_type", read_only=True, default=None
+        source="current_file.content_type", read_only=True, default=None, allow_null=True
     )
     original_name = serializers.CharField(
-        source="current_file.original_name", read_only=True, default=None
+        source="current_file.original_name", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

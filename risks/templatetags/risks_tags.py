@@ -21,7 +21,7 @@ def band_chip(band: dict[str, Any] | None, score: Any = None):
         return format_html('<span class="chip chip-muted">{}</span>', "—")
     suffix = format_html(' <span class="band-score">{}</span>', score) if score else ""
     return format_html(
-        '<span class="chip risk-band" style="--band: {}"><span class="band-dot" '
+        '<span class="chip risk-band" data-band="{}"><span class="band-dot" '
         'aria-hidden="true"></span>{}{}</span>',
         band.get("colour", "#6b7280"),
         band.get("label", band.get("key", "")),

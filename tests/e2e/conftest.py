@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -52,13 +53,39 @@ def browser():
         browser.close()
 
 
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+
+
 @pytest.fixture
 def page(browser):
+    """A page that can reach only the live server (anything else is aborted, as offline)
+    and that fails its test on any Content-Security-Policy violation."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
+    outside: list[str] = []
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_local)
     page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.csp_violations = violations
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations"
+    assert outside == [], "requests outside the live server"
 
 
 @pytest.fixture
