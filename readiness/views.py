@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aims.core import views as generic
+from aims.core.documents import DocumentStatus
 from aims.core.models import ChangeLogEntry
 from aims.core.permissions import Action, restrict
 from aims.core.views import safe_url
+from aims.evidence.models import EvidenceItem
 from aims.inventory.models import AISystem, LifecycleStage, SystemStatus
 from aims.organizations import services as organization_services
 from controls import services
-from controls.models import ClauseStatus, ControlImplementation
-from readiness.report import readiness_report
+from controls.models import ClauseStatus, ControlImplementation, SoAVersion
+from readiness.report import ReadinessReport, readiness_report
+from risks.models import (
+    ActionStatus,
+    Risk,
+    RiskCriteria,
+    RiskKind,
+    RiskStatus,
+    TreatmentAction,
+)
 
 
 class DashboardView(generic.OrganizationPageView):
@@ -48,6 +62,7 @@ class DashboardView(generic.OrganizationPageView):
             .filter(organization=org)
             .select_related("actor", "content_type")[:8]
         )
+        context.update(_aims_overview(organization=org, user=user, today=today))
         context.update(
             stats=stats,
             by_stage=by_stage,
@@ -64,30 +79,105 @@ class DashboardView(generic.OrganizationPageView):
         return context
 
 
+DASHBOARD_LIST = 5  # items listed per card; the card links to the full, filtered list
+
+
+def _readiness(*, organization: Any, user: Any, editable: bool = False) -> ReadinessReport:
+    """The readiness report of what ``user`` may see (the dashboard's card and the page)."""
+    services.clauses_ensure_for(organization=organization)
+    services.soa_catalog(organization=organization)
+    statuses = services.clause_statuses_with_counts(
+        restrict(ClauseStatus.objects.all(), user, Action.VIEW).filter(organization=organization)
+    )
+    if editable:
+        statuses = statuses.annotate(
+            can_edit=Exists(
+                restrict(ClauseStatus.objects.all(), user, Action.CHANGE).filter(pk=OuterRef("pk"))
+            )
+        )
+    controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
+        organization=organization
+    )
+    soa = services.soa_rows(organization=organization, queryset=controls)
+    return readiness_report(
+        organization=organization, user=user, statuses=list(statuses), soa_rows=soa
+    )
+
+
+def _aims_overview(*, organization: Any, user: Any, today: datetime.date) -> dict[str, Any]:
+    """What an officer checks first across the AIMS: readiness, the SoA, risks above the
+    appetite, overdue treatment and reviews, expiring evidence — each listed, not only
+    counted, and each through the permission layer."""
+    report = _readiness(organization=organization, user=user)
+    versions = restrict(SoAVersion.objects.all(), user, Action.VIEW).filter(
+        organization=organization
+    )
+    risks = (
+        restrict(Risk.objects.all(), user, Action.VIEW)
+        .filter(organization=organization, kind=RiskKind.RISK)
+        .select_related("organization")
+    )
+    open_risks = risks.exclude(status=RiskStatus.CLOSED)
+    # Read, not created: the dashboard must not make default criteria appear.
+    criteria = RiskCriteria.objects.filter(organization=organization, is_current=True).first()
+    above = open_risks.none()
+    if criteria is not None:
+        above = (
+            open_risks.filter(criteria=criteria, accepted_by__isnull=True)
+            .annotate(level_rank=Coalesce("residual_rank", "inherent_rank"))
+            .filter(level_rank__gt=criteria.acceptance_rank)
+            .order_by("-level_rank", "number")
+        )
+    overdue_actions = (
+        restrict(TreatmentAction.objects.all(), user, Action.VIEW)
+        .filter(
+            risk__organization=organization,
+            status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+            due_date__lt=today,
+        )
+        .select_related("risk__organization", "owner")
+        .order_by("due_date", "pk")
+    )
+    overdue_reviews = open_risks.filter(next_review_date__lt=today).order_by("next_review_date")
+    evidence = (
+        restrict(EvidenceItem.objects.all(), user, Action.VIEW)
+        .filter(organization=organization)
+        .select_related("organization")
+    )
+    expiring = evidence.filter(
+        valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=30)
+    ).order_by("valid_until")
+    return {
+        "readiness": report.summary,
+        "contradiction_count": len(report.contradictions),
+        "readiness_missing": report.summary.missing[:DASHBOARD_LIST],
+        "soa_approved": versions.filter(status=DocumentStatus.APPROVED)
+        .select_related("approved_by", "organization")
+        .first(),
+        "soa_open": versions.filter(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW])
+        .select_related("organization")
+        .order_by("-number")
+        .first(),
+        "above_appetite": list(above[:DASHBOARD_LIST]),
+        "above_appetite_count": above.count(),
+        "appetite_label": criteria.band(criteria.acceptance_band)["label"] if criteria else "",
+        "overdue_actions": list(overdue_actions[:DASHBOARD_LIST]),
+        "overdue_action_count": overdue_actions.count(),
+        "overdue_reviews": list(overdue_reviews[:DASHBOARD_LIST]),
+        "overdue_review_count": overdue_reviews.count(),
+        "expiring_evidence": list(expiring[:DASHBOARD_LIST]),
+        "expiring_evidence_count": expiring.count(),
+        "expired_evidence_count": evidence.filter(valid_until__lt=today).count(),
+    }
+
+
 class ReadinessView(generic.OrganizationPageView):
     template_name = "readiness/readiness.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         org, user = self.organization, self.request.user
-        services.clauses_ensure_for(organization=org)
-        services.soa_catalog(organization=org)
-        statuses = list(
-            services.clause_statuses_with_counts(
-                restrict(ClauseStatus.objects.all(), user, Action.VIEW).filter(organization=org)
-            ).annotate(
-                can_edit=Exists(
-                    restrict(ClauseStatus.objects.all(), user, Action.CHANGE).filter(
-                        pk=OuterRef("pk")
-                    )
-                )
-            )
-        )
-        controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
-            organization=org
-        )
-        soa = services.soa_rows(organization=org, queryset=controls)
-        report = readiness_report(organization=org, user=user, statuses=statuses, soa_rows=soa)
+        report = _readiness(organization=org, user=user, editable=True)
         context.update(
             clauses=report.clauses,
             contradictions=report.contradictions,
