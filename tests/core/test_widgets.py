@@ -70,5 +70,5 @@ def test_the_registers_filter_bar_uses_the_widget(rf, org, users):
     filterset = RiskFilterSet(data={}, queryset=None, request=request)
     shown = [f for name, f in filterset.form.fields.items() if name not in filterset.ui_exclude]
     selects = [f for f in shown if isinstance(f.widget, forms.Select)]
-    assert len(selects) == 7  # AI system, both levels, owner, status, treatment, overdue
+    assert len(selects) == 8  # kind, AI system, both levels, owner, status, treatment, overdue
     assert all(isinstance(f.widget, FastSelect) for f in selects)

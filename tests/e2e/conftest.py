@@ -34,8 +34,11 @@ def browser():
         if os.environ.get("AIMS_REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium is required (AIMS_REQUIRE_BROWSER=1) but was not found")
         pytest.skip("Chromium not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do: on a loaded CI machine an htmx request can take
+    # longer than expect()'s own 5 s default (a search once missed it under load).
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
