@@ -114,3 +114,16 @@
     if (el && el.hasAttribute && el.hasAttribute("data-select-on-focus") && el.select) el.select();
   });
 })();
+
+// On a narrow screen the sidebar folds behind a Menu button.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-nav-toggle]");
+    if (!button) return;
+    var sidebar = button.closest(".sidebar");
+    var open = !sidebar.classList.contains("nav-open");
+    sidebar.classList.toggle("nav-open", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();

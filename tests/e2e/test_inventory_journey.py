@@ -71,6 +71,10 @@ def test_it_records_an_ai_system_and_shows_it_in_list_and_history(
 
     # Find it in the list with the search box (the table updates in place).
     page.get_by_role("link", name="AI systems").first.click()
+    # htmx binds the live filter once the page has loaded (its script is deferred): typing
+    # earlier would be a plain field edit, applied with the Apply button.
+    page.wait_for_load_state("load")
+    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
     page.get_by_label("Search").fill("triage")
     expect(page).to_have_url(re.compile(r"q=triage"))
     row = page.locator("#results table tbody tr")
