@@ -88,7 +88,8 @@ def seed(*, tokens: int, systems: int) -> dict:
             description="Bench system.",
             purpose="Bench.",
             intended_use="Bench.",
-            ai_role="deployer",
+            ai_roles=["customer"],
+            eu_ai_act_role="deployer",
             lifecycle_stage="operation_monitoring",
         )
         datasets = [
