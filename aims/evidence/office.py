@@ -136,6 +136,8 @@ def macro_refusal(*, stream: IO[bytes], extension: str) -> str | None:
         return None
     try:
         found = _archive_macros(stream, _Budget(), 1)
+    # zipfile raises NotImplementedError for a compression method it cannot read: such a
+    # file cannot be checked, so it is refused like a damaged one.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, _TooLarge, EOFError, NotImplementedError):
         return _(
             "The .%(ext)s file could not be opened to check it for macros: it may be damaged "

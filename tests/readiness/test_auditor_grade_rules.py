@@ -5,38 +5,14 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from aims.core import documents
 from controls.models import ClauseStatus
-from controls.services import controls_ensure_for
 from risks.services import risk_criteria_revise
 from tests import factories
-
-
-@pytest.fixture
-def ready_org(catalog, org):
-    controls_ensure_for(organization=org)
-    return org
-
-
-@pytest.fixture
-def reviewer(org):
-    user = factories.UserFactory(email="officer2@acme.test", full_name="Second Officer")
-    factories.MembershipFactory(organization=org, user=user, role="officer")
-    return user
-
-
-def _report(client, org):
-    response = client.get(reverse("readiness:readiness", kwargs={"org": org.slug}))
-    assert response.status_code == 200
-    return response
-
-
-def _rows(client, org):
-    return {row.requirement.ref: row for row in _report(client, org).context["clauses"]}
+from tests.readiness.conftest import readiness_page, readiness_rows
 
 
 def _approved_assessment(org, reviewer, *, assessed_on=None, systems=()):
@@ -63,7 +39,7 @@ def _approved_scope(org, author, approver, *, systems=(), **content):
 def test_6_1_1_does_not_pass_on_the_platforms_default_criteria(ready_org, users, client_for):
     client = client_for(users.officer)
     assert client.get(reverse("risks:risk_list", kwargs={"org": ready_org.slug})).status_code == 200
-    row = _rows(client, ready_org)["6.1.1"]
+    row = readiness_rows(client, ready_org)["6.1.1"]
     assert row.finding.fulfilled is False  # opening a risk page created the default 5 × 5
     assert "platform's defaults" in row.finding.found
     assert "records who adopted them" in row.finding.todo
@@ -74,7 +50,7 @@ def test_6_1_1_passes_once_a_person_adopts_the_criteria(ready_org, users, client
     risk_criteria_revise(
         organization=ready_org, user=users.officer, change_summary="Reviewed; they fit us."
     )
-    row = _rows(client_for(users.viewer), ready_org)["6.1.1"]
+    row = readiness_rows(client_for(users.viewer), ready_org)["6.1.1"]
     assert row.finding.fulfilled is True
     assert "v2 adopted by Acme Officer on" in row.finding.found
 
@@ -85,11 +61,11 @@ def test_6_1_1_passes_once_a_person_adopts_the_criteria(ready_org, users, client
 def test_8_2_refuses_an_assessment_older_than_the_interval(ready_org, users, reviewer, client_for):
     today = timezone.localdate()
     _approved_assessment(ready_org, reviewer, assessed_on=today - datetime.timedelta(days=400))
-    row = _rows(client_for(users.viewer), ready_org)["8.2"]
+    row = readiness_rows(client_for(users.viewer), ready_org)["8.2"]
     assert row.finding.fulfilled is False
     assert "more than 12 months old" in row.finding.found
     _approved_assessment(ready_org, reviewer, assessed_on=today - datetime.timedelta(days=300))
-    assert _rows(client_for(users.viewer), ready_org)["8.2"].finding.fulfilled is True
+    assert readiness_rows(client_for(users.viewer), ready_org)["8.2"].finding.fulfilled is True
 
 
 def test_8_2_needs_every_ai_system_in_the_approved_scope_covered(
@@ -100,11 +76,11 @@ def test_8_2_needs_every_ai_system_in_the_approved_scope_covered(
     _approved_scope(ready_org, users.officer, reviewer, systems=[ranker, chatbot])
     _approved_assessment(ready_org, reviewer, systems=[ranker])
     client = client_for(users.viewer)
-    row = _rows(client, ready_org)["8.2"]
+    row = readiness_rows(client, ready_org)["8.2"]
     assert row.finding.fulfilled is False
     assert "1 AI system in scope: Support chatbot" in row.finding.found
     _approved_assessment(ready_org, reviewer)  # no systems named: the whole register
-    row = _rows(client, ready_org)["8.2"]
+    row = readiness_rows(client, ready_org)["8.2"]
     assert row.finding.fulfilled is True
     assert "covering every AI system in the approved scope" in row.finding.found
 
@@ -117,7 +93,7 @@ def test_8_2_does_not_ask_to_assess_a_system_retired_since_the_scope_was_approve
     _approved_scope(ready_org, users.officer, reviewer, systems=[ranker, retired])
     _approved_assessment(ready_org, reviewer, systems=[ranker])
     retired.delete()
-    assert _rows(client_for(users.viewer), ready_org)["8.2"].finding.fulfilled is True
+    assert readiness_rows(client_for(users.viewer), ready_org)["8.2"].finding.fulfilled is True
 
 
 # --- 8.3: treatment on schedule --------------------------------------------------------------
@@ -127,24 +103,24 @@ def test_8_3_fails_while_actions_are_overdue_or_undated(ready_org, users, client
     risk = factories.RiskFactory(organization=ready_org, treatment_option="modify")
     actions = [factories.TreatmentActionFactory(risk=risk) for _ in range(12)]
     client = client_for(users.viewer)
-    row = _rows(client, ready_org)["8.3"]
+    row = readiness_rows(client, ready_org)["8.3"]
     assert row.finding.fulfilled is True  # 0 done, but all 12 on schedule
     assert "12 treatment actions: 0 done, 0 overdue" in row.finding.found
     actions[0].due_date = timezone.localdate() - datetime.timedelta(days=1)
     actions[0].save()
-    row = _rows(client, ready_org)["8.3"]
+    row = readiness_rows(client, ready_org)["8.3"]
     assert row.finding.fulfilled is False
     assert "1 overdue" in row.finding.found and "overdue action" in row.finding.todo
     actions[0].status, actions[0].completed_on = "done", timezone.localdate()
     actions[0].save()
     actions[1].due_date = None
     actions[1].save()
-    row = _rows(client, ready_org)["8.3"]
+    row = readiness_rows(client, ready_org)["8.3"]
     assert row.finding.fulfilled is False
     assert "Give a due date to the open action that has none." in row.finding.todo
     actions[1].status = "cancelled"
     actions[1].save()
-    row = _rows(client, ready_org)["8.3"]
+    row = readiness_rows(client, ready_org)["8.3"]
     assert row.finding.fulfilled is True
     assert "11 treatment actions: 1 done" in row.finding.found
 
@@ -169,12 +145,12 @@ def test_a_clause_no_rule_checks_is_ready_only_as_a_declaration_with_statement_a
     ).clauses.add(status.requirement)
     officer = client_for(users.officer)
     assert _edit(officer, status, status="ready", notes="").status_code == 302
-    row = _rows(officer, ready_org)["9.3.3"]
+    row = readiness_rows(officer, ready_org)["9.3.3"]
     assert (row.basis, row.ready) == ("declared", False)  # one evidence link is not enough
     assert any("statement" in str(m) for m in row.missing)
 
     assert _edit(officer, status, status="ready", notes="Reviewed by the board.").status_code == 302
-    page = _report(client_for(users.viewer), ready_org)
+    page = readiness_page(client_for(users.viewer), ready_org)
     row = next(r for r in page.context["clauses"] if r.requirement.ref == "9.3.3")
     assert row.ready is True and row.declared_by == users.officer
     assert "Declared ready by Acme Officer on" in row.finding.found
@@ -191,7 +167,7 @@ def test_a_ready_mark_without_a_recorded_declarer_is_not_ready(ready_org, users,
     status = ClauseStatus.objects.get(organization=ready_org, requirement__ref="9.3.3")
     factories.EvidenceItemFactory(organization=ready_org).clauses.add(status.requirement)
     ClauseStatus.objects.filter(pk=status.pk).update(status="ready", notes="Held in May.")
-    row = _rows(client_for(users.viewer), ready_org)["9.3.3"]
+    row = readiness_rows(client_for(users.viewer), ready_org)["9.3.3"]
     assert row.ready is False
     assert any("Save the clause as ready again" in str(m) for m in row.missing)
 

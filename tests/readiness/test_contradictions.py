@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +14,6 @@ from aims.core import documents
 from controls.models import ClauseStatus, ControlImplementation
 from controls.services import (
     clause_statuses_with_counts,
-    controls_ensure_for,
     soa_rows,
     soa_version_start,
 )
@@ -23,19 +21,6 @@ from readiness import contradictions
 from readiness.report import readiness_report
 from risks.models import Risk
 from tests import factories
-
-
-@pytest.fixture
-def ready_org(catalog, org):
-    controls_ensure_for(organization=org)
-    return org
-
-
-@pytest.fixture
-def reviewer(org):
-    user = factories.UserFactory(email="officer2@acme.test", full_name="Second Officer")
-    factories.MembershipFactory(organization=org, user=user, role="officer")
-    return user
 
 
 def _report(org, user):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,32 +9,10 @@ from django.utils import timezone
 
 from aims.core import documents
 from controls.models import ClauseStatus, ControlImplementation
-from controls.services import controls_ensure_for, soa_version_start
+from controls.services import soa_version_start
 from risks.services import risk_criteria_revise
 from tests import factories
-
-
-@pytest.fixture
-def ready_org(catalog, org):
-    controls_ensure_for(organization=org)
-    return org
-
-
-@pytest.fixture
-def reviewer(org):
-    user = factories.UserFactory(email="officer2@acme.test")
-    factories.MembershipFactory(organization=org, user=user, role="officer")
-    return user
-
-
-def _page(client, org):
-    response = client.get(reverse("readiness:readiness", kwargs={"org": org.slug}))
-    assert response.status_code == 200
-    return response
-
-
-def _rows(client, org):
-    return {row.requirement.ref: row for row in _page(client, org).context["clauses"]}
+from tests.readiness.conftest import readiness_page, readiness_rows
 
 
 def _approve_scope(org, author, approver, **content):
@@ -52,7 +29,7 @@ def _approve_scope(org, author, approver, **content):
 def test_it_lists_the_32_assessable_clauses_with_their_documented_information(
     ready_org, users, client_for
 ):
-    rows = _rows(client_for(users.viewer), ready_org)
+    rows = readiness_rows(client_for(users.viewer), ready_org)
     assert len(rows) == 32
     assert "4" not in rows and "9.2" not in rows  # headings are not assessed
     assert rows["4.3"].requirement.documented_information == "maintain"
@@ -62,13 +39,13 @@ def test_it_finds_the_approved_scope_for_4_3_and_its_fields_for_4_1_and_4_2(
     ready_org, users, reviewer, client_for
 ):
     client = client_for(users.viewer)
-    rows = _rows(client, ready_org)
+    rows = readiness_rows(client, ready_org)
     assert rows["4.3"].finding.fulfilled is False
     assert "approved" in rows["4.3"].finding.todo
     scope = _approve_scope(
         ready_org, users.officer, reviewer, interested_parties="Borrowers, regulators."
     )
-    rows = _rows(client, ready_org)
+    rows = readiness_rows(client, ready_org)
     assert rows["4.3"].finding.fulfilled is True
     assert rows["4.3"].finding.url == scope.get_absolute_url()
     assert rows["4.2"].finding.fulfilled is True
@@ -79,18 +56,18 @@ def test_it_finds_an_approved_soa_and_treated_risks_for_6_1_3(
     ready_org, users, reviewer, client_for
 ):
     client = client_for(users.viewer)
-    assert _rows(client, ready_org)["6.1.3"].finding.fulfilled is False
+    assert readiness_rows(client, ready_org)["6.1.3"].finding.fulfilled is False
     factories.decide_every_control(ready_org)
     draft = soa_version_start(organization=ready_org, user=users.officer)
     documents.document_submit(version=draft, user=users.officer)
     approved = documents.document_approve(version=draft, user=reviewer)
     risk = factories.RiskFactory(organization=ready_org, status="assessed")
-    row = _rows(client, ready_org)["6.1.3"]
+    row = readiness_rows(client, ready_org)["6.1.3"]
     assert row.finding.fulfilled is False  # the risk has no treatment option yet
     assert "treatment option" in row.finding.todo
     risk.treatment_option = "modify"
     risk.save()
-    row = _rows(client, ready_org)["6.1.3"]
+    row = readiness_rows(client, ready_org)["6.1.3"]
     assert row.finding.fulfilled is True
     assert row.finding.url == approved.get_absolute_url()
 
@@ -99,13 +76,13 @@ def test_it_reads_the_risk_records_for_6_1_1_6_1_2_8_2_and_8_3(
     ready_org, users, reviewer, client_for
 ):
     client = client_for(users.viewer)
-    rows = _rows(client, ready_org)
+    rows = readiness_rows(client, ready_org)
     assert [rows[r].finding.fulfilled for r in ("6.1.1", "6.1.2", "8.2", "8.3")] == [False] * 4
     risk = factories.RiskFactory(organization=ready_org)  # creates the default criteria
-    rows = _rows(client, ready_org)
+    rows = readiness_rows(client, ready_org)
     assert rows["6.1.1"].finding.fulfilled is False  # defaults nobody adopted
     risk_criteria_revise(organization=ready_org, user=users.officer, change_summary="Adopted.")
-    rows = _rows(client, ready_org)
+    rows = readiness_rows(client, ready_org)
     assert rows["6.1.1"].finding.fulfilled is True
     assert rows["6.1.2"].finding.fulfilled is False  # identified, not assessed
     risk.status = "assessed"
@@ -114,20 +91,20 @@ def test_it_reads_the_risk_records_for_6_1_1_6_1_2_8_2_and_8_3(
     factories.RiskAssessmentFactory(
         organization=ready_org, status="approved", approved_by=reviewer, approved_at=timezone.now()
     )
-    rows = _rows(client, ready_org)
+    rows = readiness_rows(client, ready_org)
     assert [rows[r].finding.fulfilled for r in ("6.1.2", "8.2", "8.3")] == [True] * 3
 
 
 def test_it_reads_the_soa_for_8_1(ready_org, users, client_for):
     client = client_for(users.viewer)
-    assert _rows(client, ready_org)["8.1"].finding.fulfilled is False
+    assert readiness_rows(client, ready_org)["8.1"].finding.fulfilled is False
     for control in ControlImplementation.objects.filter(organization=ready_org):
         control.applicability, control.justification = "not_applicable", "Out of scope."
         control.save()
     control = ControlImplementation.objects.get(organization=ready_org, ref="A.2.2")
     control.applicability, control.status = "applicable", "implemented"
     control.save()
-    page = _page(client, ready_org)
+    page = readiness_page(client, ready_org)
     row = next(r for r in page.context["clauses"] if r.requirement.ref == "8.1")
     assert row.finding.fulfilled is True
     assert page.context["summary"].controls_percent == 100
@@ -135,7 +112,7 @@ def test_it_reads_the_soa_for_8_1(ready_org, users, client_for):
 
 def test_it_says_plainly_which_clauses_are_not_checked(ready_org, users, client_for):
     client = client_for(users.viewer)
-    row = _rows(client, ready_org)["9.2.2"]
+    row = readiness_rows(client, ready_org)["9.2.2"]
     assert (row.finding.fulfilled, row.basis) == (None, "declared")
     found = str(row.finding.found)
     assert found.startswith("No internal audit records in the platform.")
@@ -147,7 +124,7 @@ def test_it_sums_up_readiness_and_lists_what_is_missing(ready_org, users, review
     ClauseStatus.objects.filter(organization=ready_org, requirement__ref="4.3").update(
         status="ready"
     )
-    page = _page(client_for(users.viewer), ready_org)
+    page = readiness_page(client_for(users.viewer), ready_org)
     summary = page.context["summary"]
     assert (summary.clauses_ready, summary.clauses_total, summary.clauses_percent) == (1, 32, 3)
     missing = {ref for ref, *_ in summary.missing}
