@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "controls",
     "policies",
     "risks",
+    "engagements",
     "readiness",
     "impact_assessments",
     "audits",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.documents import ControlledVersion, controlled_version_constraints
 from aims.core.models import OrganizationScopedModel, TrackedModel
-from aims.core.permissions import AccessPolicy
+from aims.core.permissions import AccessPolicy, EngagementScope
 
 CATALOG_ACCESS = AccessPolicy(global_read=True, read_only=True, nullable_org=True)
 
@@ -257,7 +257,13 @@ class ControlImplementation(OrganizationScopedModel):
         db_table="evidence_evidenceitem_controls",
     )
 
-    access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        owner_paths=("owner",),
+        # The SoA rows chosen, and the controls that treat the chosen AI systems' risks.
+        engagement=EngagementScope(
+            controls=("pk",), systems=("risks__ai_systems",), clause_refs=("6.1.3",)
+        ),
+    )
 
     class Meta:
         ordering = ("sort_key",)
@@ -465,7 +471,9 @@ class ClauseStatus(OrganizationScopedModel):
         _("declared ready on"), null=True, blank=True, editable=False
     )
 
-    access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        owner_paths=("owner",), engagement=EngagementScope(clauses=("requirement",))
+    )
 
     class Meta:
         ordering = ("requirement__sort_key",)

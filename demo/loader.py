@@ -71,7 +71,11 @@ class DemoUser:
 class AuditorEngagement:
     organization: str
     auditor: str
-    systems: tuple[str, ...]
+    name: str
+    body_name: str
+    stage: str
+    whole_aims: bool
+    systems: tuple[str, ...]  # the engagement's AI systems when it is not the whole AIMS
     valid_from_in_days: int
     valid_until_in_days: int
 
@@ -122,7 +126,17 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         "people.json",
         "auditor_engagement",
         engagement,
-        {"organization", "auditor", "systems", "valid_from_in_days", "valid_until_in_days"},
+        {
+            "organization",
+            "auditor",
+            "name",
+            "body_name",
+            "stage",
+            "whole_aims",
+            "systems",
+            "valid_from_in_days",
+            "valid_until_in_days",
+        },
     )
     data = DemoData(
         password=people["password"],
@@ -131,6 +145,10 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         auditor_engagement=AuditorEngagement(
             organization=engagement["organization"],
             auditor=engagement["auditor"],
+            name=engagement["name"],
+            body_name=engagement["body_name"],
+            stage=engagement["stage"],
+            whole_aims=bool(engagement["whole_aims"]),
             systems=tuple(engagement["systems"]),
             valid_from_in_days=engagement["valid_from_in_days"],
             valid_until_in_days=engagement["valid_until_in_days"],

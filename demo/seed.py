@@ -23,7 +23,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from aims.core.changelog import change_context
 from aims.core.documents import document_approve, document_start_revision, document_submit
@@ -44,6 +43,7 @@ from controls.models import (
 )
 from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
+from engagements.models import AuditBody, Engagement
 from risks.models import (
     ActionStatus,
     Risk,
@@ -88,7 +88,7 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
         orgs = seed_organizations(data=data, created=created)
         users = seed_users(data=data, orgs=orgs, created=created)
         systems = seed_systems(data=data, orgs=orgs, users=users, created=created)
-        seed_auditor_grants(data=data, users=users, systems=systems)
+        seed_auditor_engagement(data=data, orgs=orgs, users=users, systems=systems)
         run = SeedRun(users=users, request_id=request_id, created=created)
         for slug, org in orgs.items():
             role_holders = data.role_holders.get(slug, {})
@@ -214,12 +214,27 @@ def seed_systems(
     return systems
 
 
-def seed_auditor_grants(*, data: DemoData, users: dict[str, User], systems: Systems) -> None:
-    engagement = data.auditor_engagement
-    auditor = users[engagement.auditor]
-    for name in engagement.systems:
-        # guardian's assign_perm is get-or-create: a second run adds nothing.
-        assign_perm("view_aisystem", auditor, systems[engagement.organization][name])
+def seed_auditor_engagement(
+    *, data: DemoData, orgs: dict[str, Organization], users: dict[str, User], systems: Systems
+) -> None:
+    """The certification auditor's open engagement: what they see follows from its scope."""
+    spec = data.auditor_engagement
+    engagement, was_created = Engagement.objects.get_or_create(
+        organization=orgs[spec.organization],
+        name=spec.name,
+        defaults={
+            "body": AuditBody.CERTIFICATION,
+            "body_name": spec.body_name,
+            "stage": spec.stage,
+            "starts_on": _days(spec.valid_from_in_days),
+            "ends_on": _days(spec.valid_until_in_days),
+            "whole_aims": spec.whole_aims,
+        },
+    )
+    if was_created:
+        engagement.auditors.add(users[spec.auditor])
+        engagement.ai_systems.set([systems[spec.organization][name] for name in spec.systems])
+    forget_roles(users[spec.auditor])
 
 
 def seed_scope(

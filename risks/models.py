@@ -23,7 +23,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
-from aims.core.permissions import DEFAULT_ROLES, EDIT_ROLES, AccessPolicy, Action, UserPurpose
+from aims.core.permissions import (
+    DEFAULT_ROLES,
+    EDIT_ROLES,
+    AccessPolicy,
+    Action,
+    EngagementScope,
+    UserPurpose,
+)
 from aims.core.tenancy import Organization
 from aims.core.transactions import next_number
 
@@ -102,6 +109,8 @@ class RiskCriteria(OrganizationScopedModel):
     access: ClassVar[AccessPolicy] = AccessPolicy(
         roles={**DEFAULT_ROLES, Action.ADD: EDIT_ROLES},
         user_purposes={"acceptance_approver": UserPurpose.APPROVER},
+        # Every engagement reads the criteria: the register's scores mean nothing without them.
+        engagement=EngagementScope(always=True),
     )
 
     class Meta:
@@ -457,7 +466,14 @@ class Risk(OrganizationScopedModel):
         _("started from library item"), max_length=40, blank=True, editable=False
     )
 
-    access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        owner_paths=("owner",),
+        engagement=EngagementScope(
+            systems=("ai_systems",),
+            controls=("controls",),
+            clause_refs=("6.1.2", "6.1.3", "8.2", "8.3"),
+        ),
+    )
     # Derived from likelihood and impact by the criteria; the history shows the levels.
     history_hidden: ClassVar[tuple[str, ...]] = (
         "inherent_score",
@@ -860,7 +876,14 @@ class RiskAssessment(OrganizationScopedModel):
     snapshot = models.JSONField(_("register as assessed"), default=dict, blank=True, editable=False)
     summary = models.JSONField(_("summary"), default=dict, blank=True, editable=False)
 
-    access: ClassVar[AccessPolicy] = AccessPolicy()
+    # Auditors read approved assessments only; a draft is work in progress.
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        engagement=EngagementScope(
+            systems=("ai_systems",),
+            clause_refs=("6.1.2", "8.2"),
+            shown={"status": AssessmentStatus.APPROVED},
+        )
+    )
     frozen_fields: ClassVar[tuple[str, ...]] = (
         "title",
         "scope",

@@ -357,3 +357,43 @@ def decide_every_control(organization, *, applicability: str = "not_applicable")
     ControlImplementation.objects.filter(
         organization=organization, applicability="undecided"
     ).update(applicability=applicability, justification="Decided for the test.")
+
+
+def engage(
+    organization,
+    auditor,
+    *,
+    whole_aims: bool = False,
+    systems=(),
+    controls=(),
+    clauses=(),
+    starts_in_days: int = -1,
+    ends_in_days: int = 30,
+    name: str = "Certification audit",
+):
+    """An open auditor engagement of ``organization`` with ``auditor`` on it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from engagements.models import Engagement
+
+    today = timezone.localdate()
+    engagement = Engagement.objects.create(
+        organization=organization,
+        name=name,
+        body="certification",
+        body_name="Certifier Ltd",
+        stage="stage_1",
+        starts_on=today + datetime.timedelta(days=starts_in_days),
+        ends_on=today + datetime.timedelta(days=ends_in_days),
+        whole_aims=whole_aims,
+    )
+    engagement.auditors.add(auditor)
+    engagement.ai_systems.set(systems)
+    engagement.controls.set(controls)
+    engagement.clauses.set(clauses)
+    from aims.core.permissions import forget_roles
+
+    forget_roles(auditor)
+    return engagement

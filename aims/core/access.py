@@ -61,6 +61,49 @@ DEFAULT_ROLES: dict[Action, frozenset[str]] = {
 
 
 @dataclass(frozen=True)
+class EngagementScope:
+    """How a model's records fall within an auditor engagement limited to chosen AI systems,
+    clauses and controls (an engagement over the whole AIMS covers every record).
+
+    always       frame records every engagement reads (the approved scope, the risk criteria)
+    systems      lookups from the record to ``inventory.AISystem``: in scope when one is chosen
+    controls     lookups to ``controls.ControlImplementation`` (an SoA row) chosen
+    clauses      lookups to ``controls.Requirement`` (a clause) chosen
+    clause_refs  clauses the whole model serves: every record is in scope when one is chosen
+    shown        lookups every record an auditor sees must match, in any engagement (only the
+                 approved versions of a controlled document)
+    own          lookups to the engagement itself: a record of the engagement (the
+                 engagement, its information requests) is seen by that engagement's auditors
+    """
+
+    always: bool = False
+    systems: tuple[str, ...] = ()
+    controls: tuple[str, ...] = ()
+    clauses: tuple[str, ...] = ()
+    clause_refs: tuple[str, ...] = ()
+    shown: dict[str, Any] = field(default_factory=dict)
+    own: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditorScope:
+    """What one open engagement lets its auditor see in one organisation, as plain ids: the
+    permission layer turns it into a filter with each model's ``EngagementScope``.
+
+    ``shared`` holds records handed to the auditor outside the scope, by model label (the
+    evidence an officer attached to an answer)."""
+
+    engagement_id: int
+    organization_id: int
+    whole_aims: bool
+    system_ids: frozenset[int] = frozenset()
+    control_ids: frozenset[int] = frozenset()
+    clause_ids: frozenset[int] = frozenset()
+    clause_refs: frozenset[str] = frozenset()
+    shared: dict[str, frozenset[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AccessPolicy:
     """How a model relates to organisations and who may do what with it.
 
@@ -73,8 +116,9 @@ class AccessPolicy:
                    (their own jobs, their own API tokens)
     user_purposes  per user field, why it names a person (see ``users_choosable``)
     parent_path  for a part of another record (a data set of an AI system): adding or changing
-                 the part needs the right to change the parent; an auditor's grant on the
-                 parent lets them see its parts
+                 the part needs the right to change the parent; an auditor who sees the
+                 parent sees its parts
+    engagement   how an auditor's engagement scope reaches the records (``EngagementScope``)
     """
 
     org_path: str = "organization"
@@ -88,6 +132,9 @@ class AccessPolicy:
     # Why each user field names a person, where the default (owner; participant for a
     # many-to-many) does not fit: {"acceptance_approver": UserPurpose.APPROVER}.
     user_purposes: dict[str, UserPurpose] = field(default_factory=dict)
+    # How a record falls within an auditor's engagement; ``None``: auditors never see it
+    # (unless ``parent_path`` names a record they see, or the roles name auditors).
+    engagement: EngagementScope | None = None
 
     def organization_id_of(self, obj: models.Model) -> int | None:
         if self.org_path == "pk":

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core import transactions
 from aims.core.models import OrganizationScopedModel
-from aims.core.permissions import Action, can
+from aims.core.permissions import AccessPolicy, Action, EngagementScope, can
 
 
 class DocumentStatus(models.TextChoices):
@@ -70,6 +70,13 @@ def controlled_version_constraints(name: str, *, series: tuple[str, ...]) -> lis
 
 
 class ControlledVersion(OrganizationScopedModel):
+    # Every engagement reads the organisation's approved documents (the scope, the SoA, the
+    # policies) and their history; drafts are work in progress and stay unseen.
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        engagement=EngagementScope(
+            always=True, shown={"status__in": [s.value for s in FROZEN_STATUSES]}
+        )
+    )
     number = models.PositiveIntegerField(_("version"), default=1, editable=False)
     status = models.CharField(
         _("status"),

@@ -7,7 +7,7 @@ call ``restrict``, so a list never shows what a detail page would refuse.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -27,6 +27,8 @@ from aims.core.access import (  # noqa: F401  (re-exported: the permission layer
     READ_ROLES,
     AccessPolicy,
     Action,
+    AuditorScope,
+    EngagementScope,
     Role,
     UserPurpose,
 )
@@ -77,8 +79,31 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
     return roles
 
 
+# The engagements app supplies the open engagements of an auditor (it sits above this layer).
+_auditor_scope_source: Callable[[Any], list[AuditorScope]] | None = None
+
+
+def register_auditor_scopes(source: Callable[[Any], list[AuditorScope]]) -> None:
+    global _auditor_scope_source
+    _auditor_scope_source = source
+
+
+def auditor_scopes_of(user: Any) -> list[AuditorScope]:
+    """The user's open auditor engagements, in organisations where their role is auditor;
+    cached on the user like the roles."""
+    cached = getattr(user, "_aims_auditor_scopes", None)
+    if cached is not None:
+        return cached
+    auditor_orgs = {org for org, role in roles_of(user).items() if role == Role.AUDITOR}
+    scopes = []
+    if auditor_orgs and _auditor_scope_source is not None:
+        scopes = [s for s in _auditor_scope_source(user) if s.organization_id in auditor_orgs]
+    user._aims_auditor_scopes = scopes
+    return scopes
+
+
 def forget_roles(user: Any) -> None:
-    for name in ("_aims_roles", "_aims_memberships"):
+    for name in ("_aims_roles", "_aims_memberships", "_aims_auditor_scopes"):
         if hasattr(user, name):
             delattr(user, name)
 
@@ -113,6 +138,62 @@ def _in_orgs(policy: AccessPolicy, org_ids: list[int]) -> Q:
     return Q(**{f"{policy.org_path}__in": org_ids})
 
 
+def _paths_in(model: type[models.Model], paths: tuple[str, ...], ids: frozenset[int]) -> Q:
+    """Records whose ``paths`` reach one of ``ids``. Lookups across a many-to-many go through a
+    subquery, so that a record linked twice is not listed twice."""
+    condition = Q(pk__in=[])
+    if ids:
+        for path in paths:
+            if path == "pk":
+                condition |= Q(pk__in=sorted(ids))
+            else:
+                linked = model._default_manager.filter(**{f"{path}__in": sorted(ids)})
+                condition |= Q(pk__in=linked.values("pk"))
+    return condition
+
+
+def _engagement_condition(
+    model: type[models.Model], policy: AccessPolicy, scopes: list[AuditorScope]
+) -> Q:
+    """The records of ``model`` that the open engagements ``scopes`` let their auditor see.
+
+    An engagement over the whole AIMS covers every record of a model that declares an
+    ``EngagementScope``; a limited one covers what the declaration ties to the chosen AI
+    systems, controls and clauses. A part (``parent_path``) is seen with its parent."""
+    declared = policy.engagement
+    if declared is None:
+        if not policy.parent_path:
+            return Q(pk__in=[])
+        parent = model._meta.get_field(policy.parent_path).related_model
+        parent_condition = _engagement_condition(parent, policy_of(parent), scopes)
+        visible = parent._default_manager.filter(parent_condition).values("pk")
+        return Q(**{f"{policy.parent_path}__in": visible})
+    condition = Q(pk__in=[])
+    for scope in scopes:
+        if declared.own:
+            # The engagement's own records (its requests): its auditors only, whatever the scope.
+            own = Q(pk__in=[])
+            for path in declared.own:
+                own |= Q(**{path: scope.engagement_id})
+            condition |= own
+            continue
+        if scope.whole_aims or declared.always or scope.clause_refs & set(declared.clause_refs):
+            reach = Q()
+        else:
+            reach = (
+                _paths_in(model, declared.systems, scope.system_ids)
+                | _paths_in(model, declared.controls, scope.control_ids)
+                | _paths_in(model, declared.clauses, scope.clause_ids)
+            )
+        shared = scope.shared.get(model._meta.label_lower, frozenset())
+        if shared:
+            reach |= Q(pk__in=sorted(shared))
+        condition |= _in_orgs(policy, [scope.organization_id]) & reach
+    if declared.shown:
+        condition &= Q(**declared.shown)
+    return condition
+
+
 def restrict(queryset: QuerySet, user: Any, action: Action | str) -> QuerySet:
     """Narrow ``queryset`` to the rows ``user`` may perform ``action`` on."""
     action = Action(action)
@@ -140,11 +221,14 @@ def restrict(queryset: QuerySet, user: Any, action: Action | str) -> QuerySet:
             condition |= _in_orgs(policy, contributor_orgs) & owned
 
     if action is Action.VIEW:
+        scopes = auditor_scopes_of(user)
+        if scopes:
+            condition |= _engagement_condition(model, policy, scopes)
         auditor_orgs = [org for org, role in roles.items() if role == Role.AUDITOR]
         if auditor_orgs:
+            # Single-record grants made before engagements existed; still honoured.
             granted = Q(pk__in=_granted_pks(user, model, Action.VIEW))
             if policy.parent_path:
-                # A grant on a record covers its parts (an evidence item's file versions).
                 parent = model._meta.get_field(policy.parent_path).related_model
                 granted |= Q(
                     **{f"{policy.parent_path}__in": _granted_pks(user, parent, Action.VIEW)}

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
-from aims.core.permissions import AccessPolicy
+from aims.core.permissions import AccessPolicy, EngagementScope
 
 
 class EvidenceKind(models.TextChoices):
@@ -86,7 +86,12 @@ class EvidenceItem(OrganizationScopedModel):
         editable=False,
     )
 
-    access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        owner_paths=("owner",),
+        engagement=EngagementScope(
+            systems=("risks__ai_systems",), controls=("controls",), clauses=("clauses",)
+        ),
+    )
 
     class Meta:
         ordering = ("title", "pk")

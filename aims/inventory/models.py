@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
-from aims.core.permissions import AccessPolicy
+from aims.core.permissions import AccessPolicy, EngagementScope
 
 
 class AIStakeholderRole(models.TextChoices):
@@ -162,7 +162,9 @@ class AISystem(OrganizationScopedModel):
     )
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
 
-    access: ClassVar[AccessPolicy] = AccessPolicy(owner_paths=("owner",))
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        owner_paths=("owner",), engagement=EngagementScope(systems=("pk",))
+    )
 
     class Meta:
         ordering = ("name",)

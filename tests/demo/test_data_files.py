@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from guardian.models import UserObjectPermission
 
 from aims.evidence.models import EvidenceItem
 from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
 from aims.organizations.models import Membership, Organization, ScopeStatement, User
 from controls.models import Applicability, ControlImplementation, SoAVersion
 from demo.loader import DATA_DIR, DATA_FILES, DemoDataError, load_demo_data
+from engagements.models import Engagement
 from risks.models import Risk, RiskAssessment, TreatmentAction
 
 
@@ -66,13 +66,12 @@ def test_every_person_organisation_and_system_in_the_files_reaches_the_database(
         for user in people["users"]
         for m in user["memberships"]
     }
-    engagement = people["auditor_engagement"]
-    granted = UserObjectPermission.objects.filter(
-        user__email=engagement["auditor"], permission__codename="view_aisystem"
-    ).values_list("object_pk", flat=True)
-    assert set(
-        AISystem.objects.filter(pk__in=[int(pk) for pk in granted]).values_list("name", flat=True)
-    ) == set(engagement["systems"])
+    spec = people["auditor_engagement"]
+    engagement = Engagement.objects.get(name=spec["name"])
+    assert engagement.organization.slug == spec["organization"]
+    assert engagement.whole_aims == spec["whole_aims"]
+    assert [a.email for a in engagement.auditors.all()] == [spec["auditor"]]
+    assert set(engagement.ai_systems.values_list("name", flat=True)) == set(spec["systems"])
 
     systems = read("systems.json")
     assert set(AISystem.objects.values_list("organization__slug", "name")) == {

@@ -1,0 +1,139 @@
+"""Auditor engagements: who audits the AIMS, when, and over what.
+
+An engagement's scope is the only source of what its auditors see: the permission layer
+(``aims.core.permissions.restrict``) turns each open engagement into a filter through the
+``EngagementScope`` every model declares. Nothing is granted record by record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.models import OrganizationScopedModel
+from aims.core.permissions import (
+    EDIT_ROLES,
+    READ_ROLES,
+    AccessPolicy,
+    Action,
+    EngagementScope,
+)
+
+
+class AuditBody(models.TextChoices):
+    CERTIFICATION = "certification", _("Certification body")
+    INTERNAL = "internal", _("Internal audit team")
+
+
+class Stage(models.TextChoices):
+    STAGE_1 = "stage_1", _("Stage 1")
+    STAGE_2 = "stage_2", _("Stage 2")
+    SURVEILLANCE = "surveillance", _("Surveillance")
+    RECERTIFICATION = "recertification", _("Recertification")
+    INTERNAL = "internal", _("Internal audit")
+
+
+class Engagement(OrganizationScopedModel):
+    """One audit of the AIMS by a certification body or an internal audit team."""
+
+    name = models.CharField(_("name"), max_length=200)
+    body = models.CharField(_("audited by"), max_length=16, choices=AuditBody.choices)
+    body_name = models.CharField(
+        _("organisation or team"),
+        max_length=200,
+        help_text=_("The certification body's name, or the internal team's."),
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    auditors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("auditors"),
+    )
+    starts_on = models.DateField(_("access from"))
+    ends_on = models.DateField(
+        _("access until"), help_text=_("The auditors see nothing after this day.")
+    )
+    period_from = models.DateField(
+        _("audit period from"),
+        null=True,
+        blank=True,
+        help_text=_("The period the audit looks at; evidence can be filtered by it."),
+    )
+    period_until = models.DateField(_("audit period until"), null=True, blank=True)
+    whole_aims = models.BooleanField(
+        _("the whole AIMS"),
+        default=True,
+        help_text=_("Off: the auditors see only the AI systems, clauses and controls chosen."),
+    )
+    ai_systems = models.ManyToManyField(
+        "inventory.AISystem", blank=True, related_name="engagements", verbose_name=_("AI systems")
+    )
+    clauses = models.ManyToManyField(
+        "controls.Requirement",
+        blank=True,
+        related_name="engagements",
+        limit_choices_to={"kind": "clause"},
+        verbose_name=_("clauses"),
+    )
+    controls = models.ManyToManyField(
+        "controls.ControlImplementation",
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("controls"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        roles={
+            Action.VIEW: READ_ROLES,
+            Action.ADD: EDIT_ROLES,
+            Action.CHANGE: EDIT_ROLES,
+            Action.DELETE: EDIT_ROLES,
+        },
+        # Auditors see the engagements they are on, never another one.
+        engagement=EngagementScope(own=("pk",)),
+        user_purposes={},
+    )
+
+    class Meta:
+        ordering = ("-starts_on", "name", "pk")
+        verbose_name = _("auditor engagement")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="engagement_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_from__isnull=True)
+                | Q(period_until__isnull=True)
+                | Q(period_until__gte=F("period_from")),
+                name="engagement_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(body__in=AuditBody.values), name="engagement_body_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values), name="engagement_stage_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "ends_on"], name="engagement_org_end")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open_on(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.starts_on <= day <= self.ends_on
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Access ends before it starts.")})
+        if self.period_from and self.period_until and self.period_until < self.period_from:
+            raise ValidationError({"period_until": _("The audit period ends before it starts.")})
