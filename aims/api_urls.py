@@ -12,6 +12,7 @@ from aims.inventory.api import AISystemComponentViewSet, AISystemDatasetViewSet,
 from aims.organizations.api import MembershipViewSet, OrganizationViewSet, ScopeStatementViewSet
 from controls.api import FrameworkViewSet, RequirementMappingViewSet, RequirementViewSet
 from controls.api import register as register_controls
+from engagements.api import register as register_engagements
 from readiness.api import register as register_readiness
 from risks.api import register as register_risks
 
@@ -28,6 +29,7 @@ router.register("requirement-mappings", RequirementMappingViewSet)
 register_risks(router)
 register_controls(router)
 register_evidence(router)
+register_engagements(router)
 register_readiness(router)
 router.register("changes", ChangeLogViewSet)
 router.register("jobs", JobViewSet)

@@ -24,6 +24,7 @@ from aims.core.permissions import (
     AccessPolicy,
     Action,
     EngagementScope,
+    UserPurpose,
 )
 
 
@@ -100,7 +101,7 @@ class Engagement(OrganizationScopedModel):
         },
         # Auditors see the engagements they are on, never another one.
         engagement=EngagementScope(own=("pk",)),
-        user_purposes={},
+        user_purposes={"auditors": UserPurpose.AUDITOR},
     )
 
     class Meta:

@@ -21,10 +21,6 @@ UNCASED_MODELS: dict[str, str] = {
         "a personal credential, not organisation data: only its owner lists and revokes it; "
         "tests/api/test_tokens.py covers every role and the change log"
     ),
-    "engagements.Engagement": (
-        "no screen or API endpoint yet (managed in the admin until the engagement screens "
-        "land); tests/engagements/test_engagement_scope.py covers who sees it and what it opens"
-    ),
     "organizations.User": (
         "an account is no organisation's record: it is made and reached through Membership, "
         "whose case checks the account's change-log row (create_other_rows)"

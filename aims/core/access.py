@@ -40,6 +40,7 @@ class UserPurpose(StrEnum):
     PARTICIPANT = "participant"  # takes part in an activity (a risk assessment)
     APPROVER = "approver"  # a designated approver (the risk criteria's)
     FILTER = "filter"  # a list filter by person: every member, auditors too
+    AUDITOR = "auditor"  # an auditor on an engagement: members with the auditor role only
 
 
 # External auditors look at the AIMS from outside: never an owner, approver or participant.
@@ -48,6 +49,7 @@ CHOOSABLE_ROLES: dict[UserPurpose, frozenset[str]] = {
     UserPurpose.PARTICIPANT: READ_ROLES,
     UserPurpose.APPROVER: READ_ROLES,
     UserPurpose.FILTER: READ_ROLES | {Role.AUDITOR},
+    UserPurpose.AUDITOR: frozenset({Role.AUDITOR}),
 }
 EDIT_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
 

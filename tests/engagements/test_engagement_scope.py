@@ -171,3 +171,40 @@ def test_the_portal_and_the_api_answer_404_out_of_scope_and_after_the_window(
     assert ui.get(download(chosen["file"])).status_code == 404
     assert api.get(reverse("risk-detail", args=[chosen["risk"].pk])).status_code == 404
     assert api.get(reverse("risk-list")).json()["results"] == []
+
+
+def test_an_auditor_reads_their_engagement_through_the_api_and_changes_nothing(
+    org, users, aims, api_client_for
+):
+    engagement = factories.engage(org, users.auditor, systems=[aims["Credit scoring"]["system"]])
+    api = api_client_for(users.auditor)
+    listed = api.get(reverse("engagement-list")).json()["results"]
+    assert [row["id"] for row in listed] == [engagement.pk]
+    assert listed[0]["ai_systems"] == [aims["Credit scoring"]["system"].pk]
+    url = reverse("engagement-detail", args=[engagement.pk])
+    assert api.patch(url, {"whole_aims": True}, format="json").status_code == 403
+    engagement.refresh_from_db()
+    assert engagement.whole_aims is False
+
+
+def test_only_auditors_can_be_put_on_an_engagement(org, users, api_client_for):
+    api = api_client_for(users.officer)
+    payload = {
+        "organization": org.pk,
+        "name": "Stage 2",
+        "body": "certification",
+        "body_name": "Certifier Ltd",
+        "stage": "stage_2",
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-11-01",
+        "whole_aims": True,
+        "auditors": [users.auditor.pk],
+    }
+    response = api.post(reverse("engagement-list"), payload, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["ends_on"]
+    payload["ends_on"] = "2026-12-20"
+    refused = api.post(reverse("engagement-list"), {**payload, "auditors": [users.viewer.pk]})
+    assert refused.status_code == 400 and list(refused.json()) == ["auditors"]
+    assert api.post(reverse("engagement-list"), payload, format="json").status_code == 201
+    assert Engagement.objects.get().auditors.get() == users.auditor

@@ -1,0 +1,50 @@
+"""The generic permission, change-log and query-count suite for auditor engagements."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from engagements.models import Engagement
+from tests.generic import EDIT_ROLES, READ_ROLES, GenericModelTests, ModelCase
+
+
+def _engagement(ctx):
+    today = timezone.localdate()
+    return Engagement.objects.create(
+        organization=ctx.org,
+        name="Surveillance audit",
+        body="certification",
+        body_name="Certifier Ltd",
+        stage="surveillance",
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=20),
+        whole_aims=False,
+    )
+
+
+ENGAGEMENT = ModelCase(
+    model=Engagement,
+    make=_engagement,
+    # An auditor sees only the engagements they are on (tests/engagements/test_engagement_scope).
+    view_roles=READ_ROLES,
+    add_roles=EDIT_ROLES,
+    api_basename="engagement",
+    create_payload=lambda ctx: {
+        "organization": ctx.org.pk,
+        "name": "Stage 2 audit",
+        "body": "certification",
+        "body_name": "Certifier Ltd",
+        "stage": "stage_2",
+        "starts_on": timezone.localdate().isoformat(),
+        "ends_on": (timezone.localdate() + datetime.timedelta(days=10)).isoformat(),
+        "whole_aims": True,
+    },
+    update_payload=lambda ctx, obj: {"name": "Surveillance audit, year 2"},
+    list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+)
+
+
+class TestEngagement(GenericModelTests):
+    case = ENGAGEMENT
