@@ -98,6 +98,8 @@ class AuditorScope:
     engagement_id: int
     organization_id: int
     whole_aims: bool
+    name: str = ""
+    ends_on: Any = None  # the last day of access (a date)
     system_ids: frozenset[int] = frozenset()
     control_ids: frozenset[int] = frozenset()
     clause_ids: frozenset[int] = frozenset()

@@ -208,3 +208,13 @@ def test_only_auditors_can_be_put_on_an_engagement(org, users, api_client_for):
     assert refused.status_code == 400 and list(refused.json()) == ["auditors"]
     assert api.post(reverse("engagement-list"), payload, format="json").status_code == 201
     assert Engagement.objects.get().auditors.get() == users.auditor
+
+
+def test_every_page_names_the_auditors_engagement_and_its_last_day(org, users, aims, client_for):
+    page = reverse("risks:risk_list", kwargs={"org": org.slug})
+    assert "No engagement is open for you" in client_for(users.auditor).get(page).content.decode()
+    engagement = factories.engage(org, users.auditor, whole_aims=True, name="Stage 1 audit")
+    text = client_for(users.auditor).get(page).content.decode()
+    until = f"{engagement.ends_on.day} {engagement.ends_on:%B %Y}"
+    assert f"Engagement: Stage 1 audit, read-only, until {until}" in text
+    assert "Engagement:" not in client_for(users.officer).get(page).content.decode()
