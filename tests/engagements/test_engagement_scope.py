@@ -218,3 +218,15 @@ def test_every_page_names_the_auditors_engagement_and_its_last_day(org, users, a
     until = f"{engagement.ends_on.day} {engagement.ends_on:%B %Y}"
     assert f"Engagement: Stage 1 audit, read-only, until {until}" in text
     assert "Engagement:" not in client_for(users.officer).get(page).content.decode()
+
+
+def test_an_empty_list_speaks_to_the_auditor_not_the_operator(org, users, aims, client_for):
+    factories.engage(org, users.auditor, controls=[])
+    client = client_for(users.auditor)
+    register = client.get(reverse("risks:risk_list", kwargs={"org": org.slug})).content.decode()
+    assert "Nothing in this engagement&#x27;s scope." in register or (
+        "Nothing in this engagement's scope." in register
+    )
+    assert "worries you most" not in register
+    soa = client.get(reverse("controls:soa", kwargs={"org": org.slug})).content.decode()
+    assert "load_catalog" not in soa
