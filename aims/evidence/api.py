@@ -125,6 +125,8 @@ class EvidenceItemSerializer(TrackedSerializer):
             "owner",
             "valid_from",
             "valid_until",
+            "period_from",
+            "period_until",
             "status",
             "file",
             "current_file",
@@ -194,6 +196,8 @@ class EvidenceItemViewSet(RestrictedModelViewSet):
                 owner=data.get("owner"),
                 valid_from=data.get("valid_from"),
                 valid_until=data.get("valid_until"),
+                period_from=data.get("period_from"),
+                period_until=data.get("period_until"),
                 links={spec.accessor: data.get(spec.accessor) for spec in registry},
                 upload=data.get("file"),
             )

@@ -63,6 +63,14 @@ class EvidenceItemFilterSet(django_filters.FilterSet):
         choices=EvidenceStatus.choices, method="filter_status", label=_("Status")
     )
     owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
+    # An audit period: the items whose period covered overlaps it (an item with no period
+    # covered is left out, since nothing says it speaks for that period).
+    covers_from = django_filters.DateFilter(
+        field_name="period_until", lookup_expr="gte", label=_("Covers a period from")
+    )
+    covers_until = django_filters.DateFilter(
+        field_name="period_from", lookup_expr="lte", label=_("Covers a period until")
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("title", "title"),

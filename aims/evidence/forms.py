@@ -68,6 +68,11 @@ class EvidenceItemForm(TrackedModelForm):
             ),
             ["valid_from", "valid_until"],
         ),
+        (
+            _("Period covered"),
+            _("The period the evidence shows, such as the quarter a review looked at."),
+            ["period_from", "period_until"],
+        ),
         (_("Links"), _("What this evidence supports."), []),
     ]
 
@@ -81,11 +86,15 @@ class EvidenceItemForm(TrackedModelForm):
             "url",
             "valid_from",
             "valid_until",
+            "period_from",
+            "period_until",
         ]
         widgets = {
             "kind": forms.RadioSelect,
             "valid_from": TrackedModelForm.date_widget(),
             "valid_until": TrackedModelForm.date_widget(),
+            "period_from": TrackedModelForm.date_widget(),
+            "period_until": TrackedModelForm.date_widget(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -115,14 +124,26 @@ class EvidenceItemEditForm(TrackedModelForm):
         EvidenceItemForm.sections[0],
         (_("Link"), _("Where the evidence lives (link items only)."), ["url"]),
         EvidenceItemForm.sections[2],
+        EvidenceItemForm.sections[3],
     ]
 
     class Meta:
         model = EvidenceItem
-        fields = ["title", "description", "owner", "url", "valid_from", "valid_until"]
+        fields = [
+            "title",
+            "description",
+            "owner",
+            "url",
+            "valid_from",
+            "valid_until",
+            "period_from",
+            "period_until",
+        ]
         widgets = {
             "valid_from": TrackedModelForm.date_widget(),
             "valid_until": TrackedModelForm.date_widget(),
+            "period_from": TrackedModelForm.date_widget(),
+            "period_until": TrackedModelForm.date_widget(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -77,6 +77,15 @@ class EvidenceItem(OrganizationScopedModel):
         blank=True,
         help_text=_("When the evidence goes stale and should be replaced. Empty: no expiry."),
     )
+    # The period the evidence shows (a quarter's access reviews), apart from when it was
+    # uploaded and how long it stays current: an auditor samples evidence by audit period.
+    period_from = models.DateField(
+        _("covers from"),
+        null=True,
+        blank=True,
+        help_text=_("The first day of the period this evidence shows, e.g. a quarter reviewed."),
+    )
+    period_until = models.DateField(_("covers until"), null=True, blank=True)
     current_file = models.ForeignKey(
         "EvidenceFile",
         null=True,
@@ -110,6 +119,12 @@ class EvidenceItem(OrganizationScopedModel):
                 | Q(valid_until__gte=models.F("valid_from")),
                 name="evidence_validity_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(period_from__isnull=True)
+                | Q(period_until__isnull=True)
+                | Q(period_until__gte=models.F("period_from")),
+                name="evidence_period_ordered",
+            ),
         ]
         indexes = [models.Index(fields=["organization", "valid_until"], name="evidence_org_expiry")]
 
@@ -135,6 +150,8 @@ class EvidenceItem(OrganizationScopedModel):
             raise ValidationError({"url": _("A file item has no link; upload the file instead.")})
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("The end of validity is before its start.")})
+        if self.period_from and self.period_until and self.period_until < self.period_from:
+            raise ValidationError({"period_until": _("The period covered ends before it starts.")})
 
 
 def evidence_upload_to(instance: EvidenceFile, filename: str) -> str:

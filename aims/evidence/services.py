@@ -337,6 +337,8 @@ def evidence_create(
     owner: Any = None,
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
+    period_from: datetime.date | None = None,
+    period_until: datetime.date | None = None,
     links: Mapping[str, Iterable[Any] | None] | None = None,
     upload: Any = None,
     note: str = "",
@@ -375,6 +377,8 @@ def evidence_create(
                 owner=owner,
                 valid_from=valid_from,
                 valid_until=valid_until,
+                period_from=period_from,
+                period_until=period_until,
             )
             item.full_clean(exclude=["current_file"])
             item.save()
