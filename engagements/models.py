@@ -7,14 +7,12 @@ An engagement's scope is the only source of what its auditors see: the permissio
 
 from __future__ import annotations
 
-import datetime
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel
@@ -128,10 +126,6 @@ class Engagement(OrganizationScopedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def is_open_on(self, day: datetime.date | None = None) -> bool:
-        day = day or timezone.localdate()
-        return self.starts_on <= day <= self.ends_on
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
