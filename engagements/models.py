@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel
@@ -37,6 +39,12 @@ class Stage(models.TextChoices):
     SURVEILLANCE = "surveillance", _("Surveillance")
     RECERTIFICATION = "recertification", _("Recertification")
     INTERNAL = "internal", _("Internal audit")
+
+
+class EngagementState(models.TextChoices):
+    UPCOMING = "upcoming", _("Not open yet")
+    OPEN = "open", _("Open")
+    ENDED = "ended", _("Ended")
 
 
 class Engagement(OrganizationScopedModel):
@@ -126,6 +134,24 @@ class Engagement(OrganizationScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "engagements:engagement_detail", kwargs={"org": self.organization.slug, "pk": self.pk}
+        )
+
+    @property
+    def state(self) -> EngagementState:
+        """Whether the auditors can read today: before, during or after the access window."""
+        today = timezone.localdate()
+        if today < self.starts_on:
+            return EngagementState.UPCOMING
+        if today > self.ends_on:
+            return EngagementState.ENDED
+        return EngagementState.OPEN
+
+    def get_state_display(self) -> str:
+        return str(self.state.label)
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

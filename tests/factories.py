@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from aims.api import services as api_services
 from aims.core.models import Job, JobStatus
-from aims.core.permissions import Role
+from aims.core.permissions import Role, UserPurpose, user_purpose_of
 from aims.inventory.models import (
     AIStakeholderRole,
     AISystem,
@@ -300,9 +300,9 @@ def _iso42001() -> Framework:
     )[0]
 
 
-def _member_of(organization, **fields):
+def _member_of(organization, role=Role.VIEWER, **fields):
     user = UserFactory(**fields)
-    MembershipFactory(organization=organization, user=user, role=Role.VIEWER)
+    MembershipFactory(organization=organization, user=user, role=role)
     return user
 
 
@@ -340,6 +340,8 @@ def link_every_many_to_many(obj, *, fallback_organization=None) -> None:
         if label not in LINK_TARGETS:
             raise LookupError(f"{obj._meta.label}.{field.name}: add a maker for {label}")
         limit = field.get_limit_choices_to() or {}
+        if user_purpose_of(type(obj), field.name) == UserPurpose.AUDITOR:
+            limit = {**limit, "role": Role.AUDITOR}  # an engagement's auditors hold that role
         target = LINK_TARGETS[label](organization, **limit)
         if getattr(obj, "is_frozen", False):
             # An approved version refuses link changes: write the row as if it had been

@@ -381,8 +381,9 @@ class ChoosablePeopleTests:
             value = [user] if case.model._meta.get_field(name).many_to_many else user
             data = form_data(case.ui_form, obj, ctx, admin, {name: value})
             form = case.ui_form(data, instance=obj, organization=ctx.org, user=admin)
-            assert (user in form.fields[name].queryset) == (who == "member")
-            if who == "member":
+            accepted = who == accepted_person(case, name)
+            assert (user in form.fields[name].queryset) == accepted
+            if accepted:
                 assert form.is_valid(), (name, form.errors)
             else:
                 assert not form.is_valid()

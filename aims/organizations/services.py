@@ -56,21 +56,26 @@ def membership_add(
     membership.full_clean()
     membership.save()
     if created and request is not None:
-        # allauth's reset form: Django's skips accounts without a usable password (every new
-        # person here) and links to a URL this project does not route.
-        from allauth.account.forms import ResetPasswordForm
-        from allauth.core.context import request_context
-
-        http_request = getattr(request, "_request", request)  # a DRF request wraps Django's
-        form = ResetPasswordForm({"email": email})
-
-        def send() -> None:
-            with request_context(http_request):  # the link is built from the request
-                form.save(http_request)
-
-        if form.is_valid():
-            transaction.on_commit(send)
+        send_set_password_link(email=email, request=request)
     return membership
+
+
+def send_set_password_link(*, email: str, request: Any) -> None:
+    """E-mail ``email`` a link to set a password, once the current transaction commits."""
+    # allauth's reset form: Django's skips accounts without a usable password (every new
+    # person here) and links to a URL this project does not route.
+    from allauth.account.forms import ResetPasswordForm
+    from allauth.core.context import request_context
+
+    http_request = getattr(request, "_request", request)  # a DRF request wraps Django's
+    form = ResetPasswordForm({"email": email})
+
+    def send() -> None:
+        with request_context(http_request):  # the link is built from the request
+            form.save(http_request)
+
+    if form.is_valid():
+        transaction.on_commit(send)
 
 
 @transaction.atomic

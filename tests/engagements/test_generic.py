@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
+from engagements.forms import EngagementForm
 from engagements.models import Engagement
 from tests.generic import EDIT_ROLES, READ_ROLES, GenericModelTests, ModelCase
 
@@ -20,8 +22,12 @@ def _engagement(ctx):
         stage="surveillance",
         starts_on=today - datetime.timedelta(days=1),
         ends_on=today + datetime.timedelta(days=20),
-        whole_aims=False,
+        whole_aims=True,
     )
+
+
+def _url(name, ctx, **kwargs):
+    return reverse(name, kwargs={"org": ctx.org.slug, **kwargs})
 
 
 ENGAGEMENT = ModelCase(
@@ -43,6 +49,22 @@ ENGAGEMENT = ModelCase(
     },
     update_payload=lambda ctx, obj: {"name": "Surveillance audit, year 2"},
     list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+    ui_list=lambda ctx: _url("engagements:engagement_list", ctx),
+    ui_detail=lambda ctx, obj: _url("engagements:engagement_detail", ctx, pk=obj.pk),
+    ui_add=lambda ctx: _url("engagements:engagement_add", ctx),
+    ui_add_data=lambda ctx: {
+        "name": "Stage 2 audit",
+        "body": "certification",
+        "body_name": "Certifier Ltd",
+        "stage": "stage_2",
+        "starts_on": timezone.localdate().isoformat(),
+        "ends_on": (timezone.localdate() + datetime.timedelta(days=10)).isoformat(),
+        "whole_aims": "on",
+    },
+    ui_edit=lambda ctx, obj: _url("engagements:engagement_edit", ctx, pk=obj.pk),
+    ui_form=EngagementForm,
+    ui_changes={"name": "Surveillance audit, year 2"},
+    ui_delete=lambda ctx, obj: _url("engagements:engagement_delete", ctx, pk=obj.pk),
 )
 
 

@@ -40,6 +40,9 @@ TONES = {
     "officer": "info",
     "contributor": "neutral",
     "viewer": "muted",
+    "engagement_upcoming": "info",
+    "engagement_open": "success",
+    "engagement_ended": "muted",
     "auditor": "warning",
 }
 
