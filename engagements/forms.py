@@ -72,6 +72,8 @@ class EngagementForm(TrackedModelForm):
             "period_until": TrackedModelForm.date_widget(),
             "auditors": forms.CheckboxSelectMultiple,
             "ai_systems": forms.CheckboxSelectMultiple,
+            "clauses": forms.CheckboxSelectMultiple,
+            "controls": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, **kwargs):

@@ -16,7 +16,7 @@ class EngagementListView(generic.ObjectListView):
     prefetch_related = ("auditors",)
     table_template = "engagements/_engagement_table.html"
     add_url_name = "engagements:engagement_add"
-    title = _("Audit engagements")
+    title = _("Auditor engagements")
     intro = _(
         "Each engagement lets its auditors read the AIMS, or the part of it chosen, during "
         "its access window. Auditors cannot change anything."
