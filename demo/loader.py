@@ -3,8 +3,8 @@
 One file per kind of record, each keyed by organisation slug where the records belong to one:
 
 - ``organizations.json``: slug → organisation fields.
-- ``people.json``: the shared password, the users and their memberships, the auditor's
-  engagement (systems granted, membership window in days from today) and, per organisation,
+- ``people.json``: the shared password, the users and their memberships, the auditors'
+  engagements (scope, access window in days from today) and, per organisation,
   the holders of the roles ("admin", "officer", "contributor") that control decisions and
   treatment actions name as their owner.
 - ``systems.json``: AI systems with their data sets and components; ``owner`` is an e-mail,
@@ -70,8 +70,9 @@ class DemoUser:
 @dataclass(frozen=True)
 class AuditorEngagement:
     organization: str
-    auditor: str
+    auditors: tuple[str, ...]
     name: str
+    body: str
     body_name: str
     stage: str
     whole_aims: bool
@@ -87,7 +88,7 @@ class DemoData:
     password: str
     organizations: dict[str, dict[str, Any]]
     users: tuple[DemoUser, ...]
-    auditor_engagement: AuditorEngagement
+    auditor_engagements: tuple[AuditorEngagement, ...]
     role_holders: dict[str, dict[str, str]]  # organisation slug → role → e-mail
     systems: dict[str, list[dict[str, Any]]]
     scope: dict[str, dict[str, Any]]
@@ -117,42 +118,16 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
     raw = {name: _read(directory / name) for name in DATA_FILES}
     people = raw["people.json"]
     _keys(
-        "people.json", "file", people, {"password", "users", "auditor_engagement", "role_holders"}
+        "people.json", "file", people, {"password", "users", "auditor_engagements", "role_holders"}
     )
     organizations = raw["organizations.json"]
     users = tuple(_user(spec, organizations) for spec in people["users"])
-    engagement = people["auditor_engagement"]
-    _keys(
-        "people.json",
-        "auditor_engagement",
-        engagement,
-        {
-            "organization",
-            "auditor",
-            "name",
-            "body_name",
-            "stage",
-            "whole_aims",
-            "systems",
-            "valid_from_in_days",
-            "valid_until_in_days",
-        },
-    )
+    engagements = tuple(_engagement(spec) for spec in people["auditor_engagements"])
     data = DemoData(
         password=people["password"],
         organizations=organizations,
         users=users,
-        auditor_engagement=AuditorEngagement(
-            organization=engagement["organization"],
-            auditor=engagement["auditor"],
-            name=engagement["name"],
-            body_name=engagement["body_name"],
-            stage=engagement["stage"],
-            whole_aims=bool(engagement["whole_aims"]),
-            systems=tuple(engagement["systems"]),
-            valid_from_in_days=engagement["valid_from_in_days"],
-            valid_until_in_days=engagement["valid_until_in_days"],
-        ),
+        auditor_engagements=engagements,
         role_holders=people["role_holders"],
         systems=raw["systems.json"],
         scope=raw["scope.json"],
@@ -162,6 +137,38 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
     )
     _check(data)
     return data
+
+
+def _engagement(spec: dict[str, Any]) -> AuditorEngagement:
+    _keys(
+        "people.json",
+        "auditor_engagements",
+        spec,
+        {
+            "organization",
+            "auditors",
+            "name",
+            "body",
+            "body_name",
+            "stage",
+            "whole_aims",
+            "systems",
+            "valid_from_in_days",
+            "valid_until_in_days",
+        },
+    )
+    return AuditorEngagement(
+        organization=spec["organization"],
+        auditors=tuple(spec["auditors"]),
+        name=spec["name"],
+        body=spec["body"],
+        body_name=spec["body_name"],
+        stage=spec["stage"],
+        whole_aims=bool(spec["whole_aims"]),
+        systems=tuple(spec["systems"]),
+        valid_from_in_days=spec["valid_from_in_days"],
+        valid_until_in_days=spec["valid_until_in_days"],
+    )
 
 
 def _read(path: Path) -> Any:
@@ -268,10 +275,11 @@ def _check(data: DemoData) -> None:
                     raise DemoDataError("systems.json", record, "a component without a name")
             system_names.setdefault(slug, set()).add(spec["name"])
 
-    engagement = data.auditor_engagement
-    organization("people.json", engagement.organization)
-    person("people.json", "auditor_engagement", engagement.auditor)
-    systems("people.json", "auditor_engagement", engagement.organization, engagement.systems)
+    for engagement in data.auditor_engagements:
+        organization("people.json", engagement.organization)
+        for auditor in engagement.auditors:
+            person("people.json", "auditor_engagements", auditor)
+        systems("people.json", "auditor_engagements", engagement.organization, engagement.systems)
 
     for slug, scope in data.scope.items():
         organization("scope.json", slug)

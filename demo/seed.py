@@ -27,7 +27,7 @@ from django.utils import timezone
 from aims.core.changelog import change_context
 from aims.core.documents import document_approve, document_start_revision, document_submit
 from aims.core.models import ChangeSource
-from aims.core.permissions import Role, forget_roles
+from aims.core.permissions import forget_roles
 from aims.evidence.models import EvidenceItem
 from aims.evidence.services import evidence_create
 from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
@@ -43,7 +43,7 @@ from controls.models import (
 )
 from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
-from engagements.models import AuditBody, Engagement
+from engagements.models import Engagement
 from risks.models import (
     ActionStatus,
     Risk,
@@ -88,7 +88,7 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
         orgs = seed_organizations(data=data, created=created)
         users = seed_users(data=data, orgs=orgs, created=created)
         systems = seed_systems(data=data, orgs=orgs, users=users, created=created)
-        seed_auditor_engagement(data=data, orgs=orgs, users=users, systems=systems)
+        seed_auditor_engagements(data=data, orgs=orgs, users=users, systems=systems)
         run = SeedRun(users=users, request_id=request_id, created=created)
         for slug, org in orgs.items():
             role_holders = data.role_holders.get(slug, {})
@@ -142,7 +142,6 @@ def seed_users(
     *, data: DemoData, orgs: dict[str, Organization], created: Counter[str]
 ) -> dict[str, User]:
     users: dict[str, User] = {}
-    engagement = data.auditor_engagement
     for spec in data.users:
         user = User.objects.filter(email=spec.email).first()
         if user is None:
@@ -155,14 +154,9 @@ def seed_users(
             )
             created["users"] += 1
         for slug, role in spec.memberships:
-            window = {}
-            if role == Role.AUDITOR:
-                window = {
-                    "valid_from": _days(engagement.valid_from_in_days),
-                    "valid_until": _days(engagement.valid_until_in_days),
-                }
+            # Auditors' memberships have no window: their engagements decide when they see.
             _membership, was_created = Membership.objects.get_or_create(
-                organization=orgs[slug], user=user, defaults={"role": role, **window}
+                organization=orgs[slug], user=user, defaults={"role": role}
             )
             if was_created:
                 created["memberships"] += 1
@@ -214,27 +208,28 @@ def seed_systems(
     return systems
 
 
-def seed_auditor_engagement(
+def seed_auditor_engagements(
     *, data: DemoData, orgs: dict[str, Organization], users: dict[str, User], systems: Systems
 ) -> None:
-    """The certification auditor's open engagement: what they see follows from its scope."""
-    spec = data.auditor_engagement
-    engagement, was_created = Engagement.objects.get_or_create(
-        organization=orgs[spec.organization],
-        name=spec.name,
-        defaults={
-            "body": AuditBody.CERTIFICATION,
-            "body_name": spec.body_name,
-            "stage": spec.stage,
-            "starts_on": _days(spec.valid_from_in_days),
-            "ends_on": _days(spec.valid_until_in_days),
-            "whole_aims": spec.whole_aims,
-        },
-    )
-    if was_created:
-        engagement.auditors.add(users[spec.auditor])
-        engagement.ai_systems.set([systems[spec.organization][name] for name in spec.systems])
-    forget_roles(users[spec.auditor])
+    """The auditors' engagements: what each auditor sees follows from its scope."""
+    for spec in data.auditor_engagements:
+        engagement, was_created = Engagement.objects.get_or_create(
+            organization=orgs[spec.organization],
+            name=spec.name,
+            defaults={
+                "body": spec.body,
+                "body_name": spec.body_name,
+                "stage": spec.stage,
+                "starts_on": _days(spec.valid_from_in_days),
+                "ends_on": _days(spec.valid_until_in_days),
+                "whole_aims": spec.whole_aims,
+            },
+        )
+        if was_created:
+            engagement.auditors.add(*(users[email] for email in spec.auditors))
+            engagement.ai_systems.set([systems[spec.organization][name] for name in spec.systems])
+        for email in spec.auditors:
+            forget_roles(users[email])
 
 
 def seed_scope(

@@ -66,12 +66,14 @@ def test_every_person_organisation_and_system_in_the_files_reaches_the_database(
         for user in people["users"]
         for m in user["memberships"]
     }
-    spec = people["auditor_engagement"]
-    engagement = Engagement.objects.get(name=spec["name"])
-    assert engagement.organization.slug == spec["organization"]
-    assert engagement.whole_aims == spec["whole_aims"]
-    assert [a.email for a in engagement.auditors.all()] == [spec["auditor"]]
-    assert set(engagement.ai_systems.values_list("name", flat=True)) == set(spec["systems"])
+    assert Engagement.objects.count() == len(people["auditor_engagements"])
+    for spec in people["auditor_engagements"]:
+        engagement = Engagement.objects.get(name=spec["name"])
+        assert engagement.organization.slug == spec["organization"]
+        assert (engagement.body, engagement.stage) == (spec["body"], spec["stage"])
+        assert engagement.whole_aims == spec["whole_aims"]
+        assert {a.email for a in engagement.auditors.all()} == set(spec["auditors"])
+        assert set(engagement.ai_systems.values_list("name", flat=True)) == set(spec["systems"])
 
     systems = read("systems.json")
     assert set(AISystem.objects.values_list("organization__slug", "name")) == {
@@ -168,6 +170,7 @@ def test_it_prints_the_demo_logins_and_writes_nothing():
         "contributor@northwind.example  contributor                    Northwind Lending\n"
         "viewer@northwind.example       viewer                         Northwind Lending\n"
         "auditor@certifier.example      auditor                        Northwind Lending\n"
+        "jonas@certifier.example        auditor                        Northwind Lending\n"
         "consultant@advisory.example    officer                        Northwind Lending\n"
         "consultant@advisory.example    officer                        Fjord Health Analytics\n"
         "admin@fjord.example            admin                          Fjord Health Analytics\n"
