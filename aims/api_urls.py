@@ -13,6 +13,7 @@ from aims.organizations.api import MembershipViewSet, OrganizationViewSet, Scope
 from controls.api import FrameworkViewSet, RequirementMappingViewSet, RequirementViewSet
 from controls.api import register as register_controls
 from engagements.api import register as register_engagements
+from impact_assessments.api import register as register_impact_assessments
 from readiness.api import register as register_readiness
 from risks.api import register as register_risks
 
@@ -30,6 +31,7 @@ register_risks(router)
 register_controls(router)
 register_evidence(router)
 register_engagements(router)
+register_impact_assessments(router)
 register_readiness(router)
 router.register("changes", ChangeLogViewSet)
 router.register("jobs", JobViewSet)

@@ -16,6 +16,7 @@ org_patterns = [
     path("evidence/", include("aims.evidence.urls")),
     path("reports/", include("aims.reports.urls")),
     path("engagements/", include("engagements.urls")),
+    path("ai-act/", include("impact_assessments.urls")),
     path("", include("readiness.urls")),
     path("", include("aims.core.urls")),
 ]

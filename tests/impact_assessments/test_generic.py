@@ -1,0 +1,60 @@
+"""The generic permission, change-log and query-count suite for EU AI Act classifications."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from impact_assessments.models import AIActClassification
+from tests import factories
+from tests.generic import EDIT_ROLES, READ_ROLES, GenericModelTests, ModelCase
+
+
+def _url(name, ctx, **kwargs):
+    return reverse(name, kwargs={"org": ctx.org.slug, **kwargs})
+
+
+def _classification(ctx):
+    system = factories.AISystemFactory(organization=ctx.org)
+    return AIActClassification.objects.create(
+        organization=ctx.org,
+        ai_system=system,
+        role="provider",
+        annex_iii_areas=[4],
+        profiles_people=True,
+        classified_by=ctx.users.officer,
+    )
+
+
+CLASSIFICATION = ModelCase(
+    model=AIActClassification,
+    make=_classification,
+    view_roles=READ_ROLES,
+    add_roles=EDIT_ROLES,
+    change_roles=frozenset(),
+    delete_roles=frozenset(),
+    # The AI system a classification names is out of an auditor's reach without an engagement.
+    create_target_visible=READ_ROLES,
+    create_other_rows=1,  # the AI system takes the new tier and role
+    api_basename="aiactclassification",
+    api_update=False,
+    api_delete=False,
+    create_payload=lambda ctx: {
+        "organization": ctx.org.pk,
+        "ai_system": factories.AISystemFactory(organization=ctx.org).pk,
+        "role": "deployer",
+        "transparency_duties": ["deep_fake"],
+    },
+    list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+    ui_list=lambda ctx: _url("impact_assessments:classification_list", ctx),
+    ui_detail=lambda ctx, obj: _url("impact_assessments:classification_detail", ctx, pk=obj.pk),
+    ui_add=lambda ctx: _url(
+        "impact_assessments:classify",
+        ctx,
+        parent_pk=factories.AISystemFactory(organization=ctx.org).pk,
+    ),
+    ui_add_data=lambda ctx: {"role": "deployer", "transparency_duties": ["deep_fake"]},
+)
+
+
+class TestClassification(GenericModelTests):
+    case = CLASSIFICATION
