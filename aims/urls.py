@@ -15,6 +15,7 @@ org_patterns = [
     path("risks/", include("risks.urls")),
     path("evidence/", include("aims.evidence.urls")),
     path("reports/", include("aims.reports.urls")),
+    path("engagements/access-log/", include("engagements.urls_access")),
     path("", include("readiness.urls")),
     path("", include("aims.core.urls")),
 ]
