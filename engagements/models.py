@@ -155,17 +155,20 @@ class AuditorAccessQuerySet(models.QuerySet):
 class AuditorAccess(models.Model):
     """One page view, download or API call by an auditor, for one of their engagements.
 
-    Append-only: the app never changes or deletes a row (the queryset and the model refuse,
-    and on Postgres a trigger refuses any UPDATE). The engagement and the user are kept
-    as ids with their names copied at the time, with no database constraint, so deleting
-    an engagement or an account leaves the trail whole (as the change log keeps its
-    organisation); both are nullable only so that a join to them is an outer one. It is no ``TrackedModel``: a read must not write to the change log,
+    Append-only: nothing changes or deletes a row (the queryset and the model refuse, and
+    on Postgres a trigger refuses any UPDATE or DELETE). The organisation, the engagement
+    and the user are kept as ids, the names copied at the time, with no database
+    constraint, so deleting any of them leaves the trail whole, as the change log keeps
+    its organisation (engagement and user are nullable only so that a join to them is an
+    outer one). It is no ``TrackedModel``: a read must not write to the change log,
     whose head lock would make every auditor's page wait for every write.
     """
 
     organization = models.ForeignKey(
         "organizations.Organization",
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the (organisation, time) index serves it
         related_name="+",
         verbose_name=_("organisation"),
     )
@@ -175,6 +178,7 @@ class AuditorAccess(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # the (engagement, time) index serves it
         related_name="+",
         verbose_name=_("engagement"),
     )

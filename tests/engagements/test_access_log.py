@@ -195,10 +195,17 @@ def test_rows_cannot_be_changed_or_deleted(org, users, audit, evidence, client_f
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is Postgres's")
-def test_the_database_refuses_an_update(org, users, audit, evidence, client_for):
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE engagements_auditoraccess SET path = '/x'",
+        "DELETE FROM engagements_auditoraccess",
+    ],
+)
+def test_the_database_refuses_a_change_or_a_removal(sql, org, users, audit, evidence, client_for):
     client_for(users.auditor).get(detail(org, evidence))
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE engagements_auditoraccess SET path = '/x'")
+        cursor.execute(sql)
     assert AuditorAccess.objects.get().path == detail(org, evidence)
 
 
@@ -208,6 +215,25 @@ def test_deleting_an_engagement_keeps_its_trail(org, users, audit, evidence, cli
     audit.delete()
     row = AuditorAccess.objects.get()
     assert (row.engagement_id, row.engagement_name) == (pk, "Stage 1 audit")
+
+
+def test_the_officers_list_costs_the_same_for_one_row_or_many(
+    org, users, audit, evidence, client_for
+):
+    auditor, officer = client_for(users.auditor), client_for(users.officer)
+    url = reverse(LOG, kwargs={"org": org.slug})
+    auditor.get(detail(org, evidence))
+    officer.get(url)  # warm up
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert officer.get(url).status_code == 200
+        return len(queries)
+
+    one = count()
+    for _ in range(24):
+        auditor.get(detail(org, evidence))
+    assert count() == one
 
 
 def test_a_failed_insert_never_breaks_the_request(
