@@ -85,9 +85,8 @@ def record_access(request: Any, response: Any) -> list[AuditorAccess]:
 
 def _organizations(request: Any, user: Any, match: Any) -> list[int]:
     """The organisations the request concerns in which ``user`` is an auditor."""
-    roles = roles_of(user)
     if request.path.startswith(API_PREFIX):
-        auditing = sorted(org for org, role in roles.items() if role == Role.AUDITOR)
+        auditing = sorted(org for org, role in roles_of(user).items() if role == Role.AUDITOR)
         named = request.GET.get("organization", "")
         if named.isdigit():
             return [org for org in auditing if org == int(named)]
@@ -100,7 +99,7 @@ def _organizations(request: Any, user: Any, match: Any) -> list[int]:
         org = next(
             (m.organization for m in memberships_of(user) if m.organization.slug == slug), None
         )
-    if org is None or roles.get(org.pk) != Role.AUDITOR:
+    if org is None or roles_of(user).get(org.pk) != Role.AUDITOR:
         return []
     return [org.pk]
 

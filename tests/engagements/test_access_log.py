@@ -6,8 +6,9 @@ import datetime
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from aims.core.permissions import forget_roles
@@ -284,3 +285,14 @@ def test_the_log_costs_a_bounded_number_of_queries(
     inserts = [sql for sql in logged if sql.startswith('INSERT INTO "engagements_auditoraccess"')]
     assert len(inserts) == 1  # two engagements, one statement
     assert AuditorAccess.objects.count() == 4  # two requests, two engagements
+
+
+def test_a_page_outside_any_organisation_costs_no_query(
+    users, audit, rf, django_assert_num_queries
+):
+    request = rf.get("/organizations/")
+    request.user = users.auditor
+    request.resolver_match = resolve("/organizations/")
+    forget_roles(users.auditor)
+    with django_assert_num_queries(0):
+        assert middleware.record_access(request, HttpResponse()) == []
