@@ -15,6 +15,7 @@ org_patterns = [
     path("risks/", include("risks.urls")),
     path("evidence/", include("aims.evidence.urls")),
     path("reports/", include("aims.reports.urls")),
+    path("engagements/access-log/", include("engagements.urls_access")),
     path("engagements/", include("engagements.urls")),
     path("ai-act/", include("impact_assessments.urls")),
     path("", include("readiness.urls")),

@@ -15,6 +15,7 @@ from aims.core import views as generic
 from aims.core.documents import DocumentStatus
 from aims.core.forms import DecisionForm
 from aims.core.permissions import Action, can, can_add, restrict
+from aims.core.recorded import annotate_recorded
 from aims.core.views import record_url
 from aims.evidence.models import EvidenceItem
 from controls import links, services
@@ -276,6 +277,8 @@ class SoAVersionListView(_VersionMixin, generic.ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_prepare"] = can_add(self.request.user, SoAVersion, self.organization.pk)
+        context["object_list"] = list(context["object_list"])
+        annotate_recorded(context["object_list"], "approved_at")  # "recorded …" beside each
         context["open_draft"] = (
             self.base_queryset()
             .filter(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW])

@@ -1,10 +1,15 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from aims.core.api import RestrictedModelViewSet, TrackedSerializer
+from aims.core.api import (
+    CleanInputMixin,
+    RestrictedModelViewSet,
+    RestrictedReadOnlyViewSet,
+    TrackedSerializer,
+)
 from engagements import services
-from engagements.filters import EngagementFilterSet
-from engagements.models import Engagement
+from engagements.filters import AuditorAccessFilterSet, EngagementFilterSet
+from engagements.models import AuditorAccess, Engagement
 
 
 class EngagementSerializer(TrackedSerializer):
@@ -86,6 +91,40 @@ class EngagementViewSet(RestrictedModelViewSet):
     filterset_class = EngagementFilterSet
 
 
+# ==== The auditor access log (read-only) ==================================================
+
+
+class AuditorAccessSerializer(CleanInputMixin, serializers.ModelSerializer):
+    class Meta:
+        model = AuditorAccess
+        fields = [
+            "id",
+            "organization",
+            "engagement",
+            "engagement_name",
+            "user",
+            "user_label",
+            "at",
+            "method",
+            "path",
+            "kind",
+            "status",
+            "object_label",
+            "request_id",
+        ]
+        read_only_fields = fields
+
+
+class AuditorAccessViewSet(RestrictedReadOnlyViewSet):
+    """What auditors opened, downloaded and called, newest first: the organisation's people
+    read it; auditors do not. Rows are never changed or deleted."""
+
+    queryset = AuditorAccess.objects.all()
+    serializer_class = AuditorAccessSerializer
+    filterset_class = AuditorAccessFilterSet
+
+
 def register(router) -> None:
     """Add this app's viewsets to the API router."""
     router.register("engagements", EngagementViewSet)
+    router.register("auditor-access-log", AuditorAccessViewSet)

@@ -1,11 +1,13 @@
 """One filter set per model, used by the UI list and the API alike."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from engagements.models import Engagement, Stage
+from aims.core.filters import organization_members
+from aims.core.permissions import Action, restrict
+from engagements.models import AccessKind, AuditorAccess, Engagement, Stage
 
 
 class EngagementFilterSet(django_filters.FilterSet):
@@ -28,3 +30,28 @@ class EngagementFilterSet(django_filters.FilterSet):
         today = timezone.localdate()
         window = Q(starts_on__lte=today, ends_on__gte=today)
         return queryset.filter(window if value else ~window)
+
+
+def reachable_engagements(request) -> QuerySet:
+    """Choices of a filter by engagement: the ones the caller sees, in the current
+    organisation (UI) or in any of theirs (API)."""
+    if request is None:
+        return Engagement.objects.none()
+    visible = restrict(Engagement.objects.all(), request.user, Action.VIEW)
+    org = getattr(request, "organization", None)
+    return visible.filter(organization=org) if org is not None else visible
+
+
+class AuditorAccessFilterSet(django_filters.FilterSet):
+    engagement = django_filters.ModelChoiceFilter(
+        queryset=reachable_engagements, label=_("Engagement")
+    )
+    user = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Auditor"))
+    kind = django_filters.ChoiceFilter(choices=AccessKind.choices, label=_("Kind"))
+    since = django_filters.DateFilter(field_name="at__date", lookup_expr="gte", label=_("From"))
+    until = django_filters.DateFilter(field_name="at__date", lookup_expr="lte", label=_("Until"))
+    q = django_filters.CharFilter(field_name="path", lookup_expr="icontains", label=_("Address"))
+
+    class Meta:
+        model = AuditorAccess
+        fields = ["organization"]

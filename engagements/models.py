@@ -7,7 +7,7 @@ An engagement's scope is the only source of what its auditors see: the permissio
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -158,3 +158,101 @@ class Engagement(OrganizationScopedModel):
             raise ValidationError({"ends_on": _("Access ends before it starts.")})
         if self.period_from and self.period_until and self.period_until < self.period_from:
             raise ValidationError({"period_until": _("The audit period ends before it starts.")})
+
+
+# ==== The auditor access log (engagements.middleware writes it) ============================
+
+
+class AccessKind(models.TextChoices):
+    PAGE = "page", _("Page")
+    DOWNLOAD = "download", _("Download")
+    API = "api", _("API call")
+
+
+class AuditorAccessQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The auditor access log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The auditor access log is append-only.")
+
+
+class AuditorAccess(models.Model):
+    """One page view, download or API call by an auditor, for one of their engagements.
+
+    Append-only: nothing changes or deletes a row (the queryset and the model refuse, and
+    on Postgres a trigger refuses any UPDATE or DELETE). The organisation, the engagement
+    and the user are kept as ids, the names copied at the time, with no database
+    constraint, so deleting any of them leaves the trail whole, as the change log keeps
+    its organisation (engagement and user are nullable only so that a join to them is an
+    outer one). It is no ``TrackedModel``: a read must not write to the change log,
+    whose head lock would make every auditor's page wait for every write.
+    """
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the (organisation, time) index serves it
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    engagement = models.ForeignKey(
+        Engagement,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the (engagement, time) index serves it
+        related_name="+",
+        verbose_name=_("engagement"),
+    )
+    engagement_name = models.CharField(_("engagement name"), max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("auditor"),
+    )
+    user_label = models.CharField(_("auditor's e-mail"), max_length=254)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("address"), max_length=1000)
+    kind = models.CharField(_("kind"), max_length=10, choices=AccessKind.choices)
+    status = models.PositiveSmallIntegerField(_("answer"))
+    object_label = models.CharField(
+        _("record"), max_length=120, blank=True, help_text=_("Model label and id: risks.risk:5")
+    )
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    objects = AuditorAccessQuerySet.as_manager()
+
+    # The organisation's people read the trail; auditors never do (no engagement scope).
+    access: ClassVar[AccessPolicy] = AccessPolicy(read_only=True, roles={Action.VIEW: READ_ROLES})
+
+    class Meta:
+        ordering = ("-at", "-pk")
+        verbose_name = _("auditor access")
+        verbose_name_plural = _("auditor access log")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AccessKind.values), name="auditor_access_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-at"], name="auditor_access_org_at"),
+            models.Index(fields=["engagement", "-at"], name="auditor_access_engagement_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_label} {self.method} {self.path}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The auditor access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any):
+        raise PermissionError("The auditor access log is append-only.")

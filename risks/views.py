@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core import views as generic
 from aims.core.permissions import Action, can, can_add, restrict
+from aims.core.recorded import annotate_recorded
 from controls.models import Requirement
 from risks import services
 from risks.filters import CELL_FILTERS, RiskAssessmentFilterSet, RiskFilterSet
@@ -414,6 +415,7 @@ class CriteriaView(generic.OrganizationPageView):
             Action.VIEW,
         )
         versions = list(visible)
+        annotate_recorded(versions, "created_at")  # "recorded …" beside each date
         number = self.request.GET.get("version")
         if number:
             shown = next((c for c in versions if str(c.number) == number), None)

@@ -18,6 +18,7 @@ from django.views import View
 
 from aims.core import views as generic
 from aims.core.permissions import Action, can_add, restrict
+from aims.core.recorded import annotate_recorded
 from aims.evidence import services
 from aims.evidence.filters import EvidenceItemFilterSet
 from aims.evidence.forms import (
@@ -79,6 +80,7 @@ class EvidenceVersionsView(EvidenceDetailView):
             .values_list("pk", flat=True)
         )
         context["versions"] = [f for f in context["object"].files.all() if f.pk in visible]
+        annotate_recorded(context["versions"], "created_at")
         context["upload_form"] = EvidenceFileForm(
             organization=self.organization, user=self.request.user
         )

@@ -15,6 +15,7 @@ from aims.core.forms import DecisionForm
 from aims.core.history import annotate_changes
 from aims.core.models import ChangeLogEntry
 from aims.core.permissions import Action, can, can_add, restrict
+from aims.core.recorded import annotate_recorded
 from aims.organizations import services
 from aims.organizations.filters import MembershipFilterSet
 from aims.organizations.forms import (
@@ -180,12 +181,16 @@ class ScopeView(generic.OrganizationPageView):
         approved, draft = services.current_scope(
             organization=self.organization, user=self.request.user
         )
+        versions = list(
+            restrict(ScopeStatement.objects.all(), self.request.user, Action.VIEW)
+            .filter(organization=self.organization)
+            .select_related("author", "approved_by")
+        )
+        annotate_recorded(versions, "approved_at")  # "recorded …" beside each approval
         context.update(
             approved=approved,
             draft=draft,
-            versions=restrict(ScopeStatement.objects.all(), self.request.user, Action.VIEW)
-            .filter(organization=self.organization)
-            .select_related("author", "approved_by"),
+            versions=versions,
             can_draft=can_add(self.request.user, ScopeStatement, self.organization.pk),
         )
         return context

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagements.forms import EngagementForm
-from engagements.models import Engagement
+from engagements.models import AuditorAccess, Engagement
 from tests.generic import EDIT_ROLES, READ_ROLES, GenericModelTests, ModelCase
 
 
@@ -70,3 +70,39 @@ ENGAGEMENT = ModelCase(
 
 class TestEngagement(GenericModelTests):
     case = ENGAGEMENT
+
+
+# ==== The auditor access log: read-only, written by the middleware ========================
+
+
+def _access(ctx):
+    return AuditorAccess.objects.create(
+        organization=ctx.org,
+        user=ctx.users.auditor,
+        user_label=ctx.users.auditor.email,
+        method="GET",
+        path=f"/o/{ctx.org.slug}/risks/",
+        kind="page",
+        status=200,
+    )
+
+
+AUDITOR_ACCESS = ModelCase(
+    model=AuditorAccess,
+    make=_access,
+    # Auditors never read the log; the page refuses them (tests/engagements/test_access_log),
+    # so the case covers the API, where an auditor's list is empty and a row is a 404.
+    view_roles=READ_ROLES,
+    add_roles=frozenset(),
+    change_roles=frozenset(),
+    delete_roles=frozenset(),
+    api_basename="auditoraccess",
+    api_create=False,
+    api_update=False,
+    api_delete=False,
+    list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+)
+
+
+class TestAuditorAccess(GenericModelTests):
+    case = AUDITOR_ACCESS
