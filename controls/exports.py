@@ -32,7 +32,13 @@ from controls.models import (
     RequirementKind,
     SoAVersion,
 )
-from controls.services import ISO_FRAMEWORK, soa_frozen_rows, soa_rows
+from controls.services import (
+    ISO_FRAMEWORK,
+    LiveMarking,
+    soa_frozen_rows,
+    soa_live_marking,
+    soa_rows,
+)
 
 SOA_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Group", 8),
@@ -60,6 +66,9 @@ class SoADocument:
     summary: dict[str, int]
     version: SoAVersion | None
     group_titles: dict[str, str]
+    # The live SoA only: the approved version in force, and whether the reader (an auditor)
+    # sees only an engagement's controls. Every file of the live SoA says both.
+    marking: LiveMarking | None = None
 
     @property
     def title(self) -> str:
@@ -151,6 +160,7 @@ def soa_document(
         summary=soa_summary_of(rows),
         version=version,
         group_titles=_group_titles(),
+        marking=soa_live_marking(organization=organization, user=user) if version is None else None,
     )
 
 
@@ -213,6 +223,10 @@ def _summary_rows(document: SoADocument) -> list[list[Any]]:
     version = document.version
     if version is None:
         rows.append([_("Status"), _("Live working copy — not an approved version")])
+        if document.marking is not None:
+            rows.append([_("Approved version"), document.marking.text])
+            if document.marking.limited:
+                rows.append([_("Coverage"), document.marking.scope_text])
     else:
         approver = version.approved_by
         rows += [

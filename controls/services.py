@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.documents import DocumentStatus, next_number, record_identity
 from aims.core.jobs import JobContext, job_enqueue
 from aims.core.models import Job
-from aims.core.permissions import Action, can, can_add
+from aims.core.permissions import Action, auditor_scopes_of, can, can_add, restrict
 from aims.core.queries import subquery_count
 from aims.core.transactions import lock_series_owner
 from aims.organizations.models import Organization
@@ -197,6 +199,50 @@ def soa_summary(rows: list[SoARow]) -> dict[str, Any]:
             if r.control.status == value and r.control.applicability == Applicability.APPLICABLE
         )
     return counts
+
+
+@dataclass(frozen=True)
+class LiveMarking:
+    """How the live SoA is marked for its reader: it is not an approved document, and the
+    approved version in force (if any) is the one an audit relies on."""
+
+    approved: SoAVersion | None
+    limited: bool  # an auditor whose engagements show only some controls
+
+    @property
+    def text(self) -> str:
+        if self.approved is None:
+            return str(_("Live SoA — not approved; no approved version yet."))
+        day = self.approved.approved_at
+        return str(
+            _("Live SoA — not approved; the approved version is v%(n)s of %(d)s.")
+            % {"n": self.approved.number, "d": date_format(localtime(day), "j M Y") if day else "—"}
+        )
+
+    @property
+    def scope_text(self) -> str:
+        return (
+            str(
+                _("Only the controls in this engagement's scope are listed; the counts are theirs.")
+            )
+            if self.limited
+            else ""
+        )
+
+
+def soa_live_marking(*, organization: Organization, user: Any) -> LiveMarking:
+    """The approved SoA version ``user`` may see (the one in force) and whether the live SoA
+    they read is limited to an engagement's controls (two queries at most)."""
+    approved = (
+        restrict(SoAVersion.objects.all(), user, Action.VIEW)
+        .filter(organization=organization, status=DocumentStatus.APPROVED)
+        .select_related("approved_by")
+        .first()
+    )
+    scopes = [s for s in auditor_scopes_of(user) if s.organization_id == organization.pk]
+    return LiveMarking(
+        approved=approved, limited=bool(scopes) and not any(s.whole_aims for s in scopes)
+    )
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from aims.core import views as generic
 from aims.core.documents import DocumentStatus
 from aims.core.forms import DecisionForm
-from aims.core.permissions import Action, can, can_add, restrict
+from aims.core.permissions import Action, Role, can, can_add, restrict, role_in
 from aims.core.recorded import annotate_recorded
 from aims.core.views import record_url
 from aims.evidence.models import EvidenceItem
@@ -101,6 +101,15 @@ def export_links(name: str, **kwargs: Any) -> list[tuple[str, str]]:
     ]
 
 
+def auditor_live_marking(organization: Any, user: Any) -> services.LiveMarking | None:
+    """For an auditor, how the live SoA stands against the approved version (the SoA pages
+    say it, so the working copy is never read as the approved document); none for members,
+    whose pages say it in their own words."""
+    if role_in(user, organization.pk) != Role.AUDITOR:
+        return None
+    return services.soa_live_marking(organization=organization, user=user)
+
+
 class SoAView(generic.ModelViewMixin, TemplateView):
     """The live SoA: every control grouped A.2–A.10, with gaps, a summary and filters."""
 
@@ -148,6 +157,7 @@ class SoAView(generic.ModelViewMixin, TemplateView):
             .values("pk", "number")
             .first(),
             export_links=export_links("reports:soa_export", org=org.slug),
+            live_marking=auditor_live_marking(org, user),
         )
         return context
 
@@ -279,6 +289,7 @@ class SoAVersionListView(_VersionMixin, generic.ObjectListView):
         context["can_prepare"] = can_add(self.request.user, SoAVersion, self.organization.pk)
         context["object_list"] = list(context["object_list"])
         annotate_recorded(context["object_list"], "approved_at")  # "recorded …" beside each
+        context["live_marking"] = auditor_live_marking(self.organization, self.request.user)
         context["open_draft"] = (
             self.base_queryset()
             .filter(status__in=[DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW])
@@ -322,6 +333,7 @@ class SoAVersionView(_VersionMixin, generic.ObjectDetailView):
             export_links=export_links(
                 "reports:soa_version_export", org=self.organization.slug, pk=version.pk
             ),
+            live_marking=auditor_live_marking(self.organization, user),
         )
         return context
 

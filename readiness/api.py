@@ -9,9 +9,8 @@ from rest_framework.response import Response
 
 from aims.core.permissions import Action, restrict
 from aims.organizations.models import Organization
-from controls import services
-from controls.models import ClauseStatus, ControlImplementation
-from readiness.report import readiness_report
+from readiness.coverage import readiness_coverage
+from readiness.report import readiness_of
 
 
 class ReadinessViewSet(viewsets.ViewSet):
@@ -33,22 +32,22 @@ class ReadinessViewSet(viewsets.ViewSet):
         )
         if org is None:
             raise NotFound("No such organisation.")
-        services.controls_ensure_for(organization=org)
-        user = request.user
-        statuses = list(
-            services.clause_statuses_with_counts(
-                restrict(ClauseStatus.objects.all(), user, Action.VIEW).filter(organization=org)
-            )
-        )
-        controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
-            organization=org
-        )
-        soa = services.soa_rows(organization=org, queryset=controls)
-        report = readiness_report(organization=org, user=user, statuses=statuses, soa_rows=soa)
+        coverage = readiness_coverage(organization=org, user=request.user)
+        if coverage is None:
+            raise NotFound("No engagement of yours is open in this organisation.")
+        report = readiness_of(organization=org, user=request.user, coverage=coverage)
         summary = report.summary
         return Response(
             {
                 "organization": org.pk,
+                # What the figures cover: "whole", or the part an auditor's engagements show
+                # ("clauses": the chosen clauses; "systems": the checked clauses, found from
+                # the chosen AI systems' records). Every total counts that part only.
+                "coverage": {
+                    "extent": coverage.extent,
+                    "limited": coverage.limited,
+                    "engagements": list(coverage.engagement_names),
+                },
                 "clauses_total": summary.clauses_total,
                 "clauses_ready": summary.clauses_ready,
                 "clauses_percent": summary.clauses_percent,
@@ -58,7 +57,7 @@ class ReadinessViewSet(viewsets.ViewSet):
                 "clauses": [
                     {
                         "ref": row.requirement.ref,
-                        "status": row.status.status,
+                        "status": row.status.status if row.status_shown else None,
                         "basis": row.basis,
                         "fulfilled": row.finding.fulfilled,
                         "found": str(row.finding.found),

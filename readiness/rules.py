@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from aims.core.documents import DocumentStatus
+from aims.core.permissions import Action, restrict
 from aims.core.queries import subquery_count, subquery_first
 from aims.core.views import record_url, safe_url
 from aims.inventory.models import AISystem, SystemStatus
@@ -103,8 +104,9 @@ class Facts:
     soa_summary: dict[str, Any] = field(default_factory=dict)
     today: datetime.date = field(default_factory=timezone.localdate)
     # The AI systems the approved scope names (as approved) that still exist and are not
-    # retired: pk → name.
+    # retired: pk → name. For an engagement of chosen AI systems: those systems.
     systems_in_scope: dict[int, str] = field(default_factory=dict)
+    systems_chosen: bool = False  # ``systems_in_scope`` are an engagement's chosen systems
 
     def url(self, name: str, **kwargs: Any) -> str | None:
         return safe_url(name, org=self.organization.slug, **kwargs)
@@ -347,11 +349,12 @@ def _assessment(facts: Facts) -> Finding:
             _("Include these systems in a risk assessment and approve it."),
             _assessment_url(facts, latest) or url,
         )
-    covered = (
-        _("covering every AI system in the approved scope")
-        if in_scope
-        else _("no AI system is named in an approved scope")
-    )
+    if facts.systems_chosen:
+        covered = _("covering every AI system in this engagement")
+    elif in_scope:
+        covered = _("covering every AI system in the approved scope")
+    else:
+        covered = _("no AI system is named in an approved scope")
     return Finding(
         True,
         _("Risk assessment “%(t)s” of %(d)s approved; %(covered)s.")
@@ -423,9 +426,18 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
 }
 
 
-def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[str, Any]) -> Facts:
+def readiness_facts(
+    *,
+    organization: Organization,
+    user: Any,
+    soa_summary: dict[str, Any],
+    system_ids: frozenset[int] | None = None,
+) -> Facts:
     """Gather what the rules read: the approved scope, the criteria in force, the approved
-    assessments with the systems they cover, then one query for every count."""
+    assessments with the systems they cover, then one query for every count. Records are
+    those ``user`` may see (an auditor's engagement: the risks, actions and assessments it
+    shows). ``system_ids``: an engagement of chosen AI systems, which 8.2 wants covered
+    instead of the systems of the approved scope."""
 
     approved_scope, _draft = current_scope(organization=organization, user=user)
     today = timezone.localdate()
@@ -435,7 +447,8 @@ def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[
         .first()
     )
     assessed = list(
-        RiskAssessment.objects.filter(organization=organization, status=AssessmentStatus.APPROVED)
+        restrict(RiskAssessment.objects.all(), user, Action.VIEW)
+        .filter(organization=organization, status=AssessmentStatus.APPROVED)
         .order_by("-assessed_on", "-approved_at")
         .values("pk", "title", "assessed_on")
     )
@@ -452,15 +465,24 @@ def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[
         else {}
     )
     systems_in_scope = {}
-    if named:
+    if system_ids is not None:
+        systems_in_scope = dict(
+            restrict(AISystem.objects.all(), user, Action.VIEW)
+            .filter(organization=organization, pk__in=sorted(system_ids))
+            .exclude(status=SystemStatus.RETIRED)
+            .values_list("pk", "name")
+        )
+    elif named:
         live = AISystem.objects.filter(organization=organization, pk__in=list(named)).exclude(
             status=SystemStatus.RETIRED
         )
         systems_in_scope = {pk: named[pk] for pk in live.values_list("pk", flat=True)}
     org = OuterRef("pk")
     soa = SoAVersion.objects.filter(organization=org, status=DocumentStatus.APPROVED)
-    risks = Risk.objects.filter(organization=org)
-    actions = TreatmentAction.objects.filter(risk__organization=org)
+    risks = restrict(Risk.objects.all(), user, Action.VIEW).filter(organization=org)
+    actions = restrict(TreatmentAction.objects.all(), user, Action.VIEW).filter(
+        risk__organization=org
+    )
     open_actions = actions.filter(status__in=(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS))
     row = (
         Organization.objects.filter(pk=organization.pk)
@@ -507,6 +529,7 @@ def readiness_facts(*, organization: Organization, user: Any, soa_summary: dict[
         soa_summary=soa_summary,
         today=today,
         systems_in_scope=systems_in_scope,
+        systems_chosen=system_ids is not None,
     )
 
 
@@ -524,6 +547,9 @@ class ClauseReadiness:
     evidence_count: int
     later_module: str | None
     contradictions: list[Any] = field(default_factory=list)
+    # False for an engagement of AI systems only: the organisation's own status of the
+    # clause is not shown, and the clause is ready when its check passes (``coverage``).
+    status_shown: bool = True
 
     @property
     def requirement(self) -> Any:
@@ -558,7 +584,9 @@ class ClauseReadiness:
     def ready(self) -> bool:
         """Ready when the organisation says so, nothing the platform checks contradicts it,
         and — for a clause no rule checks — a person declared it with a statement and
-        evidence."""
+        evidence. Without the status (``status_shown``), when its check passes."""
+        if not self.status_shown:
+            return self.checked and bool(self.finding.fulfilled) and not self.contradictions
         if self.status.status != ReadinessStatus.READY or self.contradictions:
             return False
         if self.checked:
@@ -572,6 +600,8 @@ class ClauseReadiness:
         if self.finding.fulfilled is False and self.finding.todo:
             todo.append(self.finding.todo)
         todo.extend(c.todo for c in self.contradictions)
+        if not self.status_shown:
+            return todo
         if not self.checked:
             if not self.evidence_count:
                 todo.append(_("Link evidence that shows how the clause is met."))
@@ -623,8 +653,10 @@ def clause_readiness(
     statuses: list[ClauseStatus],
     facts: Facts,
     contradictions: list[Any] = (),
+    statuses_shown: bool = True,
 ) -> list[ClauseReadiness]:
-    """Findings per clause; ``statuses`` come from ``clause_statuses_with_counts``."""
+    """Findings per clause; ``statuses`` come from ``clause_statuses_with_counts`` (or are
+    unsaved rows when ``statuses_shown`` is false)."""
     by_clause: dict[str, list[Any]] = {}
     for found in contradictions:
         by_clause.setdefault(found.clause, []).append(found)
@@ -646,6 +678,7 @@ def clause_readiness(
                 evidence_count=getattr(status, "evidence_count", 0),
                 later_module=later,
                 contradictions=by_clause.get(ref, []),
+                status_shown=statuses_shown,
             )
         )
     return rows

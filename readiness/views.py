@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aims.core import views as generic
 from aims.core.documents import DocumentStatus
@@ -17,9 +19,9 @@ from aims.core.views import safe_url
 from aims.evidence.models import EvidenceItem
 from aims.inventory.models import AISystem, LifecycleStage, SystemStatus
 from aims.organizations import services as organization_services
-from controls import services
-from controls.models import ClauseStatus, ControlImplementation, SoAVersion
-from readiness.report import ReadinessReport, readiness_report
+from controls.models import SoAVersion
+from readiness.coverage import readiness_coverage
+from readiness.report import readiness_of
 from risks.models import (
     ActionStatus,
     Risk,
@@ -82,33 +84,16 @@ class DashboardView(generic.OrganizationPageView):
 DASHBOARD_LIST = 5  # items listed per card; the card links to the full, filtered list
 
 
-def _readiness(*, organization: Any, user: Any, editable: bool = False) -> ReadinessReport:
-    """The readiness report of what ``user`` may see (the dashboard's card and the page)."""
-    services.clauses_ensure_for(organization=organization)
-    services.soa_catalog(organization=organization)
-    statuses = services.clause_statuses_with_counts(
-        restrict(ClauseStatus.objects.all(), user, Action.VIEW).filter(organization=organization)
-    )
-    if editable:
-        statuses = statuses.annotate(
-            can_edit=Exists(
-                restrict(ClauseStatus.objects.all(), user, Action.CHANGE).filter(pk=OuterRef("pk"))
-            )
-        )
-    controls = restrict(ControlImplementation.objects.all(), user, Action.VIEW).filter(
-        organization=organization
-    )
-    soa = services.soa_rows(organization=organization, queryset=controls)
-    return readiness_report(
-        organization=organization, user=user, statuses=list(statuses), soa_rows=soa
-    )
-
-
 def _aims_overview(*, organization: Any, user: Any, today: datetime.date) -> dict[str, Any]:
     """What an officer checks first across the AIMS: readiness, the SoA, risks above the
     appetite, overdue treatment and reviews, expiring evidence — each listed, not only
     counted, and each through the permission layer."""
-    report = _readiness(organization=organization, user=user)
+    coverage = readiness_coverage(organization=organization, user=user)
+    report = (
+        readiness_of(organization=organization, user=user, coverage=coverage)
+        if coverage is not None
+        else None
+    )
     versions = restrict(SoAVersion.objects.all(), user, Action.VIEW).filter(
         organization=organization
     )
@@ -148,9 +133,11 @@ def _aims_overview(*, organization: Any, user: Any, today: datetime.date) -> dic
         valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=30)
     ).order_by("valid_until")
     return {
-        "readiness": report.summary,
-        "contradiction_count": len(report.contradictions),
-        "readiness_missing": report.summary.missing[:DASHBOARD_LIST],
+        # None: an auditor with no open engagement, who has no readiness to read.
+        "readiness": report.summary if report else None,
+        "readiness_coverage": coverage,
+        "contradiction_count": len(report.contradictions) if report else 0,
+        "readiness_missing": report.summary.missing[:DASHBOARD_LIST] if report else [],
         "soa_approved": versions.filter(status=DocumentStatus.APPROVED)
         .select_related("approved_by", "organization")
         .first(),
@@ -177,8 +164,12 @@ class ReadinessView(generic.OrganizationPageView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         org, user = self.organization, self.request.user
-        report = _readiness(organization=org, user=user, editable=True)
+        coverage = readiness_coverage(organization=org, user=user)
+        if coverage is None:
+            raise Http404(_("No engagement of yours is open in this organisation."))
+        report = readiness_of(organization=org, user=user, coverage=coverage, editable=True)
         context.update(
+            coverage=coverage,
             clauses=report.clauses,
             contradictions=report.contradictions,
             summary=report.summary,

@@ -101,6 +101,9 @@ class ModelCase:
 
     # --- UI ------------------------------------------------------------------------------
     ui_list: Builder | None = None  # ui_list(ctx) -> url
+    # Roles whose list page answers 404 while nothing is open to them, instead of an empty
+    # list (the readiness page of an auditor with no open engagement and no shared record).
+    ui_list_closed_to: frozenset = frozenset()
     # list_ids(response) -> the ids of the records the list page shows. The default reads the
     # paginated table (``page_obj``); a page without one (the SoA's groups, the readiness
     # clauses, the scope versions) must declare how, or its list tests fail.
@@ -163,7 +166,7 @@ class ModelCase:
         if role == "outsider":
             return 404  # not a member of the organisation in the URL
         if action == "list":
-            return 200
+            return 404 if role in self.ui_list_closed_to else 200
         if action == "add":
             if role in self.add_roles:
                 return 200

@@ -114,6 +114,9 @@ CLAUSE_STATUS = ModelCase(
     # Clause rows are never deleted, so the generic owner test (change and delete) does not
     # apply; test_readiness checks that an owning contributor may change their clause.
     ui_list=lambda ctx: _url("readiness:readiness", ctx),
+    # An auditor with no engagement has no readiness to read (tests/readiness/
+    # test_auditor_readiness.py); records shared one by one still open the page.
+    ui_list_closed_to=frozenset({"auditor"}),
     list_ids=lambda response: {clause.status.pk for clause in response.context["clauses"]},
     ui_detail=lambda ctx, obj: _url("controls:clause_status_history", ctx, pk=obj.pk),
     ui_edit=lambda ctx, obj: _url("controls:clause_status_edit", ctx, pk=obj.pk),

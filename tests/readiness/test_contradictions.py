@@ -11,22 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims.core import documents
-from controls.models import ClauseStatus, ControlImplementation
-from controls.services import (
-    clause_statuses_with_counts,
-    soa_rows,
-    soa_version_start,
-)
+from controls.models import ControlImplementation
+from controls.services import soa_version_start
 from readiness import contradictions
-from readiness.report import readiness_report
+from readiness.coverage import readiness_coverage
+from readiness.report import readiness_of
 from risks.models import Risk
 from tests import factories
 
 
 def _report(org, user):
-    statuses = list(clause_statuses_with_counts(ClauseStatus.objects.filter(organization=org)))
-    return readiness_report(
-        organization=org, user=user, statuses=statuses, soa_rows=soa_rows(organization=org)
+    return readiness_of(
+        organization=org, user=user, coverage=readiness_coverage(organization=org, user=user)
     )
 
 
