@@ -46,6 +46,7 @@ DATA_FILES = (
     "controls.json",
     "risks.json",
     "evidence.json",
+    "classifications.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
 
@@ -95,6 +96,7 @@ class DemoData:
     controls: dict[str, dict[str, Any]]
     risks: dict[str, dict[str, Any]]
     evidence: dict[str, list[dict[str, Any]]]
+    classifications: dict[str, list[dict[str, Any]]]
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""
@@ -134,6 +136,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         controls=raw["controls.json"],
         risks=raw["risks.json"],
         evidence=raw["evidence.json"],
+        classifications=raw["classifications.json"],
     )
     _check(data)
     return data
@@ -425,6 +428,19 @@ def _check(data: DemoData) -> None:
             systems("risks.json", "assessment", slug, assessment.get("systems", ()))
             person("risks.json", "assessment", assessment["author"])
             person("risks.json", "assessment", assessment["approver"])
+
+    for slug, specs in data.classifications.items():
+        organization("classifications.json", slug)
+        for spec in specs:
+            record = spec.get("system", "?")
+            _keys(
+                "classifications.json",
+                record,
+                spec,
+                {"system", "classified_by", "classified_in_days", "answers", "notes"},
+            )
+            systems("classifications.json", record, slug, [spec["system"]])
+            person("classifications.json", record, spec["classified_by"])
 
     for slug, specs in data.evidence.items():
         organization("evidence.json", slug)

@@ -44,6 +44,7 @@ from controls.models import (
 from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
 from engagements.models import Engagement
+from impact_assessments.services import classification_record
 from risks.models import (
     ActionStatus,
     Risk,
@@ -92,6 +93,9 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
         run = SeedRun(users=users, request_id=request_id, created=created)
         for slug, org in orgs.items():
             role_holders = data.role_holders.get(slug, {})
+            seed_classifications(
+                specs=data.classifications.get(slug, []), systems=systems[slug], run=run
+            )
             if slug in data.scope:
                 seed_scope(org=org, spec=data.scope[slug], systems=systems[slug], run=run)
             seed_controls(org=org, spec=data.controls.get(slug), role_holders=role_holders, run=run)
@@ -230,6 +234,28 @@ def seed_auditor_engagements(
             engagement.ai_systems.set([systems[spec.organization][name] for name in spec.systems])
         for email in spec.auditors:
             forget_roles(users[email])
+
+
+def seed_classifications(
+    *, specs: list[dict[str, Any]], systems: dict[str, AISystem], run: SeedRun
+) -> None:
+    """One EU AI Act reading per AI system, recorded through the service like a user's."""
+    for spec in specs:
+        system = systems[spec["system"]]
+        if system.ai_act_classifications.exists():
+            continue
+        classifier = run.users[spec["classified_by"]]
+        with change_context(
+            source=ChangeSource.IMPORT, actor=classifier, request_id=run.request_id
+        ):
+            classification_record(
+                ai_system=system,
+                actor=classifier,
+                answers=spec["answers"],
+                classified_on=_days(spec["classified_in_days"]),
+                notes=spec["notes"],
+            )
+        run.created["EU AI Act classifications"] += 1
 
 
 def seed_scope(

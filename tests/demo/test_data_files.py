@@ -76,6 +76,20 @@ def test_every_person_organisation_and_system_in_the_files_reaches_the_database(
         assert set(engagement.ai_systems.values_list("name", flat=True)) == set(spec["systems"])
 
     systems = read("systems.json")
+    tiers = {
+        (slug, spec["name"]): spec["eu_ai_act_tier"]
+        for slug, specs in systems.items()
+        for spec in specs
+    }
+    classified = read("classifications.json")
+    assert {(slug, c["system"]) for slug, specs in classified.items() for c in specs} == set(tiers)
+    for system in AISystem.objects.select_related("organization"):
+        reading = system.ai_act_classifications.get()
+        # The reading's outcome is the tier the inventory records for the system.
+        assert (
+            system.eu_ai_act_tier == reading.tier == tiers[(system.organization.slug, system.name)]
+        )
+        assert system.eu_ai_act_role == reading.role
     assert set(AISystem.objects.values_list("organization__slug", "name")) == {
         (slug, spec["name"]) for slug, specs in systems.items() for spec in specs
     }
