@@ -488,6 +488,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         # Every controlled document shares one status vocabulary, so one enum in the schema.
         "DocumentStatusEnum": "aims.core.documents.DocumentStatus",
+        # The EU AI Act's vocabularies, shared by the inventory and the classifications.
+        "EUAIActRoleEnum": "aims.inventory.models.EUAIActRole",
+        "EUAIActTierEnum": "aims.inventory.models.EUAIActTier",
+        "RoleEnum": "aims.core.access.Role",
     },
 }
 API_TOKEN_MAX_DAYS = _parse("API_TOKEN_MAX_DAYS", env.int, 365)

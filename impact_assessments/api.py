@@ -1,11 +1,26 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.decorators import action
 from rest_framework.fields import get_error_detail
+from rest_framework.response import Response
 
-from aims.core.api import RestrictedModelViewSet, TrackedSerializer
+from aims.core.api import ControlledDocumentViewSet, RestrictedModelViewSet, TrackedSerializer
 from impact_assessments import services
-from impact_assessments.filters import ClassificationFilterSet
-from impact_assessments.models import AIActClassification
+from impact_assessments.filters import (
+    AffectedPartyFilterSet,
+    ClassificationFilterSet,
+    ImpactAssessmentFilterSet,
+    ImpactFilterSet,
+)
+from impact_assessments.models import (
+    AffectedParty,
+    AIActClassification,
+    AssessmentKind,
+    Impact,
+    ImpactAssessment,
+)
 
 
 class ClassificationSerializer(TrackedSerializer):
@@ -62,6 +77,158 @@ class ClassificationViewSet(RestrictedModelViewSet):
             raise exceptions.ValidationError(get_error_detail(exc)) from exc
 
 
+class ImpactAssessmentSerializer(TrackedSerializer):
+    missing = serializers.SerializerMethodField(
+        help_text="What still stops the draft going to review, one sentence per gap."
+    )
+
+    class Meta:
+        model = ImpactAssessment
+        fields = [
+            "id",
+            "organization",
+            "ai_system",
+            "number",
+            "status",
+            "author",
+            "change_summary",
+            *ImpactAssessment.content_fields,
+            "review_needed",
+            "review_reason",
+            "missing",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "approval_note",
+            "superseded_at",
+            "review_interval_months",
+            "next_review_date",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "author",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "approval_note",
+            "superseded_at",
+            "next_review_date",
+        ]
+
+    def get_missing(self, obj) -> list[str]:
+        return obj.missing() if obj.is_editable else []
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            for name in ("organization", "ai_system", "kind"):
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError(
+                        {name: _("A version stays with its AI system and kind.")}
+                    )
+        return super().validate(attrs)
+
+
+class ImpactAssessmentViewSet(ControlledDocumentViewSet):
+    """Impact assessment versions per AI system and kind. POST starts the next version (the
+    first prefilled from the inventory, later ones copied from the approved version)."""
+
+    queryset = ImpactAssessment.objects.with_part_counts().select_related(
+        "organization", "ai_system", "author", "approved_by"
+    )
+    serializer_class = ImpactAssessmentSerializer
+    filterset_class = ImpactAssessmentFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def create_instance(self, serializer):
+        data = serializer.validated_data
+        draft = services.assessment_start(
+            ai_system=data["ai_system"],
+            actor=self.request.user,
+            kind=data.get("kind", AssessmentKind.IMPACT),
+        )
+        serializer.instance = draft
+        serializer.save()
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        assessment = services.assessment_submit(assessment=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(assessment).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        version = self.get_object()
+        draft = services.assessment_start(
+            ai_system=version.ai_system, actor=request.user, kind=version.kind
+        )
+        return Response(self.get_serializer(draft).data)
+
+
+class AffectedPartySerializer(TrackedSerializer):
+    class Meta:
+        model = AffectedParty
+        fields = [
+            "id",
+            "assessment",
+            "name",
+            "kind",
+            "vulnerable",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class AffectedPartyViewSet(RestrictedModelViewSet):
+    """Parties an assessment names; changed only while the assessment is a draft."""
+
+    queryset = AffectedParty.objects.select_related("assessment")
+    serializer_class = AffectedPartySerializer
+    filterset_class = AffectedPartyFilterSet
+
+
+class ImpactSerializer(TrackedSerializer):
+    class Meta:
+        model = Impact
+        fields = [
+            "id",
+            "assessment",
+            "party",
+            "nature",
+            "area",
+            "description",
+            "severity",
+            "likelihood",
+            "reach",
+            "reversibility",
+            "measures",
+            "controls",
+            "risks",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ImpactViewSet(RestrictedModelViewSet):
+    """Benefits and harms an assessment records; changed only while it is a draft."""
+
+    queryset = Impact.objects.select_related("assessment", "party").prefetch_related(
+        "controls", "risks"
+    )
+    serializer_class = ImpactSerializer
+    filterset_class = ImpactFilterSet
+
+
 def register(router) -> None:
     """Add this app's viewsets to the API router."""
     router.register("ai-act-classifications", ClassificationViewSet)
+    router.register("impact-assessments", ImpactAssessmentViewSet)
+    router.register("impact-assessment-parties", AffectedPartyViewSet)
+    router.register("impact-assessment-impacts", ImpactViewSet)

@@ -6,3 +6,6 @@ class ImpactAssessmentsConfig(AppConfig):
 
     name = "impact_assessments"
     verbose_name = "AI system impact assessment"
+
+    def ready(self) -> None:
+        from impact_assessments import signals  # noqa: F401  (connects the review triggers)

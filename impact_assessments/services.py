@@ -5,15 +5,23 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aims.core.documents import DocumentStatus, document_start_next, document_submit, next_number
 from aims.core.permissions import Action, can_add, restrict
-from aims.core.transactions import lock_record
+from aims.core.transactions import lock_record, lock_series_owner
 from aims.inventory.models import AISystem
-from impact_assessments.models import AIActClassification
+from impact_assessments.models import (
+    AffectedParty,
+    AIActClassification,
+    AssessmentKind,
+    Impact,
+    ImpactAssessment,
+    PartyKind,
+)
 
 ANSWER_FIELDS = (
     "role",
@@ -67,3 +75,139 @@ def classification_record(
 
 def current_classification(ai_system: AISystem) -> AIActClassification | None:
     return ai_system.ai_act_classifications.order_by("-classified_on", "-pk").first()
+
+
+# --- Impact assessments ------------------------------------------------------------------------
+
+
+def _dataset_lines(system: AISystem) -> str:
+    lines = []
+    for d in system.datasets.order_by("pk"):
+        facts = [str(d.get_purpose_display()), d.source]
+        if d.contains_personal_data:
+            facts.append(str(_("personal data")))
+        if d.special_category_data:
+            facts.append(str(_("special-category data")))
+        line = f"- {d.name} ({', '.join(f for f in facts if f)})"
+        lines.append(f"{line}: {d.provenance}" if d.provenance else line)
+    return "\n".join(lines)
+
+
+def _component_lines(system: AISystem) -> str:
+    lines = []
+    for c in system.components.order_by("pk"):
+        facts = [str(c.get_kind_display()), c.supplier]
+        name = f"{c.name} {c.component_version}".strip()
+        lines.append(f"- {name} ({', '.join(f for f in facts if f)})")
+    return "\n".join(lines)
+
+
+def _prefilled(ai_system: AISystem) -> dict[str, str]:
+    """What the inventory record already says, as a first draft of the assessment's text."""
+    return {
+        "system_description": ai_system.description,
+        "purpose": ai_system.purpose,
+        "intended_uses": ai_system.intended_use,
+        "unintended_uses": ai_system.foreseeable_misuse,
+        "deployment_geographies": ai_system.geographies,
+        "deployment_languages": ai_system.languages,
+        "deployment_context": ai_system.compute,
+        "human_oversight": ai_system.human_oversight,
+        "data_information": _dataset_lines(ai_system),
+        "model_information": _component_lines(ai_system),
+    }
+
+
+def _copy_parts(source: ImpactAssessment, draft: ImpactAssessment) -> None:
+    """Carry the parties and impacts of ``source`` into ``draft``, links included."""
+    parties = {}
+    for party in source.parties.order_by("pk"):
+        parties[party.pk] = AffectedParty.objects.create(
+            assessment=draft,
+            name=party.name,
+            kind=party.kind,
+            vulnerable=party.vulnerable,
+            notes=party.notes,
+        )
+    for impact in source.impacts.order_by("pk").prefetch_related("controls", "risks"):
+        copy = Impact.objects.create(
+            assessment=draft,
+            party=parties[impact.party_id],
+            **{
+                f: getattr(impact, f)
+                for f in (
+                    "nature",
+                    "area",
+                    "description",
+                    "severity",
+                    "likelihood",
+                    "reach",
+                    "reversibility",
+                    "measures",
+                )
+            },
+        )
+        copy.controls.set(impact.controls.all())
+        copy.risks.set(impact.risks.all())
+
+
+@transaction.atomic
+def assessment_start(
+    *, ai_system: AISystem, actor: Any, kind: str = AssessmentKind.IMPACT
+) -> ImpactAssessment:
+    """The next version of ``ai_system``'s assessment of ``kind``: a copy of the approved one
+    (parts included), or, for the first, a draft prefilled from the inventory record."""
+    if not can_add(actor, ImpactAssessment, ai_system.organization_id):
+        raise PermissionDenied(_("Your role does not allow starting an impact assessment."))
+    lock_series_owner(ai_system.organization)
+    system = restrict(AISystem.objects.all(), actor, Action.VIEW).filter(pk=ai_system.pk).first()
+    if system is None:
+        raise PermissionDenied(_("This AI system is not within your reach."))
+    series = {"organization": system.organization, "ai_system": system, "kind": kind}
+    approved = ImpactAssessment.objects.filter(**series, status=DocumentStatus.APPROVED).first()
+    draft = document_start_next(model=ImpactAssessment, user=actor, **series)
+    if draft is not None:
+        _copy_parts(approved, draft)
+        return draft
+    draft = ImpactAssessment(
+        **series,
+        number=next_number(ImpactAssessment, **series),
+        author=actor,
+        scope=_("%(system)s as described in the inventory.") % {"system": system.name},
+        **_prefilled(system),
+    )
+    draft.full_clean()
+    draft.save()
+    if system.users_description.strip():
+        AffectedParty.objects.create(
+            assessment=draft,
+            name=str(_("Users and affected people")),
+            kind=PartyKind.INDIVIDUALS,
+            notes=system.users_description,
+        )
+    return draft
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: ImpactAssessment, actor: Any) -> ImpactAssessment:
+    """Send a complete draft for review; an incomplete one is refused with every gap named."""
+    missing = ImpactAssessment.objects.with_part_counts().get(pk=assessment.pk).missing()
+    if missing:
+        raise ValidationError(
+            [_("This assessment cannot go to review yet. Still missing:"), *missing],
+            code="incomplete",
+        )
+    return document_submit(version=assessment, user=actor)
+
+
+def mark_review_needed(*, ai_system: AISystem, reason: str) -> int:
+    """Flag the system's approved assessments for review; returns how many were flagged."""
+    flagged = 0
+    for assessment in ImpactAssessment.objects.filter(
+        ai_system=ai_system, status=DocumentStatus.APPROVED, review_needed=False
+    ):
+        assessment.review_needed = True
+        assessment.review_reason = reason[:300]
+        assessment.save(update_fields=["review_needed", "review_reason"])
+        flagged += 1
+    return flagged

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from impact_assessments.models import AIActClassification
+from impact_assessments.models import AffectedParty, AIActClassification, Impact, ImpactAssessment
 from tests import factories
 from tests.generic import EDIT_ROLES, READ_ROLES, GenericModelTests, ModelCase
 
@@ -58,3 +58,94 @@ CLASSIFICATION = ModelCase(
 
 class TestClassification(GenericModelTests):
     case = CLASSIFICATION
+
+
+def _assessment(ctx):
+    system = factories.AISystemFactory(organization=ctx.org)
+    return ImpactAssessment.objects.create(
+        organization=ctx.org, ai_system=system, author=ctx.users.officer, scope="The whole system."
+    )
+
+
+def _party(ctx):
+    return AffectedParty.objects.create(
+        assessment=_assessment(ctx), name="Loan applicants", kind="individuals"
+    )
+
+
+def _impact(ctx):
+    party = _party(ctx)
+    return Impact.objects.create(
+        assessment=party.assessment,
+        party=party,
+        nature="harm",
+        area="fundamental_rights",
+        description="Applicants from some postcodes are refused more often.",
+        severity=4,
+        likelihood=3,
+    )
+
+
+ASSESSMENT = ModelCase(
+    model=ImpactAssessment,
+    make=_assessment,
+    add_roles=EDIT_ROLES,
+    create_target_visible=READ_ROLES,
+    api_basename="impactassessment",
+    api_delete=False,
+    create_payload=lambda ctx: {
+        "organization": ctx.org.pk,
+        "ai_system": factories.AISystemFactory(organization=ctx.org).pk,
+        "conclusion": "Fit for use with the listed measures.",
+    },
+    create_actions=("create", "update"),  # the prefilled draft, then what the request adds
+    update_payload=lambda ctx, obj: {"conclusion": "Fit for use with the listed measures."},
+    list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+)
+
+PARTY = ModelCase(
+    model=AffectedParty,
+    make=_party,
+    add_roles=EDIT_ROLES,
+    create_target_visible=READ_ROLES,
+    api_basename="affectedparty",
+    create_payload=lambda ctx: {
+        "assessment": _assessment(ctx).pk,
+        "name": "Older applicants",
+        "kind": "group",
+        "vulnerable": True,
+    },
+    update_payload=lambda ctx, obj: {"name": "Applicants over 70"},
+    list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+)
+
+IMPACT = ModelCase(
+    model=Impact,
+    make=_impact,
+    add_roles=EDIT_ROLES,
+    create_target_visible=READ_ROLES,
+    api_basename="impact",
+    create_payload=lambda ctx: (
+        lambda party: {
+            "assessment": party.assessment_id,
+            "party": party.pk,
+            "nature": "benefit",
+            "area": "economic",
+            "description": "Faster answers to loan requests.",
+        }
+    )(_party(ctx)),
+    update_payload=lambda ctx, obj: {"severity": 5},
+    list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+)
+
+
+class TestImpactAssessment(GenericModelTests):
+    case = ASSESSMENT
+
+
+class TestAffectedParty(GenericModelTests):
+    case = PARTY
+
+
+class TestImpact(GenericModelTests):
+    case = IMPACT
