@@ -17,7 +17,7 @@ org_patterns = [
     path("reports/", include("aims.reports.urls")),
     path("engagements/access-log/", include("engagements.urls_access")),
     path("engagements/", include("engagements.urls")),
-    path("ai-act/", include("impact_assessments.urls")),
+    path("", include("impact_assessments.urls")),
     path("", include("readiness.urls")),
     path("", include("aims.core.urls")),
 ]

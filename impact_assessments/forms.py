@@ -9,7 +9,15 @@ from impact_assessments.classification import (
     annex_iii_area_choices,
     prohibited_practice_choices,
 )
-from impact_assessments.models import AIActClassification
+from impact_assessments.models import (
+    ASSESSMENT_SECTIONS,
+    FRIA_SECTION,
+    AffectedParty,
+    AIActClassification,
+    AssessmentKind,
+    Impact,
+    ImpactAssessment,
+)
 
 
 class ClassificationForm(TrackedModelForm):
@@ -117,3 +125,113 @@ class ClassificationForm(TrackedModelForm):
 
     def clean_classified_on(self):
         return self.cleaned_data.get("classified_on") or timezone.localdate()
+
+
+class ImpactAssessmentForm(TrackedModelForm):
+    """The assessment's text, one step per section of its structure."""
+
+    class Meta:
+        model = ImpactAssessment
+        fields = [
+            *[f for _key, _label, fields in ASSESSMENT_SECTIONS for f in fields],
+            "functionalities",
+            "deployment_languages",
+            *FRIA_SECTION[2],
+            "change_summary",
+            "review_interval_months",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 3
+        self.sections = self._sections()
+
+    def _sections(self) -> list[tuple[str, str, list[str]]]:
+        # The completeness sections, plus the optional fields that belong with them.
+        optional = {"system": ["functionalities"], "deployment": ["deployment_languages"]}
+        sections = [
+            (label, SECTION_HELP.get(key, ""), [*fields, *optional.get(key, [])])
+            for key, label, fields in self.instance.sections()
+        ]
+        sections.append(
+            (
+                _("This version"),
+                _("What changed, and when to look at it again."),
+                ["change_summary", "review_interval_months"],
+            )
+        )
+        if self.instance.kind != AssessmentKind.FUNDAMENTAL_RIGHTS:
+            for name in FRIA_SECTION[2]:
+                self.fields.pop(name, None)
+        return sections
+
+
+SECTION_HELP = {
+    "scope": _("Which uses, versions and sites of the system this assessment covers."),
+    "system": _("What the system is and does, why, and how it should and should not be used."),
+    "data": _("The data behind the system, and how good it is for this use."),
+    "model": _("How the system reaches its outputs, and its known limits."),
+    "deployment": _("Where it runs, in which languages, and under which constraints."),
+    "failures": _("What happens when it fails or is misused, and who is hurt."),
+    "oversight": _("How people watch over the system and can stop or correct it."),
+    "responsibilities": _("Who answers for the system and for each measure."),
+    "conclusion": _("Whether the system may be used, and on what conditions."),
+    "fria": _("The deployer's use of the system, as Art. 27 asks for it."),
+}
+
+
+class AffectedPartyForm(TrackedModelForm):
+    class Meta:
+        model = AffectedParty
+        fields = ["name", "kind", "vulnerable", "notes"]
+
+
+class ImpactForm(TrackedModelForm):
+    sections = [
+        (
+            _("The impact"),
+            _("Who is affected, and how."),
+            ["party", "nature", "area", "description"],
+        ),
+        (
+            _("Rating"),
+            _("For a harm: how bad, how likely, how far it reaches and whether it can be undone."),
+            ["severity", "likelihood", "reach", "reversibility"],
+        ),
+        (
+            _("Measures"),
+            _("What addresses the harm: the measures, the Annex A controls and the risks."),
+            ["measures", "controls", "risks"],
+        ),
+    ]
+
+    class Meta:
+        model = Impact
+        fields = [
+            "party",
+            "nature",
+            "area",
+            "description",
+            "severity",
+            "likelihood",
+            "reach",
+            "reversibility",
+            "measures",
+            "controls",
+            "risks",
+        ]
+        widgets = {
+            "severity": forms.Select(choices=[("", "—"), *[(n, str(n)) for n in range(1, 6)]]),
+            "likelihood": forms.Select(choices=[("", "—"), *[(n, str(n)) for n in range(1, 6)]]),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = self.fields["party"].queryset.filter(
+            assessment=self.instance.assessment_id
+        )
+        self.fields["controls"].queryset = self.fields["controls"].queryset.select_related(
+            "requirement"
+        )

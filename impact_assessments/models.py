@@ -465,6 +465,12 @@ class ImpactAssessment(ControlledVersion):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.ai_system} v{self.number}"
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "impact_assessments:assessment_detail",
+            kwargs={"org": self.organization.slug, "pk": self.pk},
+        )
+
     def clean(self) -> None:
         super().clean()
         if self.ai_system_id and self.ai_system.organization_id != self.organization_id:
@@ -576,6 +582,9 @@ class AffectedParty(AssessmentPartMixin, TrackedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return self.assessment.get_absolute_url()
+
 
 class Impact(AssessmentPartMixin, TrackedModel):
     """A benefit or harm for one party, rated so that harms can be compared and treated."""
@@ -648,6 +657,9 @@ class Impact(AssessmentPartMixin, TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.get_nature_display()}: {self.description[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return self.assessment.get_absolute_url()
 
     def clean(self) -> None:
         super().clean()

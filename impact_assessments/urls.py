@@ -5,16 +5,72 @@ from impact_assessments import views
 app_name = "impact_assessments"
 
 urlpatterns = [
-    path("", views.ClassificationListView.as_view(), name="classification_list"),
-    path("<int:pk>/", views.ClassificationDetailView.as_view(), name="classification_detail"),
+    # EU AI Act classifications
+    path("ai-act/", views.ClassificationListView.as_view(), name="classification_list"),
     path(
-        "systems/<int:pk>/",
+        "ai-act/<int:pk>/", views.ClassificationDetailView.as_view(), name="classification_detail"
+    ),
+    path(
+        "ai-act/systems/<int:pk>/",
         views.SystemClassificationView.as_view(),
         name="system_classification",
     ),
+    path("ai-act/systems/<int:parent_pk>/classify/", views.ClassifyView.as_view(), name="classify"),
+    # Impact assessments
+    path("impact-assessments/", views.AssessmentListView.as_view(), name="assessment_list"),
     path(
-        "systems/<int:parent_pk>/classify/",
-        views.ClassifyView.as_view(),
-        name="classify",
+        "impact-assessments/systems/<int:pk>/",
+        views.SystemAssessmentsView.as_view(),
+        name="system_assessments",
+    ),
+    path(
+        "impact-assessments/<int:pk>/",
+        views.AssessmentDetailView.as_view(),
+        name="assessment_detail",
+    ),
+    path(
+        "impact-assessments/<int:pk>/edit/",
+        views.AssessmentEditView.as_view(),
+        name="assessment_edit",
+    ),
+    path(
+        "impact-assessments/<int:pk>/history/",
+        views.AssessmentHistoryView.as_view(),
+        name="assessment_history",
+    ),
+    path(
+        "impact-assessments/<int:pk>/<slug:action>/",
+        views.AssessmentActionView.as_view(),
+        name="assessment_action",
+    ),
+    path(
+        "impact-assessments/<int:parent_pk>/parties/add/",
+        views.PartyEditView.as_view(),
+        name="party_add",
+    ),
+    path(
+        "impact-assessments/parties/<int:pk>/edit/",
+        views.PartyEditView.as_view(),
+        name="party_edit",
+    ),
+    path(
+        "impact-assessments/parties/<int:pk>/delete/",
+        views.PartyDeleteView.as_view(),
+        name="party_delete",
+    ),
+    path(
+        "impact-assessments/<int:parent_pk>/impacts/add/",
+        views.ImpactEditView.as_view(),
+        name="impact_add",
+    ),
+    path(
+        "impact-assessments/impacts/<int:pk>/edit/",
+        views.ImpactEditView.as_view(),
+        name="impact_edit",
+    ),
+    path(
+        "impact-assessments/impacts/<int:pk>/delete/",
+        views.ImpactDeleteView.as_view(),
+        name="impact_delete",
     ),
 ]

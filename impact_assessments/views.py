@@ -1,14 +1,30 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aims.core import views as generic
-from aims.core.permissions import can_add
+from aims.core.forms import DecisionForm
+from aims.core.permissions import Action, can, can_add, restrict
 from aims.inventory.models import AISystem
 from impact_assessments import services
-from impact_assessments.filters import ClassificationFilterSet
-from impact_assessments.forms import ClassificationForm
-from impact_assessments.models import AIActClassification
+from impact_assessments.filters import ClassificationFilterSet, ImpactAssessmentFilterSet
+from impact_assessments.forms import (
+    AffectedPartyForm,
+    ClassificationForm,
+    ImpactAssessmentForm,
+    ImpactForm,
+)
+from impact_assessments.models import (
+    AffectedParty,
+    AIActClassification,
+    AssessmentKind,
+    Impact,
+    ImpactAssessment,
+)
 from impact_assessments.selectors import supporting_requirements
 
 
@@ -104,3 +120,180 @@ class ClassifyView(generic.ObjectEditView):
 
     def get_success_url(self, obj: AIActClassification) -> str:
         return self.org_url("impact_assessments:system_classification", pk=obj.ai_system_id)
+
+
+# --- Impact assessments ----------------------------------------------------------------------
+
+
+class AssessmentListView(generic.ObjectListView):
+    model = ImpactAssessment
+    filterset_class = ImpactAssessmentFilterSet
+    select_related = ("organization", "ai_system", "approved_by")
+    table_template = "impact_assessments/_assessment_table.html"
+    title = _("Impact assessments")
+    intro = _(
+        "What each AI system can do to people, groups, society and the environment (6.1.4, "
+        "8.4). Start one from the AI system's tab “Impact assessments”; every version is kept."
+    )
+    empty_text = _(
+        "No impact assessments yet. Open an AI system and start its assessment from the tab "
+        "“Impact assessments”."
+    )
+
+
+class SystemAssessmentsView(generic.ObjectDetailView):
+    """The AI system's "Impact assessments" tab: every version of each kind, and the starts."""
+
+    model = AISystem
+    select_related = ("owner",)
+    tab = "impact"
+    template_name = "impact_assessments/system_assessments.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        system = context["object"]
+        user = self.request.user
+        context.update(
+            versions=list(
+                restrict(ImpactAssessment.objects.all(), user, Action.VIEW)
+                .filter(ai_system=system)
+                .select_related("author", "approved_by", "organization")
+                .order_by("kind", "-number")
+            ),
+            can_start=can_add(user, ImpactAssessment, system.organization_id),
+            kinds=AssessmentKind.choices,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        system = self.get_object()
+        kind = request.POST.get("kind", AssessmentKind.IMPACT)
+        if kind not in AssessmentKind.values:
+            kind = AssessmentKind.IMPACT
+        try:
+            with transaction.atomic():
+                draft = services.assessment_start(ai_system=system, actor=request.user, kind=kind)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(
+                "impact_assessments:system_assessments", org=self.organization.slug, pk=system.pk
+            )
+        messages.success(request, gettext("A draft was started; fill in each section."))
+        return redirect(
+            "impact_assessments:assessment_edit", org=self.organization.slug, pk=draft.pk
+        )
+
+
+class AssessmentDetailView(generic.ObjectDetailView):
+    model = ImpactAssessment
+    select_related = ("organization", "ai_system", "author", "approved_by")
+    template_name = "impact_assessments/assessment_detail.html"
+
+    def get_object(self):
+        obj = self.base_queryset().with_part_counts().filter(pk=self.kwargs["pk"]).first()
+        if obj is None:
+            raise Http404(_("No such record."))
+        return obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = context["object"]
+        user = self.request.user
+        parties = list(version.parties.order_by("pk"))
+        impacts = list(
+            version.impacts.select_related("party")
+            .prefetch_related("controls__requirement", "risks")
+            .order_by("party", "pk")
+        )
+        context.update(
+            parties=parties,
+            impacts=impacts,
+            missing=version.missing() if version.is_editable else [],
+            sections=[
+                (
+                    label,
+                    [
+                        (version._meta.get_field(f).verbose_name, getattr(version, f))
+                        for f in fields
+                    ],
+                )
+                for _key, label, fields in version.sections()
+            ],
+            can_approve=can(user, Action.APPROVE, version),
+            decision_form=DecisionForm(),
+            self_approval_blocked=version.author_id == user.pk
+            and not self.organization.allow_self_approval,
+        )
+        return context
+
+
+class AssessmentHistoryView(generic.ObjectHistoryView):
+    model = ImpactAssessment
+
+
+class AssessmentEditView(generic.ObjectEditView):
+    model = ImpactAssessment
+    form_class = ImpactAssessmentForm
+
+    def setup_object(self):
+        super().setup_object()
+        if self.object is None:
+            raise Http404(_("Start an assessment from its AI system."))
+        if not self.object.is_editable:
+            raise PermissionDenied(_("Only a draft can be edited; start a new version instead."))
+
+
+def _submit(*, version, user):
+    return services.assessment_submit(assessment=version, actor=user)
+
+
+def _revise(*, version, user):
+    return services.assessment_start(ai_system=version.ai_system, actor=user, kind=version.kind)
+
+
+class AssessmentActionView(generic.DocumentActionView):
+    model = ImpactAssessment
+    actions = generic.document_actions(
+        submit=(_submit, _("Sent for review.")),
+        revise=(_revise, _("A new draft version was started from the approved one.")),
+    )
+
+
+class _AssessmentPartMixin:
+    parent_model = ImpactAssessment
+
+    def setup_object(self):
+        super().setup_object()
+        assessment = self.object.assessment if self.object is not None else self.parent
+        if not assessment.is_editable:
+            raise PermissionDenied(_("Only a draft can be changed; start a new version instead."))
+
+
+class PartyEditView(_AssessmentPartMixin, generic.ObjectEditView):
+    model = AffectedParty
+    form_class = AffectedPartyForm
+
+    def get_success_url(self, obj):
+        return obj.assessment.get_absolute_url()
+
+
+class PartyDeleteView(generic.ObjectDeleteView):
+    model = AffectedParty
+
+    def success_url(self, obj):
+        return obj.assessment.get_absolute_url()
+
+
+class ImpactEditView(_AssessmentPartMixin, generic.ObjectEditView):
+    model = Impact
+    form_class = ImpactForm
+
+    def get_success_url(self, obj):
+        return obj.assessment.get_absolute_url()
+
+
+class ImpactDeleteView(generic.ObjectDeleteView):
+    model = Impact
+
+    def success_url(self, obj):
+        return obj.assessment.get_absolute_url()

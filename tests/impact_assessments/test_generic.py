@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from impact_assessments.forms import AffectedPartyForm, ImpactAssessmentForm, ImpactForm
 from impact_assessments.models import AffectedParty, AIActClassification, Impact, ImpactAssessment
 from tests import factories
 from tests.generic import EDIT_ROLES, READ_ROLES, GenericModelTests, ModelCase
@@ -101,6 +102,19 @@ ASSESSMENT = ModelCase(
     create_actions=("create", "update"),  # the prefilled draft, then what the request adds
     update_payload=lambda ctx, obj: {"conclusion": "Fit for use with the listed measures."},
     list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+    ui_list=lambda ctx: _url("impact_assessments:assessment_list", ctx),
+    ui_detail=lambda ctx, obj: _url("impact_assessments:assessment_detail", ctx, pk=obj.pk),
+    ui_add=lambda ctx: _url(
+        "impact_assessments:system_assessments",
+        ctx,
+        pk=factories.AISystemFactory(organization=ctx.org).pk,
+    ),
+    ui_add_get=False,  # the system's tab has a "start" button, no form
+    ui_add_data=lambda ctx: {"kind": "impact"},
+    ui_create_actions=("create",),
+    ui_edit=lambda ctx, obj: _url("impact_assessments:assessment_edit", ctx, pk=obj.pk),
+    ui_form=ImpactAssessmentForm,
+    ui_changes={"conclusion": "Fit for use with the listed measures."},
 )
 
 PARTY = ModelCase(
@@ -117,6 +131,12 @@ PARTY = ModelCase(
     },
     update_payload=lambda ctx, obj: {"name": "Applicants over 70"},
     list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+    ui_add=lambda ctx: _url("impact_assessments:party_add", ctx, parent_pk=_assessment(ctx).pk),
+    ui_add_data=lambda ctx: {"name": "Older applicants", "kind": "group"},
+    ui_edit=lambda ctx, obj: _url("impact_assessments:party_edit", ctx, pk=obj.pk),
+    ui_form=AffectedPartyForm,
+    ui_changes={"name": "Applicants over 70"},
+    ui_delete=lambda ctx, obj: _url("impact_assessments:party_delete", ctx, pk=obj.pk),
 )
 
 IMPACT = ModelCase(
@@ -136,6 +156,10 @@ IMPACT = ModelCase(
     )(_party(ctx)),
     update_payload=lambda ctx, obj: {"severity": 5},
     list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+    ui_edit=lambda ctx, obj: _url("impact_assessments:impact_edit", ctx, pk=obj.pk),
+    ui_form=ImpactForm,
+    ui_changes={"severity": 5},
+    ui_delete=lambda ctx, obj: _url("impact_assessments:impact_delete", ctx, pk=obj.pk),
 )
 
 
