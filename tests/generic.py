@@ -8,9 +8,10 @@ A test module declares a ``ModelCase`` for a model and a class::
 and gets, for every role in ``org`` plus the outsider (admin of ``other_org``) and an
 anonymous caller: API list / retrieve / create / update / delete, the same for the UI pages,
 auditors through their engagements, contributor ownership and grants, change-log rows for
-every write through the API and the UI, and a query-count check (1 row vs 25 rows). Tests that do not apply to a
-case (no UI add page, a read-only model…) are removed from the class, not skipped, so a
-report names only what was really checked: ``TestAISystem::test_api_update[contributor]``.
+every write through the API and the UI, and a query-count check (1 row vs 25 rows). Tests
+that do not apply to a case (no UI add page, a read-only model…) are removed from the class,
+not skipped, so a report names only what was really checked:
+``TestAISystem::test_api_update[contributor]``.
 
 What a role may do is derived from the case's role sets and mirrors ``AccessPolicy``:
 
