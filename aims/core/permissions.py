@@ -1,7 +1,9 @@
 """The one permission layer: every read and write of tenant data goes through ``restrict``.
 
-Roles come from the user's memberships; object grants (ownership, assignment, an auditor's
-engagement scope) come from django-guardian. UI base views and the API base viewset both
+Roles come from the user's memberships. What an auditor sees comes from their open
+engagements only, through each model's ``EngagementScope``: nothing is granted to an auditor
+record by record. A contributor may change what they own (a model's ``owner_paths``) or hold
+a django-guardian ``change_<model>`` grant on. UI base views and the API base viewset both
 call ``restrict``, so a list never shows what a detail page would refuse.
 """
 
@@ -121,7 +123,8 @@ def organization_by_slug(user: Any, slug: str) -> Any:
 
 
 def _granted_pks(user: Any, model: type[models.Model], action: Action) -> QuerySet:
-    """Primary keys of ``model`` on which ``user`` holds a guardian object permission."""
+    """Primary keys of ``model`` on which ``user`` holds a guardian object permission (the
+    contributors' change grants; auditors hold none: their engagements decide)."""
     ct = ContentType.objects.get_for_model(model)
     return (
         UserObjectPermission.objects.filter(
@@ -195,7 +198,12 @@ def _engagement_condition(
 
 
 def restrict(queryset: QuerySet, user: Any, action: Action | str) -> QuerySet:
-    """Narrow ``queryset`` to the rows ``user`` may perform ``action`` on."""
+    """Narrow ``queryset`` to the rows ``user`` may perform ``action`` on.
+
+    The roles the policy names for ``action`` reach every record of their organisations; a
+    contributor also changes and deletes what they own or hold a guardian change grant on;
+    an auditor's open engagements add, for ``VIEW`` only, what their scopes cover
+    (``_engagement_condition``); ``personal_path`` adds the user's own records. One filter."""
     action = Action(action)
     model = queryset.model
     policy = policy_of(model)
@@ -224,16 +232,6 @@ def restrict(queryset: QuerySet, user: Any, action: Action | str) -> QuerySet:
         scopes = auditor_scopes_of(user)
         if scopes:
             condition |= _engagement_condition(model, policy, scopes)
-        auditor_orgs = [org for org, role in roles.items() if role == Role.AUDITOR]
-        if auditor_orgs:
-            # Single-record grants made before engagements existed; still honoured.
-            granted = Q(pk__in=_granted_pks(user, model, Action.VIEW))
-            if policy.parent_path:
-                parent = model._meta.get_field(policy.parent_path).related_model
-                granted |= Q(
-                    **{f"{policy.parent_path}__in": _granted_pks(user, parent, Action.VIEW)}
-                )
-            condition |= _in_orgs(policy, auditor_orgs) & granted
 
     if policy.personal_path:
         condition |= Q(**{policy.personal_path: user})

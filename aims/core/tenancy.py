@@ -111,7 +111,7 @@ class Organization(TrackedModel):
         org_path="pk",
         roles={
             **DEFAULT_ROLES,
-            # Auditors enter the organisation; what they see inside it is per-object grants.
+            # Auditors enter the organisation; what they see inside it is their engagements'.
             Action.VIEW: READ_ROLES | {Role.AUDITOR},
             Action.ADD: frozenset(),
             Action.CHANGE: ADMIN_ONLY,

@@ -27,7 +27,7 @@ class EvidenceItemAdmin(GuardedModelAdmin):
 
 @admin.register(EvidenceFile)
 class EvidenceFileAdmin(GuardedModelAdmin):
-    """Read-only: object grants (an auditor's view of a version) are managed from here."""
+    """Read-only: a version never changes (auditors reach it through an engagement)."""
 
     list_display = ("item", "number", "original_name", "size", "content_type", "uploaded_by")
     search_fields = ("original_name", "sha256", "item__title")

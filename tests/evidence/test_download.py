@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
 
+from tests import factories
 from tests.evidence.factories import EvidenceFileFactory, pdf_bytes
 
 
@@ -61,13 +61,17 @@ def test_it_hides_the_file_from_other_organisations(
     assert api_client_for(outsider).get(_api(version)).status_code == 404
 
 
-def test_it_hides_the_file_from_an_auditor_without_a_grant(
+def test_it_hides_the_file_from_an_auditor_without_an_open_engagement(
     org, users, client_for, api_client_for, version
 ):
     auditor = users.auditor
     assert client_for(auditor).get(_ui(org, version)).status_code == 404
     assert api_client_for(auditor).get(_api(version)).status_code == 404
-    assign_perm("view_evidencefile", auditor, version)
+    ended = factories.engage(org, auditor, whole_aims=True, starts_in_days=-30, ends_in_days=-1)
+    assert client_for(auditor).get(_ui(org, version)).status_code == 404
+    assert api_client_for(auditor).get(_api(version)).status_code == 404
+    ended.delete()
+    factories.engage(org, auditor, whole_aims=True)
     assert client_for(auditor).get(_ui(org, version)).status_code == 200
     assert api_client_for(auditor).get(_api(version)).status_code == 200
 
@@ -85,17 +89,19 @@ def test_it_never_serves_files_from_the_media_url(client_for, users, version, se
     assert response.status_code == 404
 
 
-def test_a_grant_on_the_evidence_item_lets_the_auditor_download_every_version(
+def test_an_evidence_item_in_scope_lets_the_auditor_download_every_version(
     org, other_org, users, client_for, api_client_for, version
 ):
     auditor = users.auditor
     later = EvidenceFileFactory(item=version.item, content=pdf_bytes("later"))
     unrelated = EvidenceFileFactory(item__organization=org, content=pdf_bytes("other item"))
-    assign_perm("view_evidenceitem", auditor, version.item)
+    control = factories.ControlImplementationFactory(organization=org)
+    version.item.controls.add(control)
+    factories.engage(org, auditor, controls=[control])
     for file in (version, later):
         assert client_for(auditor).get(_ui(org, file)).status_code == 200
         assert api_client_for(auditor).get(_api(file)).status_code == 200
-    # Only that item's files; and the grant gives nothing beyond seeing them.
+    # Only that item's files; and the engagement gives nothing beyond seeing them.
     assert client_for(auditor).get(_ui(org, unrelated)).status_code == 404
     assert api_client_for(auditor).get(_api(unrelated)).status_code == 404
     assert api_client_for(auditor).delete(_api(version)).status_code in (403, 405)

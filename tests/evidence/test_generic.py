@@ -115,6 +115,18 @@ class TestEvidenceFile(GenericModelTests):
         assert response.status_code == expected, response.content
         assert EvidenceFile.objects.count() == before + (1 if expected == 201 else 0)
 
+    def test_api_auditor_may_not_upload_to_an_item_they_see(self, ctx, api_as):
+        item = _new_item(ctx)
+        factories.engage(ctx.org, ctx.users.auditor, whole_aims=True)
+        client = api_as("auditor")
+        assert client.get(reverse("evidenceitem-detail", args=[item.pk])).status_code == 200
+        before = EvidenceFile.objects.count()
+        response = client.post(
+            list_url(self.case), {"item": item.pk, "file": upload()}, format="multipart"
+        )
+        assert response.status_code == 403, response.content
+        assert EvidenceFile.objects.count() == before
+
     def test_api_create_multipart_is_logged(self, ctx, api_as):
         item = _new_item(ctx)
         client = api_as("admin")

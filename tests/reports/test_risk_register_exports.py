@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
 
 from aims.core.jobs import run_job
 from aims.core.models import Job, JobStatus
@@ -138,9 +137,14 @@ def test_a_bad_filter_or_format_is_a_400_with_a_message(org, users, client_for, 
     assert "xlsx, csv, pdf" in bad_format.content.decode()
 
 
-def test_an_auditor_gets_only_the_risks_shared_with_them(org, users, client_for, register):
+def _control_engagement(org, users, risk):
+    """An engagement limited to the control that treats ``risk``."""
+    return factories.engage(org, users.auditor, controls=list(risk.controls.all()))
+
+
+def test_an_auditor_gets_only_the_risks_in_their_engagement(org, users, client_for, register):
     first, _second = register
-    assign_perm("view_risk", users.auditor, first)
+    _control_engagement(org, users, first)
     client = client_for(users.auditor)
 
     rows = read_csv(body(client.get(url(org, "csv"))))
@@ -148,8 +152,18 @@ def test_an_auditor_gets_only_the_risks_shared_with_them(org, users, client_for,
 
     assert [r["Reference"] for r in rows] == ["R-0001"]
     assert [r["Reference"] for r in xlsx_rows] == ["R-0001"]
-    # The AI system and control linked to the risk are not shared: they are not named.
-    assert rows[0]["AI systems"] == "" and rows[0]["Controls"] == ""
+    # The control is in scope and named; the AI system linked to the risk is not in scope
+    # (the engagement chose no system): it is not named.
+    assert rows[0]["AI systems"] == "" and "ORG-9" in rows[0]["Controls"]
+
+
+def test_an_auditor_gets_nothing_after_the_engagement_ends(org, users, client_for, register):
+    factories.engage(org, users.auditor, whole_aims=True, starts_in_days=-30, ends_in_days=-1)
+
+    response = client_for(users.auditor).get(url(org, "csv"))
+
+    assert response.status_code == 200
+    assert read_csv(body(response)) == []
 
 
 def test_outsiders_get_404(org, users, client_for, register):
@@ -268,7 +282,7 @@ def test_the_pdf_counts_no_opportunity_at_a_risk_level(
 
 def test_the_pdf_job_decides_visibility_for_its_creator(org, users, client_for, register):
     first, _second = register
-    assign_perm("view_risk", users.auditor, first)
+    _control_engagement(org, users, first)
     client_for(users.auditor).get(url(org, "pdf"))
     job = Job.objects.get()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
 
 from controls.exports import SOA_COLUMNS
 from controls.models import ControlImplementation, RequirementKind
+from tests import factories
 from tests.reports.factories import (
     approved_soa,
     body,
@@ -185,25 +185,33 @@ def test_outsiders_get_404(soa_org, users, client_for):
     assert client_for().get(url(soa_org, "csv")).status_code == 302  # to sign in
 
 
-def test_an_auditor_exports_only_the_controls_shared_with_them(soa_org, users, client_for):
-    assign_perm("view_controlimplementation", users.auditor, control(soa_org, "A.6.2.4"))
+def test_an_auditor_exports_only_the_controls_in_their_engagement(soa_org, users, client_for):
     version = approved_soa(soa_org, author=users.officer, approver=users.admin)
     client = client_for(users.auditor)
+    before = client.get(url(soa_org, "csv", version))
+    factories.engage(soa_org, users.auditor, controls=[control(soa_org, "A.6.2.4")])
 
     rows = read_csv(body(client.get(url(soa_org, "csv"))))
-    not_shared = client.get(url(soa_org, "csv", version))
-    assign_perm("view_soaversion", users.auditor, version)
-    shared = read_csv(body(client.get(url(soa_org, "csv", version))))
+    # Every engagement reads the approved SoA, whole: a frozen document, not live rows.
+    frozen = read_csv(body(client.get(url(soa_org, "csv", version))))
 
+    assert before.status_code == 404  # no engagement yet
     assert [r["Reference"] for r in rows] == ["A.6.2.4"]
-    assert not_shared.status_code == 404
-    assert len(shared) == 38
+    assert len(frozen) == 38
+
+
+def test_an_auditor_exports_nothing_after_the_engagement_ends(soa_org, users, client_for):
+    version = approved_soa(soa_org, author=users.officer, approver=users.admin)
+    factories.engage(soa_org, users.auditor, whole_aims=True, starts_in_days=-30, ends_in_days=-1)
+    client = client_for(users.auditor)
+
+    assert read_csv(body(client.get(url(soa_org, "csv")))) == []
+    assert client.get(url(soa_org, "csv", version)).status_code == 404
 
 
 def test_the_pdf_names_the_evidence_and_risks_and_the_approvers_note(soa_org, users, client_for):
     from aims.core.documents import document_approve, document_submit
     from controls.services import soa_version_start
-    from tests import factories
 
     row = control(soa_org, "A.6.2.7")
     row.applicability, row.justification = "applicable", "Technical documentation kept."

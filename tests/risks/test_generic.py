@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from risks.forms import RiskAssessmentForm, RiskForm, TreatmentActionForm
 from risks.models import Risk, RiskAssessment, RiskCriteria, TreatmentAction
+from risks.services import risk_assessment_approve
 from tests import factories
 from tests.generic import EDIT_ROLES, READ_ROLES, GenericModelTests, ModelCase
 from tests.risks.factories import CUSTOM_3X4, criteria_post_data, old_version
@@ -98,9 +99,18 @@ ACTION = ModelCase(
     ui_delete=lambda ctx, obj: _url("risks:action_delete", ctx, pk=obj.pk),
 )
 
+
+def _approved_assessment(ctx):
+    """Approved by the service, over an AI system with no risks yet (nothing to assess)."""
+    assessment = factories.RiskAssessmentFactory(organization=ctx.org)
+    assessment.ai_systems.add(factories.AISystemFactory(organization=ctx.org))
+    return risk_assessment_approve(assessment=assessment, user=ctx.users.admin)
+
+
 ASSESSMENT = ModelCase(
     model=RiskAssessment,
     make=lambda ctx: factories.RiskAssessmentFactory(organization=ctx.org),
+    make_shown=_approved_assessment,  # auditors read approved assessments only
     api_basename="riskassessment",
     create_payload=lambda ctx: {
         "organization": ctx.org.pk,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from guardian.shortcuts import assign_perm
 
 from tests import factories
 from tests.generic import ALL_ROLES, EDIT_ROLES
@@ -19,7 +18,8 @@ def _low_residual_risk(org, users):
         residual_likelihood=1,
         residual_impact=1,
     )
-    assign_perm("view_risk", users.auditor, risk)  # the auditor sees it, and may not accept it
+    # The auditor sees it through an engagement over the whole AIMS, and may not accept it.
+    factories.engage(org, users.auditor, whole_aims=True)
     return risk
 
 

@@ -6,7 +6,6 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from tests import factories
 
@@ -57,9 +56,10 @@ def test_it_lists_linked_controls_and_reachable_evidence(org, users, client_for)
     assert page.status_code == 200
     assert [c.pk for c in page.context["controls"]] == [control.pk]
     assert {e.title for e in page.context["evidence"]} == {"Monitoring dashboard", "Board minutes"}
-    # An auditor granted the risk sees only the evidence it was granted too.
-    assign_perm("view_risk", users.auditor, risk)
-    assign_perm("view_evidenceitem", users.auditor, shown)
+    # An auditor whose engagement covers the control sees the risk that it treats, and of
+    # the risk's evidence only what supports that control.
+    shown.controls.add(control)
+    factories.engage(org, users.auditor, controls=[control])
     page = client_for(users.auditor).get(_url("risk_links", org, pk=risk.pk))
     assert [e.title for e in page.context["evidence"]] == ["Monitoring dashboard"]
 
