@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from aims.core.documents import document_approve
 from impact_assessments.forms import AffectedPartyForm, ImpactAssessmentForm, ImpactForm
-from impact_assessments.models import AffectedParty, AIActClassification, Impact, ImpactAssessment
+from impact_assessments.models import (
+    ASSESSMENT_SECTIONS,
+    AffectedParty,
+    AIActClassification,
+    Impact,
+    ImpactAssessment,
+)
+from impact_assessments.services import assessment_submit
 from tests import factories
 from tests.generic import EDIT_ROLES, READ_ROLES, GenericModelTests, ModelCase
 
@@ -87,9 +95,37 @@ def _impact(ctx):
     )
 
 
+def _approved(ctx):
+    """A complete assessment approved through the services: what auditors may read."""
+    fields = {
+        name: "Written for the test."
+        for _key, _label, names in ASSESSMENT_SECTIONS
+        for name in names
+    }
+    system = factories.AISystemFactory(organization=ctx.org)
+    assessment = ImpactAssessment.objects.create(
+        organization=ctx.org, ai_system=system, author=ctx.users.officer, **fields
+    )
+    party = AffectedParty.objects.create(
+        assessment=assessment, name="Applicants", kind="individuals"
+    )
+    Impact.objects.create(
+        assessment=assessment,
+        party=party,
+        nature="harm",
+        area="privacy",
+        description="Personal data kept too long.",
+        severity=2,
+        likelihood=2,
+    )
+    assessment_submit(assessment=assessment, actor=ctx.users.officer)
+    return document_approve(version=assessment, user=ctx.users.admin)
+
+
 ASSESSMENT = ModelCase(
     model=ImpactAssessment,
     make=_assessment,
+    make_shown=_approved,  # auditors read approved versions only
     add_roles=EDIT_ROLES,
     create_target_visible=READ_ROLES,
     api_basename="impactassessment",
@@ -120,6 +156,7 @@ ASSESSMENT = ModelCase(
 PARTY = ModelCase(
     model=AffectedParty,
     make=_party,
+    make_shown=lambda ctx: _approved(ctx).parties.get(),
     add_roles=EDIT_ROLES,
     create_target_visible=READ_ROLES,
     api_basename="affectedparty",
@@ -142,6 +179,7 @@ PARTY = ModelCase(
 IMPACT = ModelCase(
     model=Impact,
     make=_impact,
+    make_shown=lambda ctx: _approved(ctx).impacts.get(),
     add_roles=EDIT_ROLES,
     create_target_visible=READ_ROLES,
     api_basename="impact",
