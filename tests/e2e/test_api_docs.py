@@ -19,9 +19,11 @@ def test_api_docs_render_offline_under_the_policy(live_server, page, shoot):
     page.goto(f"{live_server.url}/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("AIMS API")
     expect(page.locator(".opblock").first).to_be_visible()
-    assert page.locator(".opblock").count() > 100
+    # Swagger UI renders the sections near the viewport only: look at both ends of the list.
+    expect(page.locator(".opblock-tag", has_text="ai-act-classifications")).to_be_visible()
+    page.mouse.wheel(0, 200_000)
     expect(
-        page.locator(".opblock-summary-path", has_text="/api/v1/ai-systems/").first
+        page.locator(".opblock-summary-path", has_text="/api/v1/treatment-actions/").first
     ).to_be_visible()
     shoot("01-api-docs")
 
