@@ -41,6 +41,9 @@ TONES = {
     "contributor": "neutral",
     "viewer": "muted",
     "auditor": "warning",
+    "open": "warning",
+    "answered": "info",
+    "closed": "muted",
 }
 
 
