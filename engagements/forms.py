@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import CleanInputFormMixin, TrackedModelForm
+from aims.core.forms import CleanInputFormMixin, SectionedFormMixin, TrackedModelForm
 from aims.core.permissions import Action, auditor_scopes_of, restrict
 from aims.evidence.models import EvidenceItem
 from controls.models import Requirement
@@ -68,11 +68,12 @@ class InformationRequestForm(TrackedModelForm):
                 self.fields["asked_by"].help_text = _(
                     "The auditor who made the request, e.g. in the opening meeting."
                 )
-        if len(self.fields["engagement"].queryset[:2]) == 1:
-            self.initial.setdefault("engagement", self.fields["engagement"].queryset[0].pk)
+        engagements = list(self.fields["engagement"].queryset[:2])
+        if len(engagements) == 1 and not self.initial.get("engagement"):
+            self.initial["engagement"] = engagements[0].pk  # the only choice, chosen
 
 
-class InformationReplyForm(CleanInputFormMixin, forms.Form):
+class InformationReplyForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     """A message in a request's thread; the organisation may attach its evidence."""
 
     body = forms.CharField(

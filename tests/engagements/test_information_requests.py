@@ -299,6 +299,11 @@ def test_the_auditor_asks_and_follows_up_in_the_portal(org, users, engagement, c
     assert response.status_code == 302
     request = InformationRequest.objects.get()
     assert request.asked_by == users.auditor
+    thread = ui.get(page(org, "detail", pk=request.pk)).content.decode()
+    assert 'name="body"' in thread and 'name="evidence"' not in thread
+    officer_view = client_for(users.officer).get(page(org, "detail", pk=request.pk))
+    assert 'name="body"' in officer_view.content.decode()
+    assert 'name="evidence"' in officer_view.content.decode()
     assert ui.post(page(org, "reply", pk=request.pk), {"body": "By Friday?"}).status_code == 302
     past = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     refused = ui.post(
