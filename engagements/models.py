@@ -160,6 +160,7 @@ class InformationRequest(OrganizationScopedModel):
 
     engagement = models.ForeignKey(
         Engagement,
+        # An engagement with requests is kept: their threads are audit records.
         on_delete=models.PROTECT,
         related_name="information_requests",
         verbose_name=_("engagement"),
@@ -188,7 +189,7 @@ class InformationRequest(OrganizationScopedModel):
         "controls.Requirement",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
         limit_choices_to={"kind": "clause"},
         verbose_name=_("clause"),

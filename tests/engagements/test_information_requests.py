@@ -363,3 +363,12 @@ def test_the_scopes_cost_a_bounded_number_of_queries(
         frozenset({evidence.item.pk})
     ] * 3
     assert EvidenceItem.objects.count() == 1
+
+
+def test_an_engagement_with_requests_is_kept(org, users, engagement, api_client_for):
+    services.request_ask(engagement=engagement, user=users.auditor, title="Reviews")
+    response = api_client_for(users.officer).delete(
+        reverse("engagement-detail", args=[engagement.pk])
+    )
+    assert response.status_code == 400
+    assert Engagement.objects.filter(pk=engagement.pk).exists()
