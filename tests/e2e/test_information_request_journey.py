@@ -49,6 +49,9 @@ def test_it_asks_answers_with_evidence_and_shows_the_thread(
     expect(officer_page.get_by_text("Here is the Q3 review.")).to_be_visible()
     folder = ARTIFACTS / request.node.name
     officer_page.screenshot(path=str(folder / "03-officer-answered.png"), full_page=True)
+    officer_page.goto(f"{live_server.url}/o/alpha/information-requests/")
+    expect(officer_page.get_by_text("1 record")).to_be_visible()
+    officer_page.screenshot(path=str(folder / "03b-officer-list.png"), full_page=True)
     other.close()
 
     page.reload()

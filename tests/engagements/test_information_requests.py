@@ -305,6 +305,7 @@ def test_the_auditor_asks_and_follows_up_in_the_portal(org, users, engagement, c
     assert 'name="body"' in officer_view.content.decode()
     assert 'name="evidence"' in officer_view.content.decode()
     assert ui.post(page(org, "reply", pk=request.pk), {"body": "By Friday?"}).status_code == 302
+    assert ui.get(page(org, "history", pk=request.pk)).status_code == 200
     past = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     refused = ui.post(
         page(org, "add"), {"engagement": engagement.pk, "title": "Late", "due_on": past}
