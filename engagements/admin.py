@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from engagements.models import Engagement
+from engagements.models import Engagement, InformationRequest, InformationRequestMessage
 
 
 @admin.register(Engagement)
@@ -9,3 +9,28 @@ class EngagementAdmin(admin.ModelAdmin):
     list_filter = ("organization", "stage", "body")
     search_fields = ("name", "body_name")
     filter_horizontal = ("auditors", "ai_systems", "clauses", "controls")
+
+
+# ==== Information requests =================================================================
+
+
+class InformationRequestMessageInline(admin.TabularInline):
+    model = InformationRequestMessage
+    extra = 0
+    fields = ("author", "body", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(InformationRequest)
+class InformationRequestAdmin(admin.ModelAdmin):
+    """Read in the admin; asked, answered and closed in the product (engagements.services)."""
+
+    list_display = ("reference", "title", "organization", "engagement", "status", "due_on")
+    list_filter = ("organization", "status")
+    search_fields = ("title", "details")
+    readonly_fields = ("number", "status", "answered_at", "closed_at", "closed_by")
+    inlines = [InformationRequestMessageInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
