@@ -14,6 +14,7 @@ org_patterns = [
     path("", include("controls.urls")),
     path("risks/", include("risks.urls")),
     path("evidence/", include("aims.evidence.urls")),
+    path("information-requests/", include("engagements.urls_requests")),
     path("reports/", include("aims.reports.urls")),
     path("engagements/access-log/", include("engagements.urls_access")),
     path("engagements/", include("engagements.urls")),

@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from engagements.models import AuditorAccess, Engagement
+from engagements.models import (
+    AuditorAccess,
+    Engagement,
+    InformationRequest,
+    InformationRequestMessage,
+)
 
 
 @admin.register(Engagement)
@@ -26,4 +31,29 @@ class AuditorAccessAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# ==== Information requests =================================================================
+
+
+class InformationRequestMessageInline(admin.TabularInline):
+    model = InformationRequestMessage
+    extra = 0
+    fields = ("author", "body", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(InformationRequest)
+class InformationRequestAdmin(admin.ModelAdmin):
+    """Read in the admin; asked, answered and closed in the product (engagements.services)."""
+
+    list_display = ("reference", "title", "organization", "engagement", "status", "due_on")
+    list_filter = ("organization", "status")
+    search_fields = ("title", "details")
+    readonly_fields = ("number", "status", "answered_at", "closed_at", "closed_by")
+    inlines = [InformationRequestMessageInline]
+
+    def has_add_permission(self, request) -> bool:
         return False

@@ -11,13 +11,13 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.models import OrganizationScopedModel
+from aims.core.models import OrganizationScopedModel, TrackedModel
 from aims.core.permissions import (
     EDIT_ROLES,
     READ_ROLES,
@@ -26,6 +26,8 @@ from aims.core.permissions import (
     EngagementScope,
     UserPurpose,
 )
+from aims.core.tenancy import Organization
+from aims.core.transactions import next_number
 
 
 class AuditBody(models.TextChoices):
@@ -256,3 +258,222 @@ class AuditorAccess(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any):
         raise PermissionError("The auditor access log is append-only.")
+
+
+# ==== Information requests (auditor engagements, item 3) ====================================
+# The auditor asks, the organisation answers with text and evidence; both read the thread.
+# The only records an auditor ever writes (``EngagementScope(auditor_adds=True)``); the
+# workflow is in ``engagements.services`` (``request_*``).
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+def request_reference(number: int | None) -> str:
+    """A request's reference as people quote it: IR-0007."""
+    return f"IR-{number:04d}" if number else "IR-new"
+
+
+class InformationRequest(OrganizationScopedModel):
+    """Something an auditor asks the organisation for during an engagement."""
+
+    engagement = models.ForeignKey(
+        Engagement,
+        # An engagement with requests is kept: their threads are audit records.
+        on_delete=models.PROTECT,
+        related_name="information_requests",
+        verbose_name=_("engagement"),
+    )
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    title = models.CharField(_("title"), max_length=250)
+    details = models.TextField(
+        _("details"), blank=True, help_text=_("What is needed, for which period, in what form.")
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asked by"),
+        help_text=_("The auditor who asks (an officer may record a request made in a meeting)."),
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RequestStatus.choices,
+        default=RequestStatus.OPEN,
+        editable=False,
+    )
+    clause = models.ForeignKey(
+        "controls.Requirement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": "clause"},
+        verbose_name=_("clause"),
+    )
+    control = models.ForeignKey(
+        "controls.ControlImplementation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("control"),
+    )
+    ai_system = models.ForeignKey(
+        "inventory.AISystem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("AI system"),
+    )
+    risk = models.ForeignKey(
+        "risks.Risk",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("risk"),
+    )
+    answered_at = models.DateTimeField(_("last answered"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("closed by"),
+    )
+
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        roles={
+            # Officers may record a request an auditor made in a meeting; they answer and close.
+            Action.VIEW: READ_ROLES,
+            Action.ADD: EDIT_ROLES,
+            Action.CHANGE: EDIT_ROLES,
+        },
+        # The engagement's auditors see its requests (never another engagement's) and ask
+        # new ones while it is open.
+        engagement=EngagementScope(own=("engagement",), auditor_adds=True),
+        user_purposes={"asked_by": UserPurpose.AUDITOR},
+    )
+
+    class Meta:
+        ordering = ("-number",)
+        verbose_name = _("information request")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "number"], name="information_request_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RequestStatus.values),
+                name="information_request_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RequestStatus.CLOSED, closed_at__isnull=False)
+                | (~Q(status=RequestStatus.CLOSED) & Q(closed_at__isnull=True)),
+                name="information_request_closed_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="inforeq_org_status"),
+            models.Index(fields=["engagement", "status"], name="inforeq_engagement_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return request_reference(self.number)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "information_requests:detail", kwargs={"org": self.organization.slug, "pk": self.pk}
+        )
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still waiting for the organisation after its due day."""
+        return bool(
+            self.status == RequestStatus.OPEN and self.due_on and self.due_on < timezone.localdate()
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        engagement = self.engagement if self.engagement_id else None
+        if engagement is not None and self.organization_id != engagement.organization_id:
+            errors["engagement"] = _("Choose an engagement of this organisation.")
+        for name in ("control", "ai_system", "risk"):
+            linked = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if linked is not None and linked.organization_id != self.organization_id:
+                errors[name] = _("Choose a record of this organisation.")
+        if self.clause_id and self.clause.kind != "clause":
+            errors["clause"] = _("Choose a clause of the standard, not a control.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.number:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using")):
+            # The organisation's next number, under its lock (aims.core.transactions).
+            self.number = next_number(
+                InformationRequest.objects.filter(organization_id=self.organization_id),
+                owner=Organization(pk=self.organization_id),
+            )
+            super().save(*args, **kwargs)
+
+
+class InformationRequestMessage(TrackedModel):
+    """One message of a request's thread: the auditor's follow-up or the organisation's
+    answer, with the evidence the organisation attaches."""
+
+    request = models.ForeignKey(
+        InformationRequest,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("information request"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("message"), blank=True)
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceItem",
+        blank=True,
+        related_name="information_request_messages",
+        verbose_name=_("evidence"),
+        help_text=_("Evidence attached becomes visible to the engagement's auditors."),
+    )
+
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        org_path="request__organization",
+        parent_path="request",
+        # Messages are never changed or deleted: a thread is a record of what was said.
+        roles={Action.VIEW: READ_ROLES},
+        # Seen with its request; the engagement's auditors add to the thread while it is open.
+        engagement=EngagementScope(own=("request__engagement",), auditor_adds=True),
+    )
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        verbose_name = _("information request message")
+
+    def __str__(self) -> str:
+        return f"{self.request.reference}: {self.body[:60] or _('evidence')}"
+
+    def get_absolute_url(self) -> str:
+        return self.request.get_absolute_url()

@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
 
 from aims.core.access import AuditorScope
-from engagements.models import Engagement
+from engagements.models import Engagement, InformationRequestMessage
+
+EVIDENCE_LABEL = "evidence.evidenceitem"
+
+
+def _shared_evidence(engagement_ids: list[int]) -> dict[int, frozenset[int]]:
+    """Per engagement, the evidence items attached to answers of its information requests
+    (one query). The permission layer still keeps each to the engagement's organisation;
+    an item's file versions follow it (``EvidenceFile.access.parent_path``)."""
+    if not engagement_ids:
+        return {}
+    through = InformationRequestMessage.evidence.through
+    shared: dict[int, set[int]] = defaultdict(set)
+    rows = through.objects.filter(
+        informationrequestmessage__request__engagement_id__in=engagement_ids
+    ).values_list("informationrequestmessage__request__engagement_id", "evidenceitem_id")
+    for engagement_id, item_id in rows:
+        shared[engagement_id].add(item_id)
+    return {engagement_id: frozenset(items) for engagement_id, items in shared.items()}
 
 
 def open_scopes_of(user: Any, *, day: Any = None) -> list[AuditorScope]:
     """One scope per engagement that has ``user`` among its auditors and is open today.
 
-    Four queries however many engagements: the engagements, then their chosen AI systems,
-    clauses and controls (prefetched)."""
+    Five queries however many engagements: the engagements, then their chosen AI systems,
+    clauses and controls (prefetched), and the evidence shared through their information
+    requests."""
     day = day or timezone.localdate()
-    engagements = (
+    engagements = list(
         Engagement.objects.filter(
             auditors=user,
             starts_on__lte=day,
@@ -26,6 +46,7 @@ def open_scopes_of(user: Any, *, day: Any = None) -> list[AuditorScope]:
         .prefetch_related("ai_systems", "clauses", "controls")
         .order_by("pk")
     )
+    shared = _shared_evidence([engagement.pk for engagement in engagements])
     return [
         AuditorScope(
             engagement_id=engagement.pk,
@@ -37,6 +58,7 @@ def open_scopes_of(user: Any, *, day: Any = None) -> list[AuditorScope]:
             control_ids=frozenset(c.pk for c in engagement.controls.all()),
             clause_ids=frozenset(c.pk for c in engagement.clauses.all()),
             clause_refs=frozenset(c.ref for c in engagement.clauses.all()),
+            shared={EVIDENCE_LABEL: shared[engagement.pk]} if engagement.pk in shared else {},
         )
         for engagement in engagements
     ]

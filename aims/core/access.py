@@ -76,6 +76,9 @@ class EngagementScope:
                  approved versions of a controlled document)
     own          lookups to the engagement itself: a record of the engagement (the
                  engagement, its information requests) is seen by that engagement's auditors
+    auditor_adds with ``own``: an auditor may add such a record to an engagement of theirs
+                 while it is open (an information request, a message on one); nothing
+                 else an auditor ever writes
     """
 
     always: bool = False
@@ -85,6 +88,7 @@ class EngagementScope:
     clause_refs: tuple[str, ...] = ()
     shown: dict[str, Any] = field(default_factory=dict)
     own: tuple[str, ...] = ()
+    auditor_adds: bool = False
 
 
 @dataclass(frozen=True)

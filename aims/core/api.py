@@ -354,7 +354,11 @@ class RestrictedModelViewSet(RetriedWritesMixin, RestrictedListMixin, viewsets.M
         parent = getattr(candidate, policy.parent_path) if policy.parent_path else None
         with transaction.atomic():
             if not can_add(
-                self.request.user, model, policy.organization_id_of(candidate), parent=parent
+                self.request.user,
+                model,
+                policy.organization_id_of(candidate),
+                parent=parent,
+                record=candidate,
             ):
                 raise exceptions.PermissionDenied(
                     "Your role does not allow adding this record here."

@@ -238,13 +238,49 @@ def restrict(queryset: QuerySet, user: Any, action: Action | str) -> QuerySet:
     return queryset.filter(condition)
 
 
+def _pk_at(obj: models.Model, path: str) -> Any:
+    """The primary key ``path`` (``engagement``, ``request__engagement``) reaches from an
+    unsaved record, or ``None``."""
+    *hops, last = path.split("__")
+    value: Any = obj
+    for hop in hops:
+        value = getattr(value, hop, None)
+        if value is None:
+            return None
+    if last == "pk":
+        return value.pk
+    return getattr(value, value._meta.get_field(last).attname, None)
+
+
+def auditor_adds(user: Any, record: models.Model | None) -> bool:
+    """Whether ``user`` may add ``record`` as an auditor: its model declares
+    ``EngagementScope(auditor_adds=True)`` and its ``own`` path reaches one of the user's
+    open engagements (``auditor_scopes_of``: their role is auditor, the window is open)."""
+    if record is None or not user or not user.is_authenticated or not user.is_active:
+        return False
+    declared = policy_of(type(record)).engagement
+    if declared is None or not declared.auditor_adds:
+        return False
+    open_ids = {scope.engagement_id for scope in auditor_scopes_of(user)}
+    return any(_pk_at(record, path) in open_ids for path in declared.own)
+
+
 def can_add(
-    user: Any, model: type[models.Model], organization_id: int | None, *, parent: Any = None
+    user: Any,
+    model: type[models.Model],
+    organization_id: int | None,
+    *,
+    parent: Any = None,
+    record: models.Model | None = None,
 ) -> bool:
-    """Whether ``user`` may create a ``model`` record in the organisation (or under ``parent``)."""
+    """Whether ``user`` may create a ``model`` record in the organisation (or under ``parent``).
+    With ``record`` (the unsaved candidate), an auditor may add it to an open engagement of
+    theirs where the model allows it (``auditor_adds``)."""
     policy = policy_of(model)
     if not user or not user.is_authenticated or not user.is_active or policy.read_only:
         return False
+    if record is not None and auditor_adds(user, record):
+        return True
     if policy.parent_path:
         return parent is not None and can(user, Action.CHANGE, parent)
     if user.is_superuser:

@@ -37,7 +37,7 @@ def allow_changes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engagements', '0001_initial'),
+        ('engagements', '0002_information_requests'),
         ('organizations', '0002_scope_frozen_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagements.forms import EngagementForm
-from engagements.models import AuditorAccess, Engagement
+from engagements.models import (
+    AuditorAccess,
+    Engagement,
+    InformationRequest,
+    InformationRequestMessage,
+)
+from tests import factories
 from tests.generic import EDIT_ROLES, READ_ROLES, GenericModelTests, ModelCase
 
 
@@ -106,3 +112,79 @@ AUDITOR_ACCESS = ModelCase(
 
 class TestAuditorAccess(GenericModelTests):
     case = AUDITOR_ACCESS
+
+
+# ==== Information requests =================================================================
+# The engagement's auditor sees its requests and may ask; officers record, answer and close;
+# nobody edits or deletes a request or a message (no such endpoint or page).
+
+
+def _request(ctx):
+    engagement = factories.engage(ctx.org, ctx.users.auditor)
+    return InformationRequest.objects.create(
+        organization=ctx.org,
+        engagement=engagement,
+        title="Access reviews of the last quarter",
+        details="The signed review records.",
+        asked_by=ctx.users.auditor,
+    )
+
+
+def _ask_payload(ctx):
+    engagement = factories.engage(ctx.org, ctx.users.auditor)
+    return {
+        "engagement": engagement.pk,
+        "title": "Model cards of the credit scoring system",
+        "details": "The current ones.",
+        "asked_by": ctx.users.auditor.pk,
+        "due_on": (timezone.localdate() + datetime.timedelta(days=5)).isoformat(),
+    }
+
+
+def _ask_url(ctx):
+    factories.engage(ctx.org, ctx.users.auditor)  # the auditor's page needs an open engagement
+    return reverse("information_requests:add", kwargs={"org": ctx.org.slug})
+
+
+INFORMATION_REQUEST = ModelCase(
+    model=InformationRequest,
+    make=_request,
+    view_roles=READ_ROLES | {"auditor"},
+    add_roles=EDIT_ROLES | {"auditor"},
+    api_basename="informationrequest",
+    api_update=False,
+    api_delete=False,
+    create_payload=_ask_payload,
+    ui_list=lambda ctx: reverse("information_requests:list", kwargs={"org": ctx.org.slug}),
+    ui_detail=lambda ctx, obj: obj.get_absolute_url(),
+    detail_shows=lambda response, obj: obj.reference in response.content.decode(),
+    ui_add=_ask_url,
+    ui_add_data=lambda ctx: {
+        key: value for key, value in _ask_payload(ctx).items() if key != "due_on"
+    },
+)
+
+
+class TestInformationRequest(GenericModelTests):
+    case = INFORMATION_REQUEST
+
+
+def _message(ctx):
+    return InformationRequestMessage.objects.create(
+        request=_request(ctx), author=ctx.users.officer, body="Attached: the review records."
+    )
+
+
+INFORMATION_REQUEST_MESSAGE = ModelCase(
+    model=InformationRequestMessage,
+    make=_message,
+    view_roles=READ_ROLES | {"auditor"},
+    api_basename="informationrequestmessage",
+    api_create=False,
+    api_update=False,
+    api_delete=False,
+)
+
+
+class TestInformationRequestMessage(GenericModelTests):
+    case = INFORMATION_REQUEST_MESSAGE

@@ -44,6 +44,9 @@ TONES = {
     "engagement_open": "success",
     "engagement_ended": "muted",
     "auditor": "warning",
+    "open": "warning",
+    "answered": "info",
+    "closed": "muted",
 }
 
 
