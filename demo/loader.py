@@ -80,6 +80,7 @@ class AuditorEngagement:
     systems: tuple[str, ...]  # the engagement's AI systems when it is not the whole AIMS
     valid_from_in_days: int
     valid_until_in_days: int
+    information_requests: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,26 @@ def _engagement(spec: dict[str, Any]) -> AuditorEngagement:
             "valid_from_in_days",
             "valid_until_in_days",
         },
+        optional={"information_requests"},
     )
+    for request in spec.get("information_requests", []):
+        _keys(
+            "people.json",
+            f"information request {request.get('title', '?')!r}",
+            request,
+            {
+                "title",
+                "details",
+                "asked_by",
+                "due_in_days",
+                "ai_system",
+                "control",
+                "clause",
+                "answer",
+            },
+        )
+        if request["answer"] is not None:
+            _keys("people.json", request["title"], request["answer"], {"by", "body", "evidence"})
     return AuditorEngagement(
         organization=spec["organization"],
         auditors=tuple(spec["auditors"]),
@@ -171,6 +191,7 @@ def _engagement(spec: dict[str, Any]) -> AuditorEngagement:
         systems=tuple(spec["systems"]),
         valid_from_in_days=spec["valid_from_in_days"],
         valid_until_in_days=spec["valid_until_in_days"],
+        information_requests=tuple(spec.get("information_requests", [])),
     )
 
 
@@ -282,6 +303,14 @@ def _check(data: DemoData) -> None:
         organization("people.json", engagement.organization)
         for auditor in engagement.auditors:
             person("people.json", "auditor_engagements", auditor)
+        for request in engagement.information_requests:
+            person("people.json", request["title"], request["asked_by"])
+            if request["ai_system"]:
+                systems(
+                    "people.json", request["title"], engagement.organization, [request["ai_system"]]
+                )
+            if request["answer"] is not None:
+                person("people.json", request["title"], request["answer"]["by"])
         systems("people.json", "auditor_engagements", engagement.organization, engagement.systems)
 
     for slug, scope in data.scope.items():

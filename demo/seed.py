@@ -43,7 +43,8 @@ from controls.models import (
 )
 from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
-from engagements.models import Engagement
+from engagements.models import Engagement, InformationRequest
+from engagements.services import request_ask, request_reply
 from impact_assessments.services import classification_record
 from risks.models import (
     ActionStatus,
@@ -121,6 +122,8 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
                 )
             if slug in data.controls:
                 seed_soa_version(org=org, spec=data.controls[slug]["soa_version"], run=run)
+        # Last: an answer attaches evidence the steps above recorded.
+        seed_information_requests(data=data, orgs=orgs, systems=systems, run=run)
     return created
 
 
@@ -234,6 +237,59 @@ def seed_auditor_engagements(
             engagement.ai_systems.set([systems[spec.organization][name] for name in spec.systems])
         for email in spec.auditors:
             forget_roles(users[email])
+
+
+def seed_information_requests(
+    *, data: DemoData, orgs: dict[str, Organization], systems: Systems, run: SeedRun
+) -> None:
+    """The auditors' requests, asked and answered through the services, as in the product."""
+    for spec in data.auditor_engagements:
+        org = orgs[spec.organization]
+        engagement = Engagement.objects.get(organization=org, name=spec.name)
+        for request in spec.information_requests:
+            if InformationRequest.objects.filter(
+                engagement=engagement, title=request["title"]
+            ).exists():
+                continue
+            asker = run.users[request["asked_by"]]
+            forget_roles(asker)
+            with change_context(source=ChangeSource.IMPORT, actor=asker, request_id=run.request_id):
+                asked = request_ask(
+                    engagement=engagement,
+                    user=asker,
+                    title=request["title"],
+                    details=request["details"],
+                    due_on=_days(request["due_in_days"]),
+                    clause=Requirement.objects.filter(
+                        framework__code="iso42001", kind="clause", ref=request["clause"]
+                    ).first()
+                    if request["clause"]
+                    else None,
+                    control=ControlImplementation.objects.filter(
+                        organization=org, requirement__ref=request["control"]
+                    ).first()
+                    if request["control"]
+                    else None,
+                    ai_system=systems[spec.organization][request["ai_system"]]
+                    if request["ai_system"]
+                    else None,
+                )
+            run.created["information requests"] += 1
+            answer = request["answer"]
+            if answer is None:
+                continue
+            officer = run.users[answer["by"]]
+            with change_context(
+                source=ChangeSource.IMPORT, actor=officer, request_id=run.request_id
+            ):
+                request_reply(
+                    request=asked,
+                    user=officer,
+                    body=answer["body"],
+                    evidence=list(
+                        EvidenceItem.objects.filter(organization=org, title__in=answer["evidence"])
+                    ),
+                )
 
 
 def seed_classifications(

@@ -74,6 +74,16 @@ def test_every_person_organisation_and_system_in_the_files_reaches_the_database(
         assert engagement.whole_aims == spec["whole_aims"]
         assert {a.email for a in engagement.auditors.all()} == set(spec["auditors"])
         assert set(engagement.ai_systems.values_list("name", flat=True)) == set(spec["systems"])
+        requests = {r.title: r for r in engagement.information_requests.all()}
+        assert set(requests) == {r["title"] for r in spec["information_requests"]}
+        for request in spec["information_requests"]:
+            asked = requests[request["title"]]
+            assert asked.asked_by.email == request["asked_by"]
+            answered = request["answer"] is not None
+            assert asked.status == ("answered" if answered else "open")
+            if answered:
+                evidence = {e.title for m in asked.messages.all() for e in m.evidence.all()}
+                assert evidence == set(request["answer"]["evidence"])
 
     systems = read("systems.json")
     tiers = {
