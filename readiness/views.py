@@ -20,6 +20,7 @@ from aims.evidence.models import EvidenceItem
 from aims.inventory.models import AISystem, LifecycleStage, SystemStatus
 from aims.organizations import services as organization_services
 from controls.models import SoAVersion
+from engagements.models import InformationRequest, RequestStatus
 from readiness.coverage import readiness_coverage
 from readiness.report import readiness_of
 from risks.models import (
@@ -155,6 +156,21 @@ def _aims_overview(*, organization: Any, user: Any, today: datetime.date) -> dic
         "expiring_evidence": list(expiring[:DASHBOARD_LIST]),
         "expiring_evidence_count": expiring.count(),
         "expired_evidence_count": evidence.filter(valid_until__lt=today).count(),
+        **_open_requests(organization=organization, user=user),
+    }
+
+
+def _open_requests(*, organization: Any, user: Any) -> dict[str, Any]:
+    """The auditors' requests still waiting for the organisation, the soonest due first."""
+    waiting = (
+        restrict(InformationRequest.objects.all(), user, Action.VIEW)
+        .filter(organization=organization, status=RequestStatus.OPEN)
+        .select_related("organization", "engagement", "asked_by")
+        .order_by(Coalesce("due_on", "created_at__date"), "number")
+    )
+    return {
+        "open_requests": list(waiting[:DASHBOARD_LIST]),
+        "open_request_count": waiting.count(),
     }
 
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from engagements.models import InformationRequest
 from tests import factories
 
 
@@ -40,6 +41,17 @@ def _populate(org, users, n: int):
             title=f"Pen test report {i}",
             valid_until=today + datetime.timedelta(days=10),
         )
+        # Another auditor's request: ``users.auditor`` stays without an engagement.
+        asker = factories.UserFactory()
+        factories.MembershipFactory(organization=org, user=asker, role="auditor")
+        engagement = factories.engage(org, asker, whole_aims=True, name=f"Audit {i}")
+        InformationRequest.objects.create(
+            organization=org,
+            engagement=engagement,
+            title=f"Send the pen test scope {i}",
+            asked_by=asker,
+            due_on=today - datetime.timedelta(days=1),
+        )
         made.append(above)
     return made
 
@@ -68,6 +80,15 @@ def test_it_lists_what_needs_attention_across_the_aims(catalog, org, users, clie
     assert "Pen test report 0" in html and "1 evidence item has expired" in html
     assert "of clauses ready" in html
     assert "No version of the SoA has been approved." in html
+    assert "1 request waits for an answer" in html and "Send the pen test scope 0" in html
+
+
+def test_answered_requests_leave_the_dashboard(catalog, org, users, client_for):
+    _populate(org, users, 1)
+    InformationRequest.objects.update(status="answered")
+    page = _dashboard(client_for(users.officer), org)
+    assert page.context["open_requests"] == []
+    assert "No auditor is waiting for an answer." in page.content.decode()
 
 
 def test_an_auditor_sees_only_what_was_shared(catalog, org, users, client_for):
