@@ -1,6 +1,7 @@
 """An officer opens an engagement for one AI system and invites an external auditor; the
-auditor sets a password, sees only that system's records, downloads its evidence; once the
-window has closed the auditor sees nothing."""
+auditor sets a password, sees only that system's records, downloads its evidence and asks
+for a document, which the officer answers; once the window has closed the auditor sees
+nothing."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def _set_password_link() -> str:
 
 
 def test_an_auditor_sees_only_the_engagements_system_and_nothing_after_it(
-    live_server, page, shoot, officer, records
+    live_server, browser, page, shoot, officer, records
 ):
     today = timezone.localdate()
     base = live_server.url
@@ -119,6 +120,26 @@ def test_an_auditor_sees_only_the_engagements_system_and_nothing_after_it(
     response = page.goto(f"{base}/o/alpha/ai-systems/{other.pk}/")
     assert response.status == 404
 
+    # The auditor asks for a document; the officer answers; the auditor reads the answer.
+    page.goto(f"{base}/o/alpha/information-requests/")
+    page.get_by_role("link", name=re.compile("Add information request")).first.click()
+    page.locator("#id_title").fill("Claims triage model card")
+    page.locator("#id_details").fill("The current model card, with its known limits.")
+    page.get_by_role("button", name="Ask").click()
+    expect(page.get_by_text("No answer yet")).to_be_visible()
+    shoot("05-auditor-asks")
+    officer_context = browser.new_context(viewport={"width": 1366, "height": 900})
+    officer_page = officer_context.new_page()
+    sign_in(officer_page, base, officer)
+    officer_page.goto(f"{base}/o/alpha/information-requests/")
+    officer_page.get_by_role("link", name=re.compile("IR-0001")).click()
+    officer_page.locator("#id_body").fill("The model card is in the evidence: see the bias report.")
+    officer_page.get_by_role("button", name="Send answer").click()
+    expect(officer_page.get_by_text("The model card is in the evidence")).to_be_visible()
+    officer_context.close()
+    page.reload()
+    expect(page.get_by_text("The model card is in the evidence")).to_be_visible()
+
     # After the window closes the auditor sees nothing, though still signed in.
     Engagement.objects.update(
         starts_on=today - datetime.timedelta(days=20), ends_on=today - datetime.timedelta(days=1)
@@ -129,4 +150,4 @@ def test_an_auditor_sees_only_the_engagements_system_and_nothing_after_it(
     expect(page.get_by_role("link", name="Claims triage")).to_have_count(0)
     assert page.goto(f"{base}/o/alpha/ai-systems/{mine['system'].pk}/").status == 404
     assert page.goto(f"{base}/o/alpha/evidence/{mine['evidence'].pk}/").status == 404
-    shoot("05-after-the-window")
+    shoot("06-after-the-window")
