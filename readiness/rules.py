@@ -38,6 +38,7 @@ from controls.models import (
     ReadinessStatus,
     SoAVersion,
 )
+from impact_assessments.models import AssessmentKind, ImpactAssessment
 from risks.models import (
     ActionStatus,
     AssessmentStatus,
@@ -107,6 +108,8 @@ class Facts:
     # retired: pk → name. For an engagement of chosen AI systems: those systems.
     systems_in_scope: dict[int, str] = field(default_factory=dict)
     systems_chosen: bool = False  # ``systems_in_scope`` are an engagement's chosen systems
+    # Approved AI system impact assessments by system: (pk, next review, review reason or "").
+    impact: dict[int, tuple[int, datetime.date | None, str]] = field(default_factory=dict)
 
     def url(self, name: str, **kwargs: Any) -> str | None:
         return safe_url(name, org=self.organization.slug, **kwargs)
@@ -132,8 +135,6 @@ class Facts:
 # Clauses whose records belong to modules still to come: they rely on status + evidence.
 LATER_MODULES: dict[str, Any] = {
     "5.2": gettext_lazy("policies"),
-    "6.1.4": gettext_lazy("impact assessment"),
-    "8.4": gettext_lazy("impact assessment"),
     "6.2": gettext_lazy("objectives"),
     "7.2": gettext_lazy("competence"),
     "7.3": gettext_lazy("awareness"),
@@ -411,6 +412,71 @@ def _treatment(facts: Facts) -> Finding:
     return Finding(True, found, url=url)
 
 
+def _impact_process(facts: Facts) -> Finding:
+    """6.1.4: the impact assessment process runs: every AI system in scope has an approved
+    impact assessment (an approved scope naming no system: at least one on record)."""
+    url = facts.url("impact_assessments:assessment_list")
+    in_scope = facts.systems_in_scope
+    if not facts.impact:
+        return Finding(
+            False,
+            _("No approved AI system impact assessment on record."),
+            _("Assess the impact of each AI system in scope and approve the assessments."),
+            url,
+        )
+    missing = sorted(str(name) for pk, name in in_scope.items() if pk not in facts.impact)
+    if missing:
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s AI system in scope has no approved impact assessment: %(names)s.",
+                "%(n)s AI systems in scope have no approved impact assessment: %(names)s.",
+                len(missing),
+            )
+            % {"n": len(missing), "names": ", ".join(missing)},
+            _("Assess these systems and approve the assessments."),
+            url,
+        )
+    return Finding(
+        True,
+        ngettext(
+            "%(n)s approved impact assessment covers the AI systems in scope.",
+            "%(n)s approved impact assessments cover the AI systems in scope.",
+            len(facts.impact),
+        )
+        % {"n": len(facts.impact)},
+        url=url,
+    )
+
+
+def _impact_current(facts: Facts) -> Finding:
+    """8.4: the assessments are current: none past its review date, none flagged for review
+    after a change to its system, and none missing for a system in scope."""
+    process = _impact_process(facts)
+    if not process.fulfilled:
+        return process
+    today = facts.today
+    names = {pk: str(name) for pk, name in facts.systems_in_scope.items()}
+    stale = []
+    for system_id, (_pk, next_review, reason) in sorted(facts.impact.items()):
+        name = names.get(system_id, f"#{system_id}")
+        if reason:
+            stale.append(_("%(name)s (%(reason)s)") % {"name": name, "reason": reason})
+        elif next_review is not None and next_review < today:
+            stale.append(
+                _("%(name)s (review was due %(d)s)")
+                % {"name": name, "d": date_format(next_review, "j M Y")}
+            )
+    if stale:
+        return Finding(
+            False,
+            _("Impact assessments to repeat: %(list)s.") % {"list": "; ".join(stale)},
+            _("Start a new version of each, review it and approve it."),
+            process.url and f"{process.url}?review_needed=true",
+        )
+    return Finding(True, _("Every approved impact assessment is current."), url=process.url)
+
+
 RULES: dict[str, Callable[[Facts], Finding]] = {
     "4.1": _scope_field(
         "external_internal_issues", gettext_lazy("the external and internal issues")
@@ -423,6 +489,8 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
     "8.1": _operation,
     "8.2": _assessment,
     "8.3": _treatment,
+    "6.1.4": _impact_process,
+    "8.4": _impact_current,
 }
 
 
@@ -503,9 +571,24 @@ def readiness_facts(
         .get()
     )
 
+    impact = {}
+    for pk, system_id, next_review, needed, reason in (
+        restrict(ImpactAssessment.objects.all(), user, Action.VIEW)
+        .filter(
+            organization=organization,
+            kind=AssessmentKind.IMPACT,
+            status=DocumentStatus.APPROVED,
+        )
+        .values_list("pk", "ai_system_id", "next_review_date", "review_needed", "review_reason")
+    ):
+        impact[system_id] = (pk, next_review, (reason or _("review needed")) if needed else "")
+    if system_ids is not None:
+        impact = {k: v for k, v in impact.items() if k in system_ids}
+
     return Facts(
         organization=organization,
         scope=approved_scope,
+        impact=impact,
         criteria=criteria,
         risks={
             "total": row["risks_total"],
