@@ -33,6 +33,7 @@ from controls.models import (
     SoAVersion,
 )
 from controls.services import ISO_FRAMEWORK
+from impact_assessments.models import Impact, ImpactNature, PartyKind
 from readiness.rules import Facts
 from risks.models import Risk, RiskStatus, risk_reference
 
@@ -71,6 +72,8 @@ class ContradictionFacts:
     soa_version: SoAVersion | None = None  # the approved one, with its frozen rows
     live_risks: dict[int, dict[str, Any]] = field(default_factory=dict)  # pk → number, version
     expired_evidence: dict[int, list[EvidenceItem]] = field(default_factory=dict)  # control pk
+    # Harms to people or society that approved impact assessments record (a few, for links).
+    people_harms: list[Impact] = field(default_factory=list)
 
     @property
     def today(self) -> datetime.date:
@@ -181,6 +184,66 @@ def high_risk_without_assessment(facts: ContradictionFacts) -> list[Contradictio
             % {"n": len(uncovered)},
             todo=_("Assess the risks of these systems and approve the assessment."),
             records=[Record(system.name, system.get_absolute_url()) for system in uncovered],
+        )
+    ]
+
+
+def high_risk_without_impact_assessment(facts: ContradictionFacts) -> list[Contradiction]:
+    """An AI system classified high-risk under the EU AI Act with no approved impact
+    assessment (6.1.4 asks for one of every system that can affect people)."""
+    uncovered = [s for s in facts.high_risk_systems if s.pk not in facts.facts.impact]
+    if not uncovered:
+        return []
+    return [
+        Contradiction(
+            rule="high_risk_without_impact_assessment",
+            clause="6.1.4",
+            message=ngettext(
+                "%(n)s AI system classified high-risk under the EU AI Act has no approved "
+                "impact assessment.",
+                "%(n)s AI systems classified high-risk under the EU AI Act have no approved "
+                "impact assessment.",
+                len(uncovered),
+            )
+            % {"n": len(uncovered)},
+            todo=_("Assess the impact of these systems on people and society, and approve it."),
+            records=[Record(system.name, system.get_absolute_url()) for system in uncovered],
+        )
+    ]
+
+
+def a5_excluded_while_harms_found(facts: ContradictionFacts) -> list[Contradiction]:
+    """Annex A.5 controls (assessing impacts) excluded while approved impact assessments
+    record harms to individuals, groups or society."""
+    if not facts.people_harms:
+        return []
+    excluded = [
+        row
+        for row in facts.soa_rows
+        if row.control.applicability == Applicability.NOT_APPLICABLE
+        and _in_group(row.control.ref, "A.5")
+    ]
+    if not excluded:
+        return []
+    return [
+        Contradiction(
+            rule="a5_excluded_while_harms_found",
+            clause="8.4",
+            message=_(
+                "The SoA marks %(n)s A.5 controls not applicable, yet approved impact "
+                "assessments record harms to people or society."
+            )
+            % {"n": len(excluded)},
+            todo=_("Make these controls applicable, or explain how the harms are addressed."),
+            records=[_control_record(row) for row in excluded]
+            + [
+                Record(
+                    f"{harm.assessment.ai_system.name}: {harm.description[:80]}",
+                    harm.get_absolute_url(),
+                )
+                for harm in facts.people_harms
+            ],
+            controls=[row.control.ref for row in excluded],
         )
     ]
 
@@ -304,6 +367,8 @@ RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "excluded_while_clause_applies": excluded_while_clause_applies,
     "provider_excludes_customers": provider_excludes_customers,
     "high_risk_without_assessment": high_risk_without_assessment,
+    "high_risk_without_impact_assessment": high_risk_without_impact_assessment,
+    "a5_excluded_while_harms_found": a5_excluded_while_harms_found,
     "acceptance_expired": acceptance_expired,
     "soa_behind_risks": soa_behind_risks,
     "expired_evidence_on_implemented": expired_evidence_on_implemented,
@@ -318,7 +383,7 @@ def contradiction_facts(
     soa_rows: list[Any],
     clause_refs: set[str],
 ) -> ContradictionFacts:
-    """What the rules read, in at most six queries; records are those ``user`` may see."""
+    """What the rules read, in at most seven queries; records are those ``user`` may see."""
     today = facts.today
     pointers: dict[str, list[str]] = {}
     for source, target in (
@@ -390,9 +455,21 @@ def contradiction_facts(
             item = link.evidenceitem
             item.organization = organization
             expired_evidence.setdefault(link.controlimplementation_id, []).append(item)
+    people_harms = list(
+        restrict(Impact.objects.all(), user, Action.VIEW)
+        .filter(
+            assessment__organization=organization,
+            assessment__status=DocumentStatus.APPROVED,
+            nature=ImpactNature.HARM,
+            party__kind__in=(PartyKind.INDIVIDUALS, PartyKind.GROUP, PartyKind.SOCIETY),
+        )
+        .select_related("assessment__ai_system", "assessment__organization")
+        .order_by("-severity", "pk")[:5]
+    )
     return ContradictionFacts(
         organization=organization,
         facts=facts,
+        people_harms=people_harms,
         soa_rows=soa_rows,
         clause_refs=clause_refs,
         pointers=pointers,

@@ -52,6 +52,8 @@ def test_every_rule_is_registered():
         "excluded_while_clause_applies",
         "provider_excludes_customers",
         "high_risk_without_assessment",
+        "high_risk_without_impact_assessment",
+        "a5_excluded_while_harms_found",
         "acceptance_expired",
         "soa_behind_risks",
         "expired_evidence_on_implemented",
@@ -182,7 +184,7 @@ def test_contradictions_are_listed_on_the_page_and_in_the_api(
         reverse("readiness:readiness", kwargs={"org": ready_org.slug})
     )
     html = page.content.decode()
-    assert "Contradictions across records" in html and "2 contradictions across records" in html
+    assert "Contradictions across records" in html and "3 contradictions across records" in html
     assert 'id="contradiction-excluded_while_clause_applies"' in html
     assert 'href="#contradiction-high_risk_without_assessment"' in html  # flag on the 8.2 row
     assert "Credit scorer" in html
@@ -195,7 +197,10 @@ def test_contradictions_are_listed_on_the_page_and_in_the_api(
     assert rules["excluded_while_clause_applies"]["controls"] == ["A.5.2"]
     assert rules["high_risk_without_assessment"]["records"][0]["label"] == "Credit scorer"
     clauses = {row["ref"]: row for row in body["clauses"]}
-    assert clauses["6.1.4"]["contradictions"] == ["excluded_while_clause_applies"]
+    assert clauses["6.1.4"]["contradictions"] == [
+        "excluded_while_clause_applies",
+        "high_risk_without_impact_assessment",
+    ]
     assert clauses["6.1.4"]["ready"] is False
 
 
@@ -249,10 +254,11 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
     after = count()
     page = client.get(url)
     assert {c.rule for c in page.context["contradictions"]} == set(contradictions.RULES) - {
-        "provider_excludes_customers"
+        "provider_excludes_customers",
+        "a5_excluded_while_harms_found",  # no impact assessment records a harm here
     }
     assert before == after
-    assert after <= 20  # 17 today: the clause rules plus six for the contradictions
+    assert after <= 22  # 19 today: the clause rules plus seven for the contradictions
 
 
 def test_the_risk_page_and_the_controls_evidence_tab_flag_their_contradiction(
@@ -281,3 +287,47 @@ def test_the_risk_page_and_the_controls_evidence_tab_flag_their_contradiction(
     assert "Contradiction" not in client.get(tab).content.decode()
     _control(ready_org, "A.2.2", status="implemented")
     assert "#contradiction-expired_evidence_on_implemented" in client.get(tab).content.decode()
+
+
+def _approved_impact_assessment(org, system, author, approver, *, party_kind="individuals"):
+    from impact_assessments.models import ASSESSMENT_SECTIONS, AffectedParty, Impact
+    from impact_assessments.services import assessment_start, assessment_submit
+
+    draft = assessment_start(ai_system=system, actor=author)
+    for _key, _label, names in ASSESSMENT_SECTIONS:
+        for name in names:
+            setattr(draft, name, getattr(draft, name) or "Written for the test.")
+    draft.save()
+    party = AffectedParty.objects.create(assessment=draft, name="Applicants", kind=party_kind)
+    Impact.objects.create(
+        assessment=draft,
+        party=party,
+        nature="harm",
+        area="fundamental_rights",
+        description="Some groups are refused more often.",
+        severity=4,
+        likelihood=3,
+    )
+    assessment_submit(assessment=draft, actor=author)
+    return documents.document_approve(version=draft, user=approver)
+
+
+def test_a_high_risk_system_without_an_approved_impact_assessment(ready_org, users):
+    system = factories.AISystemFactory(
+        organization=ready_org, name="CV screener", eu_ai_act_tier="high_risk"
+    )
+    found = _found(ready_org, users.officer)["high_risk_without_impact_assessment"]
+    assert found.clause == "6.1.4"
+    assert [r.label for r in found.records] == ["CV screener"]
+    _approved_impact_assessment(ready_org, system, users.officer, users.admin)
+    assert "high_risk_without_impact_assessment" not in _found(ready_org, users.officer)
+
+
+def test_a5_excluded_while_impact_assessments_find_harms_to_people(ready_org, users):
+    system = factories.AISystemFactory(organization=ready_org, name="CV screener")
+    _control(ready_org, "A.5.4", applicability="not_applicable", justification="Not needed.")
+    assert "a5_excluded_while_harms_found" not in _found(ready_org, users.officer)
+    _approved_impact_assessment(ready_org, system, users.officer, users.admin)
+    found = _found(ready_org, users.officer)["a5_excluded_while_harms_found"]
+    assert found.clause == "8.4" and found.controls == ["A.5.4"]
+    assert any("Some groups are refused more often" in r.label for r in found.records)
