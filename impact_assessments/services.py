@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aims.core.documents import DocumentStatus, document_start_next, document_submit, next_number
-from aims.core.permissions import Action, can_add, restrict
+from aims.core.permissions import Action, can, can_add, restrict
 from aims.core.transactions import lock_record, lock_series_owner
 from aims.inventory.models import AISystem
 from impact_assessments.models import (
@@ -20,8 +20,11 @@ from impact_assessments.models import (
     AssessmentKind,
     Impact,
     ImpactAssessment,
+    ImpactNature,
     PartyKind,
 )
+from risks.models import Risk
+from risks.services import risk_prepare
 
 ANSWER_FIELDS = (
     "role",
@@ -211,3 +214,58 @@ def mark_review_needed(*, ai_system: AISystem, reason: str) -> int:
         assessment.save(update_fields=["review_needed", "review_reason"])
         flagged += 1
     return flagged
+
+
+def _on_scale(value: int | None, count: int) -> int:
+    """A 1–5 rating on a criteria scale of ``count`` levels (the same when it has five)."""
+    if value is None or count <= 0:
+        return 1
+    return max(1, min(count, round(value * count / 5)))
+
+
+@transaction.atomic
+def impact_create_risk(*, impact: Impact, actor: Any) -> Risk:
+    """A risk in the register for a harm an assessment found, prefilled from it and linked
+    to it: the register then shows where the risk came from (8.4 feeds 6.1.2)."""
+    assessment = impact.assessment
+    if not can(actor, Action.CHANGE, assessment) or not can_add(
+        actor, Risk, assessment.organization_id
+    ):
+        raise PermissionDenied(_("Your role does not allow adding risks from this assessment."))
+    if impact.nature != ImpactNature.HARM:
+        raise ValidationError(_("Only a harm becomes a risk; a benefit is an opportunity."))
+    if not assessment.is_editable:
+        raise ValidationError(
+            _("Version %(n)s is no longer a draft: start a new version to link risks to it.")
+            % {"n": assessment.number}
+        )
+    risk = risk_prepare(
+        organization=assessment.organization,
+        risk=Risk(organization=assessment.organization, owner=actor),
+    )
+    criteria = risk.criteria
+    severity = _on_scale(impact.severity, criteria.impact_count)
+    society = impact.party.kind in (PartyKind.SOCIETY, PartyKind.GROUP, PartyKind.ENVIRONMENT)
+    risk.title = f"{impact.get_area_display()}: {impact.description}"[:250]
+    risk.description = _(
+        "Found by the impact assessment of %(system)s (version %(n)s) for %(party)s: %(harm)s"
+    ) % {
+        "system": assessment.ai_system.name,
+        "n": assessment.number,
+        "party": impact.party.name,
+        "harm": impact.description,
+    }
+    if society:
+        risk.consequences_society = impact.description
+        risk.impact_society = severity
+    else:
+        risk.consequences_individuals = impact.description
+        risk.impact_individuals = severity
+    risk.existing_controls = impact.measures
+    risk.inherent_likelihood = _on_scale(impact.likelihood, criteria.likelihood_count)
+    risk.inherent_impact = severity
+    risk.full_clean()
+    risk.save()
+    risk.ai_systems.add(assessment.ai_system)
+    impact.risks.add(risk)
+    return risk

@@ -69,6 +69,11 @@ urlpatterns = [
         name="impact_edit",
     ),
     path(
+        "impact-assessments/impacts/<int:pk>/risk/",
+        views.ImpactCreateRiskView.as_view(),
+        name="impact_create_risk",
+    ),
+    path(
         "impact-assessments/impacts/<int:pk>/delete/",
         views.ImpactDeleteView.as_view(),
         name="impact_delete",

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
 from aims.core import views as generic
 from aims.core.forms import DecisionForm
@@ -297,3 +298,25 @@ class ImpactDeleteView(generic.ObjectDeleteView):
 
     def success_url(self, obj):
         return obj.assessment.get_absolute_url()
+
+
+class ImpactCreateRiskView(generic.RetriedWritesMixin, generic.ModelViewMixin, TemplateView):
+    """POST only: put a harm into the risk register, prefilled and linked, then refine it."""
+
+    model = Impact
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        impact = self.get_object()
+        try:
+            with transaction.atomic():
+                risk = services.impact_create_risk(impact=impact, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(impact.assessment.get_absolute_url())
+        messages.success(
+            request,
+            gettext("%(risk)s is in the register, linked to this harm. Check its scores.")
+            % {"risk": risk.reference},
+        )
+        return redirect("risks:risk_edit", org=self.organization.slug, pk=risk.pk)
