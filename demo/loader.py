@@ -47,6 +47,7 @@ DATA_FILES = (
     "risks.json",
     "evidence.json",
     "classifications.json",
+    "impact_assessments.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
 
@@ -98,6 +99,7 @@ class DemoData:
     risks: dict[str, dict[str, Any]]
     evidence: dict[str, list[dict[str, Any]]]
     classifications: dict[str, list[dict[str, Any]]]
+    impact_assessments: dict[str, list[dict[str, Any]]]
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""
@@ -138,6 +140,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         risks=raw["risks.json"],
         evidence=raw["evidence.json"],
         classifications=raw["classifications.json"],
+        impact_assessments=raw["impact_assessments.json"],
     )
     _check(data)
     return data
@@ -470,6 +473,48 @@ def _check(data: DemoData) -> None:
             )
             systems("classifications.json", record, slug, [spec["system"]])
             person("classifications.json", record, spec["classified_by"])
+
+    for slug, specs in data.impact_assessments.items():
+        organization("impact_assessments.json", slug)
+        for spec in specs:
+            record = spec.get("system", "?")
+            _keys(
+                "impact_assessments.json",
+                record,
+                spec,
+                {"system", "kind", "author", "approver", "sections", "parties", "impacts"},
+            )
+            systems("impact_assessments.json", record, slug, [spec["system"]])
+            person("impact_assessments.json", record, spec["author"])
+            if spec["approver"] is not None:
+                person("impact_assessments.json", record, spec["approver"])
+            for party in spec["parties"]:
+                _keys(
+                    "impact_assessments.json",
+                    record,
+                    party,
+                    {"name", "kind", "vulnerable", "notes"},
+                )
+            for impact in spec["impacts"]:
+                _keys(
+                    "impact_assessments.json",
+                    record,
+                    impact,
+                    {
+                        "party",
+                        "nature",
+                        "area",
+                        "description",
+                        "severity",
+                        "likelihood",
+                        "reach",
+                        "reversibility",
+                        "measures",
+                        "controls",
+                        "risks",
+                        "create_risk",
+                    },
+                )
 
     for slug, specs in data.evidence.items():
         organization("evidence.json", slug)

@@ -45,7 +45,13 @@ from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
 from engagements.models import Engagement, InformationRequest
 from engagements.services import request_ask, request_reply
-from impact_assessments.services import classification_record
+from impact_assessments.models import AffectedParty, Impact, ImpactAssessment
+from impact_assessments.services import (
+    assessment_start,
+    assessment_submit,
+    classification_record,
+    impact_create_risk,
+)
 from risks.models import (
     ActionStatus,
     Risk,
@@ -122,6 +128,10 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
                 )
             if slug in data.controls:
                 seed_soa_version(org=org, spec=data.controls[slug]["soa_version"], run=run)
+        for slug, org in orgs.items():
+            seed_impact_assessments(
+                org=org, specs=data.impact_assessments.get(slug, []), systems=systems[slug], run=run
+            )
         # Last: an answer attaches evidence the steps above recorded.
         seed_information_requests(data=data, orgs=orgs, systems=systems, run=run)
     return created
@@ -237,6 +247,49 @@ def seed_auditor_engagements(
             engagement.ai_systems.set([systems[spec.organization][name] for name in spec.systems])
         for email in spec.auditors:
             forget_roles(users[email])
+
+
+def seed_impact_assessments(
+    *, org: Organization, specs: list[dict[str, Any]], systems: dict[str, AISystem], run: SeedRun
+) -> None:
+    """Impact assessments written, reviewed and approved through the services; a harm of one
+    becomes a risk the way a user would make it one."""
+    for spec in specs:
+        system = systems[spec["system"]]
+        if ImpactAssessment.objects.filter(ai_system=system, kind=spec["kind"]).exists():
+            continue
+        author = run.users[spec["author"]]
+        with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
+            draft = assessment_start(ai_system=system, actor=author, kind=spec["kind"])
+            for field, value in spec["sections"].items():
+                setattr(draft, field, value)
+            draft.full_clean()
+            draft.save()
+            for party in spec["parties"]:
+                AffectedParty.objects.create(assessment=draft, **party)
+            parties = {p.name: p for p in draft.parties.all()}
+            for fields in spec["impacts"]:
+                fields = dict(fields)
+                controls, risks = fields.pop("controls"), fields.pop("risks")
+                create_risk = fields.pop("create_risk")
+                impact = Impact(assessment=draft, party=parties[fields.pop("party")], **fields)
+                impact.full_clean()
+                impact.save()
+                impact.controls.set(
+                    ControlImplementation.objects.filter(
+                        organization=org, requirement__ref__in=controls
+                    )
+                )
+                impact.risks.set(Risk.objects.filter(organization=org, title__in=risks))
+                if create_risk:
+                    impact_create_risk(impact=impact, actor=author)
+            assessment_submit(assessment=draft, actor=author)
+        run.created["impact assessments"] += 1
+        if spec["approver"] is None:
+            continue  # left in review
+        approver = run.users[spec["approver"]]
+        with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
+            document_approve(version=draft, user=approver)
 
 
 def seed_information_requests(

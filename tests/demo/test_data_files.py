@@ -126,6 +126,28 @@ def test_every_person_organisation_and_system_in_the_files_reaches_the_database(
 
 
 @pytest.mark.django_db
+def test_every_impact_assessment_in_the_files_reaches_the_database():
+    from impact_assessments.models import ImpactAssessment
+
+    seed()
+    for slug, specs in read("impact_assessments.json").items():
+        for spec in specs:
+            assessment = ImpactAssessment.objects.get(
+                organization__slug=slug, ai_system__name=spec["system"], kind=spec["kind"]
+            )
+            assert assessment.status == ("approved" if spec["approver"] else "in_review")
+            for field, value in spec["sections"].items():
+                assert getattr(assessment, field) == value
+            impacts = {i.description: i for i in assessment.impacts.all()}
+            assert set(impacts) == {i["description"] for i in spec["impacts"]}
+            for impact in spec["impacts"]:
+                linked = {r.title for r in impacts[impact["description"]].risks.all()}
+                assert set(impact["risks"]) <= linked
+                if impact["create_risk"]:  # a new register entry came from the harm
+                    assert len(linked) == len(impact["risks"]) + 1
+
+
+@pytest.mark.django_db
 def test_every_scope_control_risk_and_evidence_record_in_the_files_reaches_the_database():
     seed()
     for slug, scope in read("scope.json").items():
@@ -154,7 +176,10 @@ def test_every_scope_control_risk_and_evidence_record_in_the_files_reaches_the_d
         assert version.change_summary == controls["soa_version"]["change_summary"]
 
     for slug, register in read("risks.json").items():
-        risks = Risk.objects.filter(organization__slug=slug)
+        # Those the file writes; impact_assessments.json makes one more from a harm.
+        risks = Risk.objects.filter(organization__slug=slug).exclude(
+            description__startswith="Found by the impact assessment"
+        )
         assert sorted(risks.values_list("title", flat=True)) == sorted(
             spec["title"] for spec in register["risks"]
         )
