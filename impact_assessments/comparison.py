@@ -24,6 +24,7 @@ from risks.models import Risk
 
 @dataclass(frozen=True)
 class FieldChange:
+    name: str
     label: str
     before: str
     after: str
@@ -31,6 +32,9 @@ class FieldChange:
     @property
     def changed(self) -> bool:
         return self.before != self.after
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.name, "before": self.before, "after": self.after}
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,46 @@ class AssessmentComparison:
     def identical(self) -> bool:
         return not self.changed_sections and not self.parties.any and not self.impacts.any
 
+    def as_dict(self) -> dict[str, Any]:
+        """What the API answers: ids, and only what changed."""
+
+        def party(p: AffectedParty) -> dict[str, Any]:
+            return {"id": p.pk, "name": p.name, "kind": p.kind}
+
+        def impact(i: Impact) -> dict[str, Any]:
+            return {
+                "id": i.pk,
+                "party": i.party.name,
+                "nature": i.nature,
+                "description": i.description,
+            }
+
+        def parts(diff: PartDiff, show: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+            return {
+                "added": [show(p) for p in diff.added],
+                "removed": [show(p) for p in diff.removed],
+                "changed": [
+                    {
+                        "from": show(c.before),
+                        "to": show(c.after),
+                        "fields": [f.as_dict() for f in c.fields],
+                    }
+                    for c in diff.changed
+                ],
+            }
+
+        return {
+            "from": self.old.pk,
+            "to": self.new.pk,
+            "sections": [
+                {"section": s.key, "fields": [f.as_dict() for f in s.fields if f.changed]}
+                for s in self.sections
+                if s.changed
+            ],
+            "parties": parts(self.parties, party),
+            "impacts": parts(self.impacts, impact),
+        }
+
 
 def _norm(text: str) -> str:
     return " ".join((text or "").split()).casefold()
@@ -128,7 +172,9 @@ def _part_diff(
             diff.added.append(part)
             continue
         old = matches.pop(0)
-        changes = [FieldChange(_label(model, name), show(old), show(part)) for name, show in fields]
+        changes = [
+            FieldChange(name, _label(model, name), show(old), show(part)) for name, show in fields
+        ]
         changes = [c for c in changes if c.changed]
         if changes:
             diff.changed.append(PartChange(before=old, after=part, fields=changes))
@@ -197,6 +243,7 @@ def assessment_compare(
             label=str(label),
             fields=[
                 FieldChange(
+                    name,
                     _label(ImpactAssessment, name),
                     _text(getattr(old, name)),
                     _text(getattr(new, name)),

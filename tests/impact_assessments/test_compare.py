@@ -135,6 +135,7 @@ def test_versions_of_another_series_are_refused(org, users, series, client_for):
     bad = client.get(compare_url(org, series.v1, "v2"))
     assert bad.status_code == 400 and "is not a version" in bad.content.decode()
     assert client.get(compare_url(org, series.v1, 999999)).status_code == 404
+    assert client.get(compare_url(org, series.v1, 10**30)).status_code == 404
 
 
 def test_the_other_organisation_and_out_of_scope_auditors_get_a_404(org, users, series, client_for):
@@ -209,3 +210,29 @@ def test_the_comparison_page_runs_a_bounded_number_of_queries(org, users, series
 
     assert many == few
     assert few <= 16, few
+
+
+def test_the_api_answers_what_changed(org, users, series, api_client_for):
+    _revise(series.v2)
+    client = api_client_for(users.viewer)
+    url = reverse("impactassessment-compare", args=[series.v2.pk])
+
+    response = client.get(url, {"with": series.v1.pk})
+
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert (data["from"], data["to"]) == (series.v1.pk, series.v2.pk)
+    assert [s["section"] for s in data["sections"]] == ["conclusion"]
+    assert [p["name"] for p in data["parties"]["removed"]] == ["Underwriters"]
+    assert [i["description"] for i in data["impacts"]["added"]] == [
+        "Bank statements are kept longer than needed."
+    ]
+    assert data["impacts"]["changed"][0]["fields"] == [
+        {"field": "severity", "before": "4", "after": "5"}
+    ]
+    assert client.get(url, {"with": "x"}).status_code == 400
+    fria = assessment_start(ai_system=series.system, actor=users.officer, kind="fundamental_rights")
+    refused = client.get(url, {"with": fria.pk})
+    assert refused.status_code == 400 and "same assessment" in str(refused.json())
+    assert client.get(url, {"with": 999999}).status_code == 404
+    assert client.get(url, {"with": 10**30}).status_code == 404
