@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from controls.models import ControlImplementation
+from engagements.models import AccessKind, AuditorAccess
 from impact_assessments.models import ImpactAssessment
 from tests import factories
 from tests.impact_assessments.test_assessment_workflow import COMPLETE
@@ -79,6 +80,10 @@ def test_only_readers_in_scope_may_download_it(org, users, series, client_for):
     auditor = client_for(users.auditor)
     assert auditor.get(pdf_url(org, series.v1)).status_code == 200
     assert auditor.get(pdf_url(org, series.v2)).status_code == 404  # a draft
+    # The engagement's access log records the download.
+    assert AuditorAccess.objects.filter(
+        user=users.auditor, kind=AccessKind.DOWNLOAD, path=pdf_url(org, series.v1), status=200
+    ).exists()
 
 
 def test_the_detail_page_offers_the_download(org, users, series, client_for):
