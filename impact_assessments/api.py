@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.fields import get_error_detail
@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from aims.core.api import ControlledDocumentViewSet, RestrictedModelViewSet, TrackedSerializer
 from impact_assessments import services
+from impact_assessments.comparison import assessment_compare
 from impact_assessments.filters import (
     AffectedPartyFilterSet,
     ClassificationFilterSet,
@@ -167,6 +168,29 @@ class ImpactAssessmentViewSet(ControlledDocumentViewSet):
             ai_system=version.ai_system, actor=request.user, kind=version.kind
         )
         return Response(self.get_serializer(draft).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("with", int, required=True, description="the other version")],
+        responses={200: dict},
+    )
+    @action(detail=True, methods=["get"])
+    def compare(self, request, pk=None):
+        """What changed between this version and ``?with=`` (the same AI system and kind)."""
+        version = self.get_object()
+        try:
+            other_id = int(request.query_params.get("with", ""))
+        except ValueError as exc:
+            raise exceptions.ValidationError(
+                {"with": [_("Give the id of the version to compare with.")]}
+            ) from exc
+        other = self.get_queryset().filter(pk=other_id).first()
+        if other is None:
+            raise exceptions.NotFound(_("No such version of this assessment."))
+        try:
+            comparison = assessment_compare(first=version, second=other)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError({"with": exc.messages}) from exc
+        return Response(comparison.as_dict())
 
 
 class AffectedPartySerializer(TrackedSerializer):

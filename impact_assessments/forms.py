@@ -150,10 +150,9 @@ class ImpactAssessmentForm(TrackedModelForm):
 
     def _sections(self) -> list[tuple[str, str, list[str]]]:
         # The completeness sections, plus the optional fields that belong with them.
-        optional = {"system": ["functionalities"], "deployment": ["deployment_languages"]}
         sections = [
-            (label, SECTION_HELP.get(key, ""), [*fields, *optional.get(key, [])])
-            for key, label, fields in self.instance.sections()
+            (label, SECTION_HELP.get(key, ""), list(fields))
+            for key, label, fields in self.instance.shown_sections()
         ]
         sections.append(
             (

@@ -343,6 +343,11 @@ FRIA_SECTION = (
     _("Deployer's use (Art. 27)"),
     ("deployer_processes", "period_and_frequency", "complaint_mechanisms"),
 )
+# Optional fields shown with a section (never required for review).
+OPTIONAL_SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "system": ("functionalities",),
+    "deployment": ("deployment_languages",),
+}
 
 
 def _text(label: str, help_text: str = "") -> models.TextField:
@@ -480,6 +485,13 @@ class ImpactAssessment(ControlledVersion):
         if self.kind == AssessmentKind.FUNDAMENTAL_RIGHTS:
             return (*ASSESSMENT_SECTIONS, FRIA_SECTION)
         return ASSESSMENT_SECTIONS
+
+    def shown_sections(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """Every section with all its fields, optional ones included: what pages and PDFs show."""
+        return [
+            (key, label, (*fields, *OPTIONAL_SECTION_FIELDS.get(key, ())))
+            for key, label, fields in self.sections()
+        ]
 
     def missing(self) -> list[str]:
         """Each section still incomplete, as a sentence naming it (empty: ready for review)."""

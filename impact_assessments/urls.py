@@ -1,6 +1,6 @@
 from django.urls import path
 
-from impact_assessments import views
+from impact_assessments import views, views_documents
 
 app_name = "impact_assessments"
 
@@ -37,6 +37,16 @@ urlpatterns = [
         "impact-assessments/<int:pk>/history/",
         views.AssessmentHistoryView.as_view(),
         name="assessment_history",
+    ),
+    path(
+        "impact-assessments/<int:pk>/compare/",
+        views_documents.AssessmentCompareView.as_view(),
+        name="assessment_compare",
+    ),
+    path(
+        "impact-assessments/<int:pk>/pdf/",
+        views_documents.AssessmentPdfView.as_view(),
+        name="assessment_pdf",
     ),
     path(
         "impact-assessments/<int:pk>/<slug:action>/",

@@ -12,6 +12,7 @@ from aims.core.forms import DecisionForm
 from aims.core.permissions import Action, can, can_add, restrict
 from aims.inventory.models import AISystem
 from impact_assessments import services
+from impact_assessments.comparison import comparable_versions
 from impact_assessments.filters import ClassificationFilterSet, ImpactAssessmentFilterSet
 from impact_assessments.forms import (
     AffectedPartyForm,
@@ -154,13 +155,18 @@ class SystemAssessmentsView(generic.ObjectDetailView):
         context = super().get_context_data(**kwargs)
         system = context["object"]
         user = self.request.user
+        versions = list(
+            restrict(ImpactAssessment.objects.all(), user, Action.VIEW)
+            .filter(ai_system=system)
+            .select_related("author", "approved_by", "organization")
+            .order_by("kind", "-number")
+        )
+        for index, newer in enumerate(versions):
+            # The next version down of the same kind is the one to compare with.
+            older = versions[index + 1] if index + 1 < len(versions) else None
+            newer.compare_with = older if older is not None and older.kind == newer.kind else None
         context.update(
-            versions=list(
-                restrict(ImpactAssessment.objects.all(), user, Action.VIEW)
-                .filter(ai_system=system)
-                .select_related("author", "approved_by", "organization")
-                .order_by("kind", "-number")
-            ),
+            versions=versions,
             can_start=can_add(user, ImpactAssessment, system.organization_id),
             kinds=AssessmentKind.choices,
         )
@@ -218,12 +224,17 @@ class AssessmentDetailView(generic.ObjectDetailView):
                         for f in fields
                     ],
                 )
-                for _key, label, fields in version.sections()
+                for _key, label, fields in version.shown_sections()
             ],
             can_approve=can(user, Action.APPROVE, version),
             decision_form=DecisionForm(),
             self_approval_blocked=version.author_id == user.pk
             and not self.organization.allow_self_approval,
+            earlier_versions=list(
+                comparable_versions(version, self.base_queryset()).filter(
+                    number__lt=version.number
+                )[:3]
+            ),
         )
         return context
 
