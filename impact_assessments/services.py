@@ -72,7 +72,8 @@ def classification_record(
     # The system's tier and role are the latest reading's.
     locked.eu_ai_act_tier = classification.tier
     locked.eu_ai_act_role = classification.role
-    locked.save(update_fields=["eu_ai_act_tier", "eu_ai_act_role"])
+    locked.eu_ai_act_classified_on = classification.classified_on
+    locked.save(update_fields=["eu_ai_act_tier", "eu_ai_act_role", "eu_ai_act_classified_on"])
     return classification
 
 

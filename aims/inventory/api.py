@@ -82,6 +82,7 @@ class AISystemSerializer(TrackedSerializer):
             "compute",
             "human_oversight",
             "eu_ai_act_tier",
+            "eu_ai_act_classified_on",
             "review_interval_months",
             "next_review_date",
             "version",

@@ -49,6 +49,15 @@ class AISystemForm(TrackedModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["eu_ai_act_role"]
         field.choices = [("", _("Not determined")), *list(field.choices)[1:]]
+        classified_on = self.instance.eu_ai_act_classified_on
+        if classified_on:
+            # The classification's: changed by reclassifying (tab "EU AI Act"), not here.
+            for name in ("eu_ai_act_role", "eu_ai_act_tier"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Set by the EU AI Act classification of %(date)s; reclassify the system "
+                    "to change it."
+                ) % {"date": classified_on.strftime("%d %b %Y")}
 
     class Meta:
         model = AISystem

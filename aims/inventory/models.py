@@ -154,6 +154,13 @@ class AISystem(OrganizationScopedModel):
         choices=EUAIActTier.choices,
         default=EUAIActTier.UNCLASSIFIED,
     )
+    eu_ai_act_classified_on = models.DateField(
+        _("EU AI Act classified on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The date of the classification that set the tier and the EU AI Act role."),
+    )
     review_interval_months = models.PositiveSmallIntegerField(
         _("review every (months)"),
         default=12,
@@ -207,6 +214,7 @@ class AISystem(OrganizationScopedModel):
         )
 
     def clean(self) -> None:
+        self._check_classified_fields()
         roles = self.ai_roles
         if not isinstance(roles, list) or not roles:
             raise ValidationError({"ai_roles": _("Choose at least one AI role.")})
@@ -232,6 +240,22 @@ class AISystem(OrganizationScopedModel):
     @property
     def is_review_overdue(self) -> bool:
         return bool(self.next_review_date and self.next_review_date < timezone.localdate())
+
+    def _check_classified_fields(self) -> None:
+        """Once classified, the tier and the EU AI Act role are the classification's: a
+        reclassification changes them, never an edit of the inventory record."""
+        before = self._loaded_snapshot
+        if not before or not before.get("eu_ai_act_classified_on"):
+            return
+        changed = [
+            f for f in ("eu_ai_act_tier", "eu_ai_act_role") if before.get(f) != getattr(self, f)
+        ]
+        if changed:
+            message = _(
+                "Set by the EU AI Act classification of %(date)s: reclassify the system to "
+                "change it."
+            ) % {"date": before["eu_ai_act_classified_on"]}
+            raise ValidationError({f: message for f in changed})
 
 
 class DatasetPurpose(models.TextChoices):

@@ -140,3 +140,40 @@ def test_an_auditor_sees_the_classifications_of_the_systems_in_scope(org, users,
     response = api_client_for(users.auditor).get(reverse("aiactclassification-list"))
     assert [row["ai_system"] for row in response.json()["results"]] == [chosen.pk]
     assert AISystem.objects.get(pk=other.pk)
+
+
+def test_once_classified_the_tier_changes_only_by_reclassifying(
+    org, users, api_client_for, client_for
+):
+    system = factories.AISystemFactory(organization=org)
+    client = api_client_for(users.officer)
+    url = reverse("aisystem-detail", args=[system.pk])
+    assert client.patch(url, {"eu_ai_act_tier": "minimal"}, format="json").status_code == 200
+    client_for(users.officer).post(
+        reverse("impact_assessments:classify", kwargs={"org": org.slug, "parent_pk": system.pk}),
+        {"role": "deployer", "annex_iii_areas": ["4"], "profiles_people": "on"},
+    )
+    system.refresh_from_db()
+    assert (system.eu_ai_act_tier, system.eu_ai_act_classified_on) == (
+        "high_risk",
+        system.ai_act_classifications.get().classified_on,
+    )
+    response = client.patch(
+        url, {"eu_ai_act_tier": "minimal", "eu_ai_act_role": "provider"}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"eu_ai_act_tier", "eu_ai_act_role"}
+    assert "reclassify the system" in response.json()["eu_ai_act_tier"][0]
+    assert client.patch(url, {"name": "Renamed"}, format="json").status_code == 200
+    system.refresh_from_db()
+    assert (system.eu_ai_act_tier, system.eu_ai_act_role, system.name) == (
+        "high_risk",
+        "deployer",
+        "Renamed",
+    )
+    form = (
+        client_for(users.officer)
+        .get(reverse("inventory:aisystem_edit", kwargs={"org": org.slug, "pk": system.pk}))
+        .context["form"]
+    )
+    assert form.fields["eu_ai_act_tier"].disabled and form.fields["eu_ai_act_role"].disabled
