@@ -455,16 +455,25 @@ def contradiction_facts(
             item = link.evidenceitem
             item.organization = organization
             expired_evidence.setdefault(link.controlimplementation_id, []).append(item)
-    people_harms = list(
-        restrict(Impact.objects.all(), user, Action.VIEW)
-        .filter(
-            assessment__organization=organization,
-            assessment__status=DocumentStatus.APPROVED,
-            nature=ImpactNature.HARM,
-            party__kind__in=(PartyKind.INDIVIDUALS, PartyKind.GROUP, PartyKind.SOCIETY),
+    a5_excluded = any(
+        row.control.applicability == Applicability.NOT_APPLICABLE
+        and _in_group(row.control.ref, "A.5")
+        for row in soa_rows
+    )
+    people_harms = (
+        []
+        if not a5_excluded
+        else list(  # only read when the rule could fire
+            restrict(Impact.objects.all(), user, Action.VIEW)
+            .filter(
+                assessment__organization=organization,
+                assessment__status=DocumentStatus.APPROVED,
+                nature=ImpactNature.HARM,
+                party__kind__in=(PartyKind.INDIVIDUALS, PartyKind.GROUP, PartyKind.SOCIETY),
+            )
+            .select_related("assessment__ai_system", "assessment__organization")
+            .order_by("-severity", "pk")[:5]
         )
-        .select_related("assessment__ai_system", "assessment__organization")
-        .order_by("-severity", "pk")[:5]
     )
     return ContradictionFacts(
         organization=organization,

@@ -1238,4 +1238,4 @@ class GenericModelTests(ChoosablePeopleTests):
         objs += [case.make(ctx) for _ in range(24)]
         many = count()
         assert one == many, f"{one} queries for 1 row, {many} for 25"
-        assert many <= QUERY_BUDGET
+        assert many <= QUERY_BUDGET, f"{many} queries"
