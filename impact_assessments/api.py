@@ -29,6 +29,10 @@ class ClassificationSerializer(TrackedSerializer):
     annex_iii_areas = serializers.ListField(child=serializers.IntegerField(), required=False)
     derogation_conditions = serializers.ListField(child=serializers.CharField(), required=False)
     transparency_duties = serializers.ListField(child=serializers.CharField(), required=False)
+    route = serializers.CharField(
+        read_only=True,
+        help_text="How the system is high-risk: annex_i, annex_iii, or empty when it is not.",
+    )
     obligations = serializers.ListField(child=serializers.CharField(), read_only=True)
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
 
