@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.filters import organization_members
+from aims.core.filters import DATE_INPUT, organization_members
 from aims.core.permissions import Action, restrict
 from engagements.models import (
     AccessKind,
@@ -56,8 +56,12 @@ class AuditorAccessFilterSet(django_filters.FilterSet):
     )
     user = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Auditor"))
     kind = django_filters.ChoiceFilter(choices=AccessKind.choices, label=_("Kind"))
-    since = django_filters.DateFilter(field_name="at__date", lookup_expr="gte", label=_("From"))
-    until = django_filters.DateFilter(field_name="at__date", lookup_expr="lte", label=_("Until"))
+    since = django_filters.DateFilter(
+        widget=DATE_INPUT, field_name="at__date", lookup_expr="gte", label=_("From")
+    )
+    until = django_filters.DateFilter(
+        widget=DATE_INPUT, field_name="at__date", lookup_expr="lte", label=_("Until")
+    )
     q = django_filters.CharFilter(field_name="path", lookup_expr="icontains", label=_("Address"))
 
     class Meta:

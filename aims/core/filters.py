@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from aims.core.models import ChangeAction, ChangeLogEntry, ChangeSource, Job, JobStatus
 from aims.core.permissions import UserPurpose, roles_of, users_choosable
 
+# A date picker in the filter bar, as in the forms (a plain text box otherwise).
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
 
 def label_filter_form(filterset: django_filters.FilterSet) -> None:
     """Empty choices that say what they do in a list's filter form: a drop-down left empty

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.filters import organization_members
+from aims.core.filters import DATE_INPUT, organization_members
 from aims.core.links import LinkSpec
 from aims.core.permissions import roles_of
 from aims.evidence.links import registry
@@ -66,10 +66,16 @@ class EvidenceItemFilterSet(django_filters.FilterSet):
     # An audit period: the items whose period covered overlaps it (an item with no period
     # covered is left out, since nothing says it speaks for that period).
     covers_from = django_filters.DateFilter(
-        field_name="period_until", lookup_expr="gte", label=_("Covers a period from")
+        widget=DATE_INPUT,
+        field_name="period_until",
+        lookup_expr="gte",
+        label=_("Covers a period from"),
     )
     covers_until = django_filters.DateFilter(
-        field_name="period_from", lookup_expr="lte", label=_("Covers a period until")
+        widget=DATE_INPUT,
+        field_name="period_from",
+        lookup_expr="lte",
+        label=_("Covers a period until"),
     )
     ordering = django_filters.OrderingFilter(
         fields=(
