@@ -53,6 +53,9 @@ class ClassificationDetailView(generic.ObjectDetailView):
         outcome = context["object"].outcome()
         links = supporting_requirements(outcome.obligation_refs)
         context["obligations"] = [(o, links.get(o.ref, [])) for o in outcome.obligations]
+        context["can_start_fria"] = can_add(
+            self.request.user, ImpactAssessment, self.organization.pk
+        )
         return context
 
 
@@ -77,6 +80,7 @@ class SystemClassificationView(generic.ObjectDetailView):
             current=current,
             history=history,
             can_classify=can_add(self.request.user, AIActClassification, system.organization_id),
+            can_start_fria=can_add(self.request.user, ImpactAssessment, system.organization_id),
         )
         if current is not None:
             outcome = current.outcome()

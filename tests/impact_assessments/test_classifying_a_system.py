@@ -177,3 +177,26 @@ def test_once_classified_the_tier_changes_only_by_reclassifying(
         .context["form"]
     )
     assert form.fields["eu_ai_act_tier"].disabled and form.fields["eu_ai_act_role"].disabled
+
+
+def test_a_due_fundamental_rights_assessment_can_be_started_from_the_outcome(
+    org, users, client_for
+):
+    system = factories.AISystemFactory(organization=org)
+    client = client_for(users.officer)
+    client.post(
+        reverse("impact_assessments:classify", kwargs={"org": org.slug, "parent_pk": system.pk}),
+        {"role": "deployer", "annex_iii_areas": ["5"], "public_service": "on"},
+    )
+    tab = reverse(
+        "impact_assessments:system_classification", kwargs={"org": org.slug, "pk": system.pk}
+    )
+    html = client.get(tab).content.decode()
+    assert "Due before first use (Art. 27)" in html and "Start it" in html
+    assert "Start it" not in client_for(users.viewer).get(tab).content.decode()
+    response = client.post(
+        reverse("impact_assessments:system_assessments", kwargs={"org": org.slug, "pk": system.pk}),
+        {"kind": "fundamental_rights"},
+    )
+    assert response.status_code == 302
+    assert system.impact_assessments.get().kind == "fundamental_rights"
