@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from aims.core import documents
 from aims.core.api import (
+    DOCUMENT_WORKFLOW_FIELDS,
     CleanInputMixin,
     ControlledDocumentViewSet,
     RestrictedModelViewSet,
@@ -220,19 +221,7 @@ class SoAVersionSerializer(TrackedSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [
-            "number",
-            "status",
-            "author",
-            "rows",
-            "summary",
-            "submitted_at",
-            "approved_by",
-            "approved_at",
-            "approval_note",
-            "superseded_at",
-            "next_review_date",
-        ]
+        read_only_fields = [*DOCUMENT_WORKFLOW_FIELDS, "rows", "summary"]
 
 
 class SoAVersionViewSet(ControlledDocumentViewSet):

@@ -6,7 +6,12 @@ from rest_framework.decorators import action
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
-from aims.core.api import ControlledDocumentViewSet, RestrictedModelViewSet, TrackedSerializer
+from aims.core.api import (
+    DOCUMENT_WORKFLOW_FIELDS,
+    ControlledDocumentViewSet,
+    RestrictedModelViewSet,
+    TrackedSerializer,
+)
 from impact_assessments import services
 from impact_assessments.comparison import assessment_compare
 from impact_assessments.filters import (
@@ -112,17 +117,7 @@ class ImpactAssessmentSerializer(TrackedSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [
-            "number",
-            "status",
-            "author",
-            "submitted_at",
-            "approved_by",
-            "approved_at",
-            "approval_note",
-            "superseded_at",
-            "next_review_date",
-        ]
+        read_only_fields = DOCUMENT_WORKFLOW_FIELDS
 
     def get_missing(self, obj) -> list[str]:
         return obj.missing() if obj.is_editable else []

@@ -431,6 +431,21 @@ class RestrictedReadOnlyViewSet(
     pass
 
 
+# What a controlled document's workflow sets (aims.core.documents), never a client: every
+# controlled-document serializer lists these as read-only.
+DOCUMENT_WORKFLOW_FIELDS = [
+    "number",
+    "status",
+    "author",
+    "submitted_at",
+    "approved_by",
+    "approved_at",
+    "approval_note",
+    "superseded_at",
+    "next_review_date",
+]
+
+
 class ControlledDocumentViewSet(RestrictedModelViewSet):
     """Versions of a controlled document: only a draft can be edited; the workflow moves by
     the ``submit`` / ``approve`` / ``return`` / ``revise`` actions (aims.core.documents)."""

@@ -2,7 +2,12 @@ from django.db import transaction
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from aims.core.api import ControlledDocumentViewSet, RestrictedModelViewSet, TrackedSerializer
+from aims.core.api import (
+    DOCUMENT_WORKFLOW_FIELDS,
+    ControlledDocumentViewSet,
+    RestrictedModelViewSet,
+    TrackedSerializer,
+)
 from aims.core.permissions import Action
 from aims.organizations import services
 from aims.organizations.filters import (
@@ -95,17 +100,7 @@ class ScopeStatementSerializer(TrackedSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [
-            "number",
-            "status",
-            "author",
-            "submitted_at",
-            "approved_by",
-            "approved_at",
-            "approval_note",
-            "superseded_at",
-            "next_review_date",
-        ]
+        read_only_fields = DOCUMENT_WORKFLOW_FIELDS
 
 
 class OrganizationViewSet(RestrictedModelViewSet):
