@@ -49,7 +49,8 @@ def label_empty_choices(fields: dict[str, forms.Field]) -> None:
 class CleanInputFormMixin:
     """Every date field must hold a plausible date (``validate_plausible_date``) and no
     field may hold what the database cannot store (``unstorable_reason``: a NUL character
-    inside decoded JSON, a non-finite number), each refused on its field. Put it first in
+    inside decoded JSON, a non-finite number), each refused on its field. Line breaks are
+    stored as LF, whatever the browser sent. Put it first in
     the bases of every form (``tests/core/test_bad_input.py`` checks that each one has it).
     Its drop-downs get a meaningful empty choice (``label_empty_choices``)."""
 
@@ -63,6 +64,11 @@ class CleanInputFormMixin:
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         for name, value in list(self.cleaned_data.items()):
+            if isinstance(value, str) and "\r" in value:
+                # Browsers send a textarea's lines as CRLF; store them as the API and the
+                # imports do, so an unchanged text saved from a form stays unchanged.
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+                self.cleaned_data[name] = value
             if not isinstance(value, models.Model) and (reason := unstorable_reason(value)):
                 self.add_error(name, reason)
         return data
