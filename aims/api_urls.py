@@ -14,6 +14,7 @@ from controls.api import FrameworkViewSet, RequirementMappingViewSet, Requiremen
 from controls.api import register as register_controls
 from engagements.api import register as register_engagements
 from impact_assessments.api import register as register_impact_assessments
+from policies.api import register as register_policies
 from readiness.api import register as register_readiness
 from risks.api import register as register_risks
 
@@ -32,6 +33,7 @@ register_controls(router)
 register_evidence(router)
 register_engagements(router)
 register_impact_assessments(router)
+register_policies(router)
 register_readiness(router)
 router.register("changes", ChangeLogViewSet)
 router.register("jobs", JobViewSet)

@@ -19,6 +19,7 @@ org_patterns = [
     path("engagements/access-log/", include("engagements.urls_access")),
     path("engagements/", include("engagements.urls")),
     path("", include("impact_assessments.urls")),
+    path("", include("policies.urls")),
     path("", include("readiness.urls")),
     path("", include("aims.core.urls")),
 ]

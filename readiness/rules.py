@@ -493,6 +493,11 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
     "8.4": _impact_current,
 }
 
+# Annex A controls that a rule checks from the platform's records, by ref ("A.2.2"). The
+# readiness page and report show each one's finding beside the control's SoA status; an
+# applicable control whose rule is not fulfilled is not ready, whatever the SoA says.
+CONTROL_RULES: dict[str, Callable[[Facts], Finding]] = {}
+
 
 def readiness_facts(
     *,

@@ -1,0 +1,7 @@
+"""The policies app's API, one module per area (see ``policies.models``)."""
+
+from rest_framework.routers import BaseRouter
+
+
+def register(router: BaseRouter) -> None:
+    """Register every area's viewsets on the project's API router."""

@@ -1,0 +1,1 @@
+"""The policies app's filters, one module per area (see ``policies.models``)."""

@@ -1,0 +1,8 @@
+"""The policies app's models, one module per area; each is re-exported here so Django and
+the rest of the project import them from ``policies.models``.
+
+- ``documents``: policies and procedures as controlled documents, their acknowledgements (5.2, A.2, 7.3)
+- ``roles``: AIMS processes (4.4), AIMS roles with RACI (5.3, A.3.2), competence (7.2, A.4.6)
+- ``objectives``: AI objectives, KPI measurements (6.2, 9.1) and the communication plan (7.4)
+- ``support``: resources (7.1), planned changes (6.3), documented information (7.5.3), concerns (A.3.3)
+"""
