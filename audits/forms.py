@@ -1,8 +1,10 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import TrackedModelForm
-from audits.models import Incident, IncidentCommunication
+from aims.core.forms import CleanInputFormMixin, TrackedModelForm
+from audits.models import CorrectiveAction, Incident, IncidentCommunication, Nonconformity
+from controls.models import Requirement, RequirementKind
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
 
@@ -79,3 +81,78 @@ class IncidentCommunicationForm(_DateTimes, TrackedModelForm):
         model = IncidentCommunication
         fields = ["audience", "channel", "message", "status", "due_on", "sent_at", "sent_by"]
         widgets = {"due_on": TrackedModelForm.date_widget()}
+
+
+class NonconformityForm(TrackedModelForm):
+    sections = [
+        (
+            _("What was found"),
+            "",
+            ["title", "description", "requirement", "severity", "source", "incident", "found_on"],
+        ),
+        (_("Where and who"), "", ["ai_systems", "owner"]),
+        (
+            _("Correction and cause"),
+            _("The correction contains it now; the root cause says why it happened."),
+            ["correction", "root_cause"],
+        ),
+    ]
+
+    class Meta:
+        model = Nonconformity
+        fields = [
+            "title",
+            "description",
+            "requirement",
+            "severity",
+            "source",
+            "incident",
+            "found_on",
+            "ai_systems",
+            "owner",
+            "correction",
+            "root_cause",
+        ]
+        widgets = {"found_on": TrackedModelForm.date_widget()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = (
+            Requirement.objects.filter(framework__code="iso42001", withdrawn=False)
+            .filter(
+                Q(kind=RequirementKind.CLAUSE, assessable=True) | Q(kind=RequirementKind.CONTROL)
+            )
+            .order_by("sort_key")
+        )
+        self.fields["requirement"].label_from_instance = lambda r: f"{r.ref} {r.title}"
+        self.fields["incident"].queryset = Incident.objects.filter(
+            organization=self.organization
+        ).order_by("-number")
+
+
+class CorrectiveActionForm(TrackedModelForm):
+    class Meta:
+        model = CorrectiveAction
+        fields = ["description", "owner", "due_date", "status", "completed_on", "notes"]
+        widgets = {
+            "due_date": TrackedModelForm.date_widget(),
+            "completed_on": TrackedModelForm.date_widget(),
+        }
+
+
+class VerificationForm(CleanInputFormMixin, forms.Form):
+    effective = forms.TypedChoiceField(
+        label=_("Did the actions work?"),
+        choices=[("yes", _("Yes: effective, close it")), ("no", _("No: not effective"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("What the check looked at and found"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(CleanInputFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is reopened"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

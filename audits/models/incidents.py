@@ -1,5 +1,4 @@
-"""AI incidents (A.8.4, A.8.3) and, as issue 12 goes on, internal audits, management
-reviews and nonconformities.
+"""AI incidents (A.8.4).
 
 An incident records what went wrong with one or more AI systems, whom it touched, how it
 was contained and who was told. Where the EU AI Act's serious-incident duty applies
@@ -20,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
-from aims.core.permissions import EDIT_ROLES, READ_ROLES, AccessPolicy, Action, EngagementScope
+from aims.core.permissions import (
+    EDIT_ROLES,
+    READ_ROLES,
+    AccessPolicy,
+    Action,
+    EngagementScope,
+    UserPurpose,
+)
 from aims.core.transactions import next_number
 from aims.organizations.models import Organization
 
@@ -131,6 +137,7 @@ class Incident(OrganizationScopedModel):
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
         owner_paths=("owner",),
+        user_purposes={"owner": UserPurpose.OWNER},
         engagement=EngagementScope(systems=("ai_systems",), clause_refs=("10.2",)),
     )
 
@@ -268,6 +275,7 @@ class IncidentCommunication(TrackedModel):
         org_path="incident__organization",
         owner_paths=("incident__owner",),
         parent_path="incident",
+        user_purposes={"sent_by": UserPurpose.PARTICIPANT},
         roles={
             Action.VIEW: READ_ROLES,
             Action.ADD: EDIT_ROLES,
@@ -302,3 +310,17 @@ class IncidentCommunication(TrackedModel):
             raise ValidationError({"sent_at": _("Say when it was done.")})
         if self.sent_at and self.sent_at > timezone.now() + datetime.timedelta(minutes=5):
             raise ValidationError({"sent_at": _("This lies in the future.")})
+
+
+__all__ = [
+    "REASSESS_SEVERITIES",
+    "REPORT_DAYS",
+    "CommunicationStatus",
+    "Incident",
+    "IncidentCommunication",
+    "IncidentSeverity",
+    "IncidentStatus",
+    "SeriousIncident",
+    "incident_reference",
+    "report_deadline",
+]
