@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -31,6 +32,17 @@ from aims.core.views import record_url, safe_url
 from aims.inventory.models import AISystem, SystemStatus
 from aims.organizations.models import Organization
 from aims.organizations.services import current_scope
+from audits.models import (
+    OPEN_ACTION_STATUSES,
+    REASSESS_SEVERITIES,
+    REPORT_DAYS,
+    CommunicationStatus,
+    CorrectiveAction,
+    Incident,
+    IncidentCommunication,
+    Nonconformity,
+    NonconformityStatus,
+)
 from controls.models import (
     Applicability,
     ClauseStatus,
@@ -122,6 +134,8 @@ class Facts:
     # or the environment named or harmed) — for A.5.4 and A.5.5.
     impact_reach: dict[int, tuple[bool, bool]] = field(default_factory=dict)
     thresholds_decided: bool = False  # the organisation decided its impact thresholds
+    # Nonconformities and incidents (10.2, A.8.4): counts, see ``readiness_facts``.
+    improvement: dict[str, int] = field(default_factory=dict)
 
     def url(self, name: str, **kwargs: Any) -> str | None:
         return safe_url(name, org=self.organization.slug, **kwargs)
@@ -156,7 +170,6 @@ LATER_MODULES: dict[str, Any] = {
     "9.3.1": gettext_lazy("management review"),
     "9.3.2": gettext_lazy("management review"),
     "9.3.3": gettext_lazy("management review"),
-    "10.2": gettext_lazy("nonconformity and corrective action"),
 }
 
 
@@ -555,6 +568,113 @@ def _a5_society(facts: Facts) -> Finding:
     )
 
 
+# --- Improvement: nonconformities (10.2) and incidents (A.8.4) --------------------------------
+
+# How long a nonconformity may stay open with no corrective action, and wait for its
+# effectiveness check once its actions are finished, before readiness calls it stalled.
+NONCONFORMITY_ACTION_DAYS = 60
+NONCONFORMITY_CHECK_DAYS = 30
+
+
+def _nonconformity(facts: Facts) -> Finding:
+    """10.2: nonconformities are acted on: no corrective action overdue, none left without
+    action or waiting for its effectiveness check too long."""
+    counts = facts.improvement
+    url = facts.url("audits:nonconformity_list")
+    todo: list[str] = []
+    found: list[str] = []
+    if counts.get("corrective_overdue"):
+        found.append(
+            ngettext(
+                "%(n)s corrective action is overdue.",
+                "%(n)s corrective actions are overdue.",
+                counts["corrective_overdue"],
+            )
+            % {"n": counts["corrective_overdue"]}
+        )
+        todo.append(_("Finish the overdue corrective actions or give them a new due date."))
+    if counts.get("nc_stalled"):
+        found.append(
+            ngettext(
+                "%(n)s nonconformity has been open for over %(days)s days with no corrective action.",
+                "%(n)s nonconformities have been open for over %(days)s days with no corrective action.",
+                counts["nc_stalled"],
+            )
+            % {"n": counts["nc_stalled"], "days": NONCONFORMITY_ACTION_DAYS}
+        )
+        todo.append(_("Analyse the root cause and plan corrective actions."))
+    if counts.get("nc_unchecked"):
+        found.append(
+            ngettext(
+                "%(n)s nonconformity has waited over %(days)s days for its effectiveness check.",
+                "%(n)s nonconformities have waited over %(days)s days for their effectiveness check.",
+                counts["nc_unchecked"],
+            )
+            % {"n": counts["nc_unchecked"], "days": NONCONFORMITY_CHECK_DAYS}
+        )
+        todo.append(_("Check whether the finished actions worked, and record it."))
+    if found:
+        return Finding(False, " ".join(found), " ".join(todo), url)
+    total, open_ = counts.get("nc_total", 0), counts.get("nc_open", 0)
+    if not total:
+        return Finding(
+            True,
+            _("No nonconformity on record; the register is in place to receive them."),
+            url=url,
+        )
+    return Finding(
+        True,
+        ngettext(
+            "%(n)s nonconformity on record, %(open)s open, every corrective action on schedule.",
+            "%(n)s nonconformities on record, %(open)s open, every corrective action on schedule.",
+            total,
+        )
+        % {"n": total, "open": open_},
+        url=url,
+    )
+
+
+def _incident_communication(facts: Facts) -> Finding:
+    """A.8.4: severe incidents are communicated, and EU serious incidents reported in time."""
+    counts = facts.improvement
+    url = facts.url("audits:incident_list")
+    found, todo = [], []
+    if counts.get("incidents_silent"):
+        found.append(
+            ngettext(
+                "%(n)s high, critical or EU-serious incident has no communication done.",
+                "%(n)s high, critical or EU-serious incidents have no communication done.",
+                counts["incidents_silent"],
+            )
+            % {"n": counts["incidents_silent"]}
+        )
+        todo.append(_("Tell the people concerned and log it on the incident."))
+    if counts.get("reports_overdue"):
+        found.append(
+            ngettext(
+                "%(n)s EU AI Act serious-incident report is overdue.",
+                "%(n)s EU AI Act serious-incident reports are overdue.",
+                counts["reports_overdue"],
+            )
+            % {"n": counts["reports_overdue"]}
+        )
+        todo.append(_("Report to the market surveillance authority and record it."))
+    if found:
+        return Finding(
+            False, " ".join(found), " ".join(todo), f"{url}?serious=true" if url else url
+        )
+    return Finding(
+        True,
+        ngettext(
+            "%(n)s incident on record; the severe ones were communicated and reported in time.",
+            "%(n)s incidents on record; the severe ones were communicated and reported in time.",
+            counts.get("incidents_total", 0),
+        )
+        % {"n": counts.get("incidents_total", 0)},
+        url=url,
+    )
+
+
 RULES: dict[str, Callable[[Facts], Finding]] = {
     "4.1": _scope_field(
         "external_internal_issues", gettext_lazy("the external and internal issues")
@@ -569,6 +689,7 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
     "8.3": _treatment,
     "6.1.4": _impact_process,
     "8.4": _impact_current,
+    "10.2": _nonconformity,
 }
 
 # Annex A controls that a rule checks from the platform's records, by ref ("A.2.2"). The
@@ -579,7 +700,63 @@ CONTROL_RULES: dict[str, Callable[[Facts], Finding]] = {
     "A.5.3": _impact_current,
     "A.5.4": _a5_individuals,
     "A.5.5": _a5_society,
+    "A.8.4": _incident_communication,
 }
+
+
+IMPROVEMENT_COUNTS = (
+    "nc_total",
+    "nc_open",
+    "nc_stalled",
+    "nc_unchecked",
+    "corrective_overdue",
+    "incidents_total",
+    "incidents_silent",
+    "reports_overdue",
+)
+
+
+def _improvement_counts(*, user: Any, org: Any, now: datetime.datetime) -> dict[str, Any]:
+    """Subquery counts of nonconformities and incidents (the organisation row's annotations)."""
+    today = timezone.localdate()
+    ncs = restrict(Nonconformity.objects.all(), user, Action.VIEW).filter(organization=org)
+    open_ncs = ncs.exclude(status=NonconformityStatus.CLOSED)
+    actions = restrict(CorrectiveAction.objects.all(), user, Action.VIEW).filter(
+        nonconformity__organization=org, status__in=OPEN_ACTION_STATUSES
+    )
+    incidents = restrict(Incident.objects.all(), user, Action.VIEW).filter(organization=org)
+    severe = incidents.filter(Q(severity__in=REASSESS_SEVERITIES) | ~Q(serious_incident="")).filter(
+        ~Exists(
+            IncidentCommunication.objects.filter(
+                incident=OuterRef("pk"), status=CommunicationStatus.DONE
+            )
+        )
+    )
+    since = Coalesce("aware_at", "detected_at")
+    late = Q()
+    for kind, days in REPORT_DAYS.items():
+        late |= Q(serious_incident=kind, since__lt=now - datetime.timedelta(days=days))
+    overdue = incidents.filter(reported_at__isnull=True).annotate(since=since).filter(late)
+    return {
+        "nc_total": subquery_count(ncs),
+        "nc_open": subquery_count(open_ncs),
+        "nc_stalled": subquery_count(
+            open_ncs.filter(
+                status=NonconformityStatus.OPEN,
+                found_on__lt=today - datetime.timedelta(days=NONCONFORMITY_ACTION_DAYS),
+            )
+        ),
+        "nc_unchecked": subquery_count(
+            open_ncs.filter(
+                status=NonconformityStatus.VERIFYING,
+                updated_at__lt=now - datetime.timedelta(days=NONCONFORMITY_CHECK_DAYS),
+            )
+        ),
+        "corrective_overdue": subquery_count(actions.filter(due_date__lt=today)),
+        "incidents_total": subquery_count(incidents),
+        "incidents_silent": subquery_count(severe),
+        "reports_overdue": subquery_count(overdue),
+    }
 
 
 def readiness_facts(
@@ -657,6 +834,7 @@ def readiness_facts(
             thresholds_decided=Exists(
                 restrict(UseThresholds.objects.all(), user, Action.VIEW).filter(organization=org)
             ),
+            **_improvement_counts(user=user, org=org, now=timezone.now()),
         )
         .values()
         .get()
@@ -712,6 +890,7 @@ def readiness_facts(
         impact=impact,
         impact_reach=impact_reach,
         thresholds_decided=row["thresholds_decided"],
+        improvement={key: row[key] for key in IMPROVEMENT_COUNTS},
         criteria=criteria,
         risks={
             "total": row["risks_total"],

@@ -89,7 +89,7 @@ def test_the_page_and_the_api_show_the_checked_controls(
 
     page = readiness_page(client, org)
     checked = {c.control.ref: c for c in page.context["checked_controls"]}
-    assert set(checked) == {"A.5.2", "A.5.3", "A.5.4", "A.5.5"}
+    assert {"A.5.2", "A.5.3", "A.5.4", "A.5.5"} <= set(checked)
     assert checked["A.5.2"].finding.fulfilled is False  # no thresholds decided
     assert checked["A.5.4"].ready is True
     assert checked["A.5.5"].ready is False
