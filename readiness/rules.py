@@ -42,6 +42,8 @@ from audits.models import (
     IncidentCommunication,
     Nonconformity,
     NonconformityStatus,
+    Opportunity,
+    OpportunityStatus,
 )
 from controls.models import (
     Applicability,
@@ -574,6 +576,51 @@ def _a5_society(facts: Facts) -> Finding:
 # effectiveness check once its actions are finished, before readiness calls it stalled.
 NONCONFORMITY_ACTION_DAYS = 60
 NONCONFORMITY_CHECK_DAYS = 30
+# How long a suggestion may wait for its decision.
+OPPORTUNITY_DECISION_DAYS = 60
+
+
+def _improvement(facts: Facts) -> Finding:
+    """10.1: the AIMS improves: opportunities are recorded, decided in time, and at least
+    one was carried out in the last twelve months."""
+    counts = facts.improvement
+    url = facts.url("audits:opportunity_list")
+    if not counts.get("ofi_total"):
+        return Finding(
+            False,
+            _("No opportunity for improvement on record."),
+            _("Record the improvements the AIMS considers and makes, with their decisions."),
+            url,
+        )
+    if counts.get("ofi_waiting"):
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s suggestion has waited over %(days)s days for a decision.",
+                "%(n)s suggestions have waited over %(days)s days for a decision.",
+                counts["ofi_waiting"],
+            )
+            % {"n": counts["ofi_waiting"], "days": OPPORTUNITY_DECISION_DAYS},
+            _("Decide on them, with the reasons."),
+            url and f"{url}?status=proposed",
+        )
+    if not counts.get("ofi_done_year"):
+        return Finding(
+            False,
+            _("No improvement was carried out in the last twelve months."),
+            _("Carry out an accepted opportunity and record what it brought."),
+            url,
+        )
+    return Finding(
+        True,
+        ngettext(
+            "%(n)s improvement carried out in the last twelve months; suggestions decided in time.",
+            "%(n)s improvements carried out in the last twelve months; suggestions decided in time.",
+            counts["ofi_done_year"],
+        )
+        % {"n": counts["ofi_done_year"]},
+        url=url,
+    )
 
 
 def _nonconformity(facts: Facts) -> Finding:
@@ -689,6 +736,7 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
     "8.3": _treatment,
     "6.1.4": _impact_process,
     "8.4": _impact_current,
+    "10.1": _improvement,
     "10.2": _nonconformity,
 }
 
@@ -713,6 +761,9 @@ IMPROVEMENT_COUNTS = (
     "incidents_total",
     "incidents_silent",
     "reports_overdue",
+    "ofi_total",
+    "ofi_waiting",
+    "ofi_done_year",
 )
 
 
@@ -725,6 +776,7 @@ def _improvement_counts(*, user: Any, org: Any, now: datetime.datetime) -> dict[
         nonconformity__organization=org, status__in=OPEN_ACTION_STATUSES
     )
     incidents = restrict(Incident.objects.all(), user, Action.VIEW).filter(organization=org)
+    ideas = restrict(Opportunity.objects.all(), user, Action.VIEW).filter(organization=org)
     severe = incidents.filter(Q(severity__in=REASSESS_SEVERITIES) | ~Q(serious_incident="")).filter(
         ~Exists(
             IncidentCommunication.objects.filter(
@@ -756,6 +808,18 @@ def _improvement_counts(*, user: Any, org: Any, now: datetime.datetime) -> dict[
         "incidents_total": subquery_count(incidents),
         "incidents_silent": subquery_count(severe),
         "reports_overdue": subquery_count(overdue),
+        "ofi_total": subquery_count(ideas),
+        "ofi_waiting": subquery_count(
+            ideas.filter(
+                status=OpportunityStatus.PROPOSED,
+                raised_on__lt=today - datetime.timedelta(days=OPPORTUNITY_DECISION_DAYS),
+            )
+        ),
+        "ofi_done_year": subquery_count(
+            ideas.filter(
+                status=OpportunityStatus.IMPLEMENTED, implemented_on__gte=months_before(today, 12)
+            )
+        ),
     }
 
 
