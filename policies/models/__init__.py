@@ -8,6 +8,7 @@ the rest of the project import them from ``policies.models``.
 """
 
 from policies.models.support import (  # noqa: F401
+    OPEN_CONCERN_STATUSES,
     AIMSResource,
     ChangeStatus,
     Concern,
