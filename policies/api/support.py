@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aims.core.api import RestrictedModelViewSet, TrackedSerializer
+from aims.core.api import CleanInputMixin, RestrictedModelViewSet, TrackedSerializer
 from aims.core.exceptions import validation_error_to_dict
 from aims.core.permissions import Action, can, organization_by_slug, role_in
 from aims.core.tenancy import Organization
@@ -238,7 +238,7 @@ class OutsideDocumentViewSet(RestrictedModelViewSet):
     filterset_class = OutsideDocumentFilterSet
 
 
-class DocumentedInformationSerializer(serializers.Serializer):
+class DocumentedInformationSerializer(CleanInputMixin, serializers.Serializer):
     record_type = serializers.CharField()
     name = serializers.CharField()
     controlled = serializers.BooleanField(help_text="Versioned and approved (else: evidence).")
