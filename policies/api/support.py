@@ -7,7 +7,7 @@ caller only about themselves."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -255,7 +255,14 @@ class DocumentedInformationViewSet(viewsets.ViewSet):
 
     serializer_class = DocumentedInformationSerializer
 
-    @extend_schema(responses=DocumentedInformationSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "organization", int, required=True, description="The organisation's id."
+            )
+        ],
+        responses=DocumentedInformationSerializer(many=True),
+    )
     def list(self, request):
         raw = request.query_params.get("organization")
         if not raw or not str(raw).isdigit():

@@ -136,7 +136,9 @@ class AnonymousConcernForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     """The public form behind the secret link: no account, nothing that names the sender."""
 
     summary = forms.CharField(label=_("Summary"), max_length=200)
-    category = forms.ChoiceField(label=_("Category"), choices=ConcernCategory.choices)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("Choose…")), *ConcernCategory.choices]
+    )
     description = forms.CharField(
         label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -4,8 +4,10 @@ an organisation's secret link (no sign-in)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -477,6 +479,12 @@ def _channel_or_404(token: str) -> ConcernChannel:
     return channel
 
 
+def _address_key(request) -> str:
+    """The sender's address as the throttle counts it: hashed, so the cache holds no
+    address of anyone who reported."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()[:32]
+
+
 def _too_many(request, channel, title: str):
     return render(
         request,
@@ -504,7 +512,7 @@ class PublicConcernView(View):
             return render(
                 request, self.template_name, {"channel": channel, "form": form}, status=400
             )
-        key = f"report:{channel.pk}:{client_ip(request)}"
+        key = f"report:{channel.pk}:{_address_key(request)}"
         if services.attempts(key=key) >= services.REPORTS_PER_HOUR:
             return _too_many(request, channel, gettext("Too many reports from here"))
         services.count_attempt(key=key)
@@ -534,7 +542,7 @@ class PublicFollowUpView(View):
             return render(
                 request, self.template_name, {"channel": channel, "form": form}, status=400
             )
-        key = f"code:{channel.pk}:{client_ip(request)}"
+        key = f"code:{channel.pk}:{_address_key(request)}"
         if services.attempts(key=key) >= services.FAILED_CODES_PER_HOUR:
             return _too_many(request, channel, gettext("Too many wrong codes from here"))
         concern = services.concern_follow_up(channel=channel, code=form.cleaned_data["code"])

@@ -13,7 +13,6 @@ from django.utils import timezone
 from policies.models import ChangeStatus, PlannedChange
 from policies.services.support import (
     planned_change_approve,
-    planned_change_implement,
     planned_change_reject,
 )
 
