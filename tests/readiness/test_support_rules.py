@@ -141,3 +141,23 @@ def test_the_facts_take_two_queries_whatever_the_records(org, users):
     with CaptureQueriesContext(connection) as queries:
         support_facts(organization=org, user=users.officer, today=timezone.localdate())
     assert len(queries) <= 3  # the two, plus the caller's memberships when not cached yet
+
+
+def test_a_3_3_marked_implemented_contradicts_unhandled_concerns(ready_org, users):
+    from tests.readiness.test_contradictions import _control, _found
+
+    rule = "concerns_unhandled_while_implemented"
+    assert rule not in _found(ready_org, users.officer)
+    _control(ready_org, "A.3.3", applicability="applicable", status="implemented")
+    found = _found(ready_org, users.officer)[rule]
+    assert "no reporting channel" in found.message and found.controls == ["A.3.3"]
+    ConcernChannel.objects.create(organization=ready_org, name="Staff")
+    assert rule not in _found(ready_org, users.officer)
+    concern, _code = concern_raise(
+        organization=ready_org, summary="S", description="D", category="other"
+    )
+    Concern.objects.filter(pk=concern.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=45)
+    )
+    found = _found(ready_org, users.officer)[rule]
+    assert "1 concern has been open for more than 30 days" in found.message
