@@ -319,6 +319,8 @@ class ConcernListView(ConcernQueryMixin, generic.ObjectListView):
         org = self.organization
         user = self.request.user
         context["handles"] = role_in(user, org.pk) in HANDLER_ROLES or user.is_superuser
+        if role_in(user, org.pk) == "auditor":  # an auditor raises nothing: no "raised by me"
+            context["filter_fields"] = [f for f in context["filter_fields"] if f.name != "mine"]
         context["channels"] = list(
             restrict(ConcernChannel.objects.all(), user, Action.VIEW)
             .filter(organization=org)
