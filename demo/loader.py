@@ -48,6 +48,7 @@ DATA_FILES = (
     "evidence.json",
     "classifications.json",
     "impact_assessments.json",
+    "impact_thresholds.json",
     "support.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
@@ -101,6 +102,7 @@ class DemoData:
     evidence: dict[str, list[dict[str, Any]]]
     classifications: dict[str, list[dict[str, Any]]]
     impact_assessments: dict[str, list[dict[str, Any]]]
+    impact_thresholds: dict[str, dict[str, Any]]
     # Resources, planned changes, retention, outside documents, the concern channel (policies).
     support: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -144,6 +146,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         evidence=raw["evidence.json"],
         classifications=raw["classifications.json"],
         impact_assessments=raw["impact_assessments.json"],
+        impact_thresholds=raw["impact_thresholds.json"],
         support=raw["support.json"],
     )
     _check(data)
@@ -478,6 +481,11 @@ def _check(data: DemoData) -> None:
             )
             systems("classifications.json", record, slug, [spec["system"]])
             person("classifications.json", record, spec["classified_by"])
+
+    for slug, spec in data.impact_thresholds.items():
+        organization("impact_thresholds.json", slug)
+        _keys("impact_thresholds.json", slug, spec, {"decided_by", "thresholds"})
+        person("impact_thresholds.json", slug, spec["decided_by"])
 
     for slug, specs in data.impact_assessments.items():
         organization("impact_assessments.json", slug)

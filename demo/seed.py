@@ -45,12 +45,13 @@ from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
 from engagements.models import Engagement, InformationRequest
 from engagements.services import request_ask, request_reply
-from impact_assessments.models import AffectedParty, Impact, ImpactAssessment
+from impact_assessments.models import AffectedParty, Impact, ImpactAssessment, UseThresholds
 from impact_assessments.services import (
     assessment_start,
     assessment_submit,
     classification_record,
     impact_create_risk,
+    thresholds_decide,
 )
 from policies.documented import record_types
 from policies.models import (
@@ -144,6 +145,8 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
             if slug in data.controls:
                 seed_soa_version(org=org, spec=data.controls[slug]["soa_version"], run=run)
         for slug, org in orgs.items():
+            if slug in data.impact_thresholds:
+                seed_impact_thresholds(org=org, spec=data.impact_thresholds[slug], run=run)
             seed_impact_assessments(
                 org=org, specs=data.impact_assessments.get(slug, []), systems=systems[slug], run=run
             )
@@ -265,6 +268,18 @@ def seed_auditor_engagements(
             engagement.ai_systems.set([systems[spec.organization][name] for name in spec.systems])
         for email in spec.auditors:
             forget_roles(users[email])
+
+
+def seed_impact_thresholds(*, org: Organization, spec: dict[str, Any], run: SeedRun) -> None:
+    """The organisation's decision on its thresholds for sensitive and restricted uses."""
+    if UseThresholds.objects.filter(organization=org).exists():
+        return
+    officer = run.users[spec["decided_by"]]
+    with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=run.request_id):
+        thresholds_decide(
+            thresholds=UseThresholds(organization=org, **spec["thresholds"]), actor=officer
+        )
+    run.created["impact thresholds"] += 1
 
 
 def seed_impact_assessments(

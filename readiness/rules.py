@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -38,7 +38,15 @@ from controls.models import (
     ReadinessStatus,
     SoAVersion,
 )
-from impact_assessments.models import AssessmentKind, ImpactAssessment
+from impact_assessments.models import (
+    AffectedParty,
+    AssessmentKind,
+    Impact,
+    ImpactArea,
+    ImpactAssessment,
+    PartyKind,
+    UseThresholds,
+)
 from policies.documented import record_types
 from policies.models import (
     OPEN_CONCERN_STATUSES,
@@ -123,6 +131,10 @@ class Facts:
     systems_chosen: bool = False  # ``systems_in_scope`` are an engagement's chosen systems
     # Approved AI system impact assessments by system: (pk, next review, review reason or "").
     impact: dict[int, tuple[int, datetime.date | None, str]] = field(default_factory=dict)
+    # What those assessments considered, by system: (individuals or groups named, society
+    # or the environment named or harmed) — for A.5.4 and A.5.5.
+    impact_reach: dict[int, tuple[bool, bool]] = field(default_factory=dict)
+    thresholds_decided: bool = False  # the organisation decided its impact thresholds
     # Support (6.3, 7.1, 7.5.3, A.3.3): counts from ``support_facts``.
     support: dict[str, Any] = field(default_factory=dict)
 
@@ -492,6 +504,72 @@ def _impact_current(facts: Facts) -> Finding:
     return Finding(True, _("Every approved impact assessment is current."), url=process.url)
 
 
+def _a5_process(facts: Facts) -> Finding:
+    """A.5.2: the process is defined (the thresholds for sensitive and restricted uses are
+    decided) and runs (6.1.4)."""
+    process = _impact_process(facts)
+    if not facts.thresholds_decided:
+        return Finding(
+            False,
+            _("The thresholds for sensitive and restricted uses have not been decided."),
+            _("Decide them on the impact assessments' thresholds page."),
+            facts.url("impact_assessments:thresholds"),
+        )
+    return process
+
+
+def _a5_reach(facts: Facts, index: int, what: str, todo: str) -> Finding:
+    url = facts.url("impact_assessments:assessment_list")
+    if not facts.impact:
+        return Finding(False, _("No approved AI system impact assessment on record."), todo, url)
+    names = {pk: str(name) for pk, name in facts.systems_in_scope.items()}
+    short = sorted(
+        names.get(system_id, f"#{system_id}")
+        for system_id, reach in facts.impact_reach.items()
+        if not reach[index]
+    )
+    if short:
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s approved impact assessment does not consider %(what)s: %(names)s.",
+                "%(n)s approved impact assessments do not consider %(what)s: %(names)s.",
+                len(short),
+            )
+            % {"n": len(short), "what": what, "names": ", ".join(short)},
+            todo,
+            url,
+        )
+    return Finding(
+        True,
+        _("Every approved impact assessment considers %(what)s.") % {"what": what},
+        url=url,
+    )
+
+
+def _a5_individuals(facts: Facts) -> Finding:
+    """A.5.4: each approved assessment names the individuals or groups the system affects."""
+    return _a5_reach(
+        facts,
+        0,
+        _("individuals or groups"),
+        _("In a new version, name the individuals or groups the system affects and their impacts."),
+    )
+
+
+def _a5_society(facts: Facts) -> Finding:
+    """A.5.5: each approved assessment considers society or the environment."""
+    return _a5_reach(
+        facts,
+        1,
+        _("society or the environment"),
+        _(
+            "In a new version, consider the effects on society and the environment (a party "
+            "of that kind, or a societal or environmental impact)."
+        ),
+    )
+
+
 RULES: dict[str, Callable[[Facts], Finding]] = {
     "4.1": _scope_field(
         "external_internal_issues", gettext_lazy("the external and internal issues")
@@ -511,7 +589,12 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
 # Annex A controls that a rule checks from the platform's records, by ref ("A.2.2"). The
 # readiness page and report show each one's finding beside the control's SoA status; an
 # applicable control whose rule is not fulfilled is not ready, whatever the SoA says.
-CONTROL_RULES: dict[str, Callable[[Facts], Finding]] = {}
+CONTROL_RULES: dict[str, Callable[[Facts], Finding]] = {
+    "A.5.2": _a5_process,
+    "A.5.3": _impact_current,
+    "A.5.4": _a5_individuals,
+    "A.5.5": _a5_society,
+}
 
 
 # --- Support: planned changes (6.3), resources (7.1), documented information (7.5.3) and
@@ -816,30 +899,65 @@ def readiness_facts(
             actions_done=subquery_count(actions.filter(status=ActionStatus.DONE)),
             actions_overdue=subquery_count(open_actions.filter(due_date__lt=today)),
             actions_undated=subquery_count(open_actions.filter(Q(due_date__isnull=True))),
+            thresholds_decided=Exists(
+                restrict(UseThresholds.objects.all(), user, Action.VIEW).filter(organization=org)
+            ),
         )
         .values()
         .get()
     )
 
     impact = {}
-    for pk, system_id, next_review, needed, reason in (
+    impact_reach = {}
+    assessment = OuterRef("pk")
+    for pk, system_id, next_review, needed, reason, people, society in (
         restrict(ImpactAssessment.objects.all(), user, Action.VIEW)
         .filter(
             organization=organization,
             kind=AssessmentKind.IMPACT,
             status=DocumentStatus.APPROVED,
         )
-        .values_list("pk", "ai_system_id", "next_review_date", "review_needed", "review_reason")
+        .annotate(
+            people=Exists(
+                AffectedParty.objects.filter(
+                    assessment=assessment, kind__in=[PartyKind.INDIVIDUALS, PartyKind.GROUP]
+                )
+            ),
+            society=Exists(
+                AffectedParty.objects.filter(
+                    assessment=assessment, kind__in=[PartyKind.SOCIETY, PartyKind.ENVIRONMENT]
+                )
+            )
+            | Exists(
+                Impact.objects.filter(
+                    assessment=assessment,
+                    area__in=[ImpactArea.SOCIETAL, ImpactArea.ENVIRONMENTAL],
+                )
+            ),
+        )
+        .values_list(
+            "pk",
+            "ai_system_id",
+            "next_review_date",
+            "review_needed",
+            "review_reason",
+            "people",
+            "society",
+        )
     ):
         impact[system_id] = (pk, next_review, (reason or _("review needed")) if needed else "")
+        impact_reach[system_id] = (people, society)
     if system_ids is not None:
         impact = {k: v for k, v in impact.items() if k in system_ids}
+        impact_reach = {k: v for k, v in impact_reach.items() if k in system_ids}
 
     return Facts(
         organization=organization,
         support=support_facts(organization=organization, user=user, today=today),
         scope=approved_scope,
         impact=impact,
+        impact_reach=impact_reach,
+        thresholds_decided=row["thresholds_decided"],
         criteria=criteria,
         risks={
             "total": row["risks_total"],
@@ -1039,8 +1157,12 @@ class ReadinessSummary:
         return self.percent(self.controls_implemented, self.controls_applicable)
 
 
-def readiness_summary(*, clauses: list[ClauseReadiness], soa_rows: list[Any]) -> ReadinessSummary:
-    """The readiness headline: clauses ready, applicable controls implemented, what is missing."""
+def readiness_summary(
+    *, clauses: list[ClauseReadiness], soa_rows: list[Any], checked_controls: list[Any] = ()
+) -> ReadinessSummary:
+    """The readiness headline: clauses ready, applicable controls implemented, what is
+    missing. ``checked_controls`` (``readiness.control_checks``): an applicable control
+    whose rule is not fulfilled is not counted implemented, and its finding says why."""
     missing: list[tuple[str, str, str, str | None]] = []
     for row in clauses:
         if not row.ready:
@@ -1053,17 +1175,35 @@ def readiness_summary(*, clauses: list[ClauseReadiness], soa_rows: list[Any]) ->
                 )
             )
     applicable = [r for r in soa_rows if r.control.applicability == Applicability.APPLICABLE]
+    unfulfilled = {
+        c.control.pk: c.finding
+        for c in checked_controls
+        if c.applicable and not c.finding.fulfilled
+    }
     for row in soa_rows:
-        if row.gaps:
+        todo = list(row.gaps)
+        finding = unfulfilled.get(row.control.pk)
+        if finding is not None:
+            todo.append(" ".join(str(t) for t in (finding.found, finding.todo) if t))
+        if todo:
             missing.append(
-                (row.control.ref, row.control.title, "; ".join(row.gaps), record_url(row.control))
+                (
+                    row.control.ref,
+                    row.control.title,
+                    "; ".join(todo),
+                    (finding.url if finding is not None and not row.gaps else None)
+                    or record_url(row.control),
+                )
             )
     return ReadinessSummary(
         clauses_total=len(clauses),
         clauses_ready=sum(1 for r in clauses if r.ready),
         controls_applicable=len(applicable),
         controls_implemented=sum(
-            1 for r in applicable if r.control.status == ImplementationStatus.IMPLEMENTED
+            1
+            for r in applicable
+            if r.control.status == ImplementationStatus.IMPLEMENTED
+            and r.control.pk not in unfulfilled
         ),
         missing=missing,
     )

@@ -110,6 +110,7 @@ class ModelCase:
     create_actions: tuple[str, ...] = ("create",)  # change-log actions on the new record
     ui_create_actions: tuple[str, ...] | None = None  # when the UI differs from the API
     create_other_rows: int = 0  # change-log rows of other records written by a create
+    delete_other_rows: int = 0  # the same, for a delete (a parent whose status follows)
     # The create's change-log rows name no actor (a concern: who raised it is on the record
     # alone); the request id and source are kept.
     create_actor_hidden: bool = False
@@ -925,6 +926,7 @@ class GenericModelTests(ChoosablePeopleTests):
             obj_pk=obj.pk,
             actions=["delete"],
             org_id=org_id,
+            others=case.delete_other_rows,
         )
         assert row.after is None
         assert row.before["id"] == obj.pk
@@ -1219,6 +1221,7 @@ class GenericModelTests(ChoosablePeopleTests):
             obj_pk=obj.pk,
             actions=["delete"],
             org_id=org_id,
+            others=case.delete_other_rows,
         )
         assert row.after is None
         assert row.before["id"] == obj.pk
