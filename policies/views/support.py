@@ -306,7 +306,6 @@ class ConcernListView(ConcernQueryMixin, generic.ObjectListView):
     select_related = ("organization", "ai_system")
     table_template = "policies/_concern_table.html"
     template_name = "policies/concern_list.html"
-    add_url_name = "policies:concern_add"
     title = _("Concerns")
     intro = _(
         "Concerns about the AI systems or how the organisation handles AI (A.3.3), tracked "
@@ -327,6 +326,7 @@ class ConcernListView(ConcernQueryMixin, generic.ObjectListView):
             .select_related("organization")
         )
         context["can_add_channel"] = can_add(user, ConcernChannel, org.pk)
+        context["can_raise"] = services.may_raise(user, org)
         return context
 
 
