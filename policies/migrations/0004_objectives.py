@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='kpimeasurement',
-            constraint=models.UniqueConstraint(fields=('objective', 'measured_on'), name='kpi_measurement_one_per_day'),
+            constraint=models.UniqueConstraint(fields=('objective', 'measured_on'), name='kpi_measurement_one_per_day', violation_error_message='This objective already has a value for that day.'),
         ),
         migrations.AddConstraint(
             model_name='kpimeasurement',

@@ -348,7 +348,9 @@ class KPIMeasurement(TrackedModel):
         verbose_name = _("KPI measurement")
         constraints = [
             models.UniqueConstraint(
-                fields=["objective", "measured_on"], name="kpi_measurement_one_per_day"
+                fields=["objective", "measured_on"],
+                name="kpi_measurement_one_per_day",
+                violation_error_message=_("This objective already has a value for that day."),
             ),
             models.CheckConstraint(
                 condition=Q(source__in=MeasurementSource.values),
@@ -364,11 +366,30 @@ class KPIMeasurement(TrackedModel):
         return self.objective.get_absolute_url()
 
     def clean(self) -> None:
-        if self.measured_on and self.measured_on > timezone.localdate() + datetime.timedelta(
-            days=1
-        ):
+        if not self.measured_on:
+            return
+        if self.measured_on > timezone.localdate() + datetime.timedelta(days=1):
             raise ValidationError(
                 {"measured_on": _("A measurement cannot cover a day that has not come yet.")}
+            )
+        # As the constraint ``kpi_measurement_one_per_day``, on the field (a form leaves the
+        # objective out, so Django would not check the constraint itself).
+        duplicate = (
+            KPIMeasurement.objects.filter(
+                objective_id=self.objective_id, measured_on=self.measured_on
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        )
+        if self.objective_id and duplicate:
+            raise ValidationError(
+                {
+                    "measured_on": _(
+                        "This objective already has a value for that day: edit that "
+                        "measurement instead."
+                    )
+                },
+                code="unique",
             )
 
 
