@@ -40,6 +40,7 @@ class AIObjectiveSerializer(TrackedSerializer):
             "organization",
             "title",
             "description",
+            "guides",
             "annex_c_objectives",
             "metric",
             "unit",

@@ -17,7 +17,7 @@ class AIObjectiveForm(TrackedModelForm):
         (
             _("The objective"),
             _("What the organisation wants to achieve, and which Annex C objectives it serves."),
-            ["title", "description", "annex_c_objectives", "owner", "status"],
+            ["title", "description", "guides", "annex_c_objectives", "owner", "status"],
         ),
         (
             _("How it is measured"),
@@ -59,6 +59,7 @@ class AIObjectiveForm(TrackedModelForm):
         fields = [
             "title",
             "description",
+            "guides",
             "annex_c_objectives",
             "owner",
             "status",

@@ -28,6 +28,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('title', models.CharField(max_length=250, verbose_name='title')),
                 ('description', models.TextField(blank=True, help_text='What the objective is for and why it matters.', verbose_name='description')),
+                ('guides', models.CharField(choices=[('development', 'Responsible development of AI systems'), ('use', 'Responsible use of AI systems'), ('both', 'Both development and use')], default='both', help_text='Whether the objective steers how AI systems are developed, used, or both.', max_length=12, verbose_name='guides')),
                 ('metric', models.CharField(help_text='What is measured, and how: the KPI that shows progress.', max_length=250, verbose_name='metric')),
                 ('unit', models.CharField(help_text="The unit of the KPI's values, e.g. %, days, cases.", max_length=30, verbose_name='unit')),
                 ('direction', models.CharField(choices=[('at_least', 'At least the target'), ('at_most', 'At most the target'), ('range', 'Within a range')], default='at_least', max_length=10, verbose_name='target direction')),
@@ -107,6 +108,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='aiobjective',
             constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['at_least', 'at_most', 'range'])), name='objective_direction_valid'),
+        ),
+        migrations.AddConstraint(
+            model_name='aiobjective',
+            constraint=models.CheckConstraint(condition=models.Q(('guides__in', ['development', 'use', 'both'])), name='objective_guides_valid'),
         ),
         migrations.AddConstraint(
             model_name='aiobjective',

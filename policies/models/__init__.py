@@ -15,6 +15,7 @@ from policies.models.objectives import (
     CommunicationKind,
     KPIMeasurement,
     MeasurementSource,
+    ObjectiveGuides,
     ObjectiveStatus,
 )
 
@@ -26,5 +27,6 @@ __all__ = [
     "CommunicationKind",
     "KPIMeasurement",
     "MeasurementSource",
+    "ObjectiveGuides",
     "ObjectiveStatus",
 ]

@@ -47,8 +47,27 @@ class ObjectiveStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# Objectives the organisation is pursuing now: they must be measured in their period.
+# Objectives the organisation pursues: each needs a target, an owner and a plan; the active
+# ones are measured in every period.
 PURSUED = (ObjectiveStatus.PLANNED, ObjectiveStatus.ACTIVE)
+
+
+# The parts of an objective's plan (6.2): what, with what, who, when, how evaluated.
+PLAN_FIELDS = (
+    "plan_actions",
+    "plan_resources",
+    "plan_responsible",
+    "plan_timeline",
+    "plan_evaluation",
+)
+
+
+class ObjectiveGuides(models.TextChoices):
+    """What an objective guides: developing AI systems (A.6.1.2), using them (A.9.3), or both."""
+
+    DEVELOPMENT = "development", _("Responsible development of AI systems")
+    USE = "use", _("Responsible use of AI systems")
+    BOTH = "both", _("Both development and use")
 
 
 class AIObjectiveQuerySet(models.QuerySet):
@@ -89,6 +108,13 @@ class AIObjective(OrganizationScopedModel):
         limit_choices_to={"kind": "annex_c_objective"},
         verbose_name=_("Annex C objectives"),
         help_text=_("The organisational objectives of Annex C this objective pursues."),
+    )
+    guides = models.CharField(
+        _("guides"),
+        max_length=12,
+        choices=ObjectiveGuides.choices,
+        default=ObjectiveGuides.BOTH,
+        help_text=_("Whether the objective steers how AI systems are developed, used, or both."),
     )
     metric = models.CharField(
         _("metric"),
@@ -179,6 +205,9 @@ class AIObjective(OrganizationScopedModel):
             ),
             models.CheckConstraint(
                 condition=Q(direction__in=Direction.values), name="objective_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(guides__in=ObjectiveGuides.values), name="objective_guides_valid"
             ),
             models.CheckConstraint(
                 condition=Q(frequency__in=Frequency.values), name="objective_frequency_valid"
@@ -278,16 +307,7 @@ class AIObjective(OrganizationScopedModel):
 
     @property
     def plan_complete(self) -> bool:
-        return all(
-            str(getattr(self, name) or "").strip()
-            for name in (
-                "plan_actions",
-                "plan_resources",
-                "plan_responsible",
-                "plan_timeline",
-                "plan_evaluation",
-            )
-        )
+        return all(str(getattr(self, name) or "").strip() for name in PLAN_FIELDS)
 
 
 def _number(value: Decimal | None) -> str:
