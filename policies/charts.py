@@ -11,6 +11,7 @@ the target line its label.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from policies.kpis import Direction
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 20, 44
+LEFT, RIGHT, TOP, BOTTOM = 64, 32, 20, 44
 
 
 def _fmt(value: Decimal | None) -> str:
@@ -31,16 +32,22 @@ def _fmt(value: Decimal | None) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def _ticks(low: float, high: float, count: int = 5) -> list[float]:
-    if high == low:
-        return [low]
-    step = (high - low) / (count - 1)
-    return [low + i * step for i in range(count)]
+def _nice_axis(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values (steps of 1, 2 or 5 times a power of ten) covering low..high."""
+    span = high - low
+    raw = span / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    ticks = [first]
+    while ticks[-1] < high - 1e-9:
+        ticks.append(ticks[-1] + step)
+    return ticks
 
 
 def _tick_label(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = f"{round(value, 6):g}"
+    return "0" if text == "-0" else text
 
 
 def kpi_trend_svg(
@@ -51,9 +58,11 @@ def kpi_trend_svg(
     target: Decimal,
     target_upper: Decimal | None,
     points: Sequence[tuple[datetime.date, Decimal]],
+    margin: Decimal | None = None,
     chart_id: str = "kpi-chart",
 ) -> SafeString:
-    """The trend of ``points`` (day, value), oldest first, against the target."""
+    """The trend of ``points`` (day, value), in any order, against the target; the at-risk
+    zone (within ``margin`` of the target, on the wrong side) is shaded."""
     unit_text = f" {unit}" if unit else ""
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     if direction == Direction.AT_LEAST:
@@ -85,9 +94,20 @@ def kpi_trend_svg(
         )
     values = [float(v) for _d, v in points]
     references = [float(target)] + ([float(target_upper)] if target_upper is not None else [])
-    low, high = min(values + references), max(values + references)
-    pad = (high - low) * 0.1 or max(abs(high) * 0.1, 1.0)
-    low, high = low - pad, high + pad
+    margin_f = float(margin or 0)
+    zones: list[tuple[float, float]] = []  # the at-risk zones, (low, high)
+    if margin_f > 0:
+        if direction in (Direction.AT_LEAST, Direction.RANGE):
+            zones.append((float(target) - margin_f, float(target)))
+        if direction == Direction.AT_MOST:
+            zones.append((float(target), float(target) + margin_f))
+        if direction == Direction.RANGE and target_upper is not None:
+            zones.append((float(target_upper), float(target_upper) + margin_f))
+    edges = [edge for zone in zones for edge in zone]
+    low, high = min(values + references + edges), max(values + references + edges)
+    pad = (high - low) * 0.05 or max(abs(high) * 0.1, 1.0)
+    ticks = _nice_axis(low - pad, high + pad)
+    low, high = ticks[0], ticks[-1]
     first, last = points[0][0], points[-1][0]
     span_days = max((last - first).days, 1)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -116,7 +136,7 @@ def kpi_trend_svg(
     parts = [head, f'<desc id="{desc_id}">{escape(desc)}</desc>']
     # Axes and grid lines.
     parts.append('<g class="kpi-axes" font-size="11" fill="#4b5563">')
-    for tick in _ticks(low, high):
+    for tick in ticks:
         y = y_of(tick)
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e7eb"/>'
@@ -146,6 +166,13 @@ def kpi_trend_svg(
         parts.append(
             f'<rect x="{LEFT}" y="{y_top:.1f}" width="{plot_w}" height="{y_bottom - y_top:.1f}" '
             f'fill="#dcfce7" opacity="0.7"/>'
+        )
+    for zone_low, zone_high in zones:
+        y_top, y_bottom = y_of(zone_high), y_of(zone_low)
+        parts.append(
+            f'<rect class="kpi-at-risk" x="{LEFT}" y="{y_top:.1f}" width="{plot_w}" '
+            f'height="{y_bottom - y_top:.1f}" fill="#fef3c7" opacity="0.8">'
+            f"<title>{escape(_('At risk'))}</title></rect>"
         )
     for ref in references:
         y = y_of(ref)

@@ -23,7 +23,7 @@ from policies.models import (
 
 class AIObjectiveFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    status = django_filters.MultipleChoiceFilter(choices=ObjectiveStatus.choices)
+    status = django_filters.ChoiceFilter(choices=ObjectiveStatus.choices)
     owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
     frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label=_("Measured"))
     ordering = django_filters.OrderingFilter(

@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'communication item',
                 'verbose_name_plural': 'communication plan',
-                'ordering': ('next_due', 'subject', 'pk'),
+                'ordering': (models.OrderBy(models.F('next_due'), nulls_last=True), 'subject', 'pk'),
             },
             bases=(aims.core.models.LoadedStateMixin, models.Model),
         ),

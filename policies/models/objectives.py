@@ -497,7 +497,8 @@ class CommunicationItem(OrganizationScopedModel):
     )
 
     class Meta:
-        ordering = ("next_due", "subject", "pk")
+        # Soonest due first; items with no date (on an event, or done once) last.
+        ordering = (F("next_due").asc(nulls_last=True), "subject", "pk")
         verbose_name = _("communication item")
         verbose_name_plural = _("communication plan")
         constraints = [

@@ -92,6 +92,7 @@ class ObjectiveDetailView(_ObjectiveTabs):
             direction=objective.direction,
             target=objective.target_value,
             target_upper=objective.target_upper,
+            margin=objective.at_risk_margin,
             points=[(m.measured_on, m.value) for m in reversed(measurements)],
         )
         context["can_measure"] = can_add(
