@@ -49,6 +49,12 @@ def test_it_takes_a_value_pushed_by_an_integration(objective, users, api_client_
     assert Decimal(shown.json()["latest_value"]) == Decimal("97.5")
 
 
+def test_a_json_number_is_taken_as_it_was_sent(objective, users, api_client_for):
+    response = _push(api_client_for(users.officer), objective, value=97.25)
+    assert response.status_code == 201, response.content
+    assert KPIMeasurement.objects.get().value == Decimal("97.25")
+
+
 def test_a_read_only_token_cannot_push(objective, users, api_client_for):
     response = _push(api_client_for(users.officer, scope="read"), objective)
     assert response.status_code == 403

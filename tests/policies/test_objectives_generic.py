@@ -50,6 +50,7 @@ OBJECTIVE = ModelCase(
         "direction": "at_least",
         "target_value": "98.0000",
         "at_risk_margin": "1",
+        "guides": "both",
         "frequency": "monthly",
         "status": "active",
         "review_interval_months": "12",
