@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import DATE_INPUT, organization_members
-from policies.kpis import Frequency
+from policies.kpis import Frequency, KPIStatus
 from policies.models import (
     AIObjective,
     Channel,
@@ -26,6 +26,9 @@ class AIObjectiveFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ObjectiveStatus.choices)
     owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
     frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label=_("Measured"))
+    kpi_status = django_filters.ChoiceFilter(
+        choices=KPIStatus.choices, method="filter_kpi_status", label=_("KPI status")
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("title", "title"), ("due_date", "due_date"), ("status", "status"))
     )
@@ -33,6 +36,9 @@ class AIObjectiveFilterSet(django_filters.FilterSet):
     class Meta:
         model = AIObjective
         fields = ["organization"]
+
+    def filter_kpi_status(self, queryset, name, value):
+        return queryset.with_kpi_status().filter(kpi_status_db=value) if value else queryset
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

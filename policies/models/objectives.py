@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,6 @@ from aims.core.models import OrganizationScopedModel, TrackedModel
 from aims.core.permissions import AccessPolicy, EngagementScope
 from policies.kpis import (
     FREQUENCY_MONTHS,
-    KPI_TONES,
     Direction,
     Frequency,
     KPIStatus,
@@ -90,6 +90,38 @@ class AIObjectiveQuerySet(models.QuerySet):
             measurement_count=models.functions.Coalesce(
                 Subquery(count, output_field=models.IntegerField()), 0
             ),
+        )
+
+    def with_kpi_status(self, today: datetime.date | None = None) -> models.QuerySet:
+        """Annotate ``kpi_status_db``, the KPI status (``policies.kpis``) worked out in SQL,
+        so lists filter on it; ``tests/policies`` checks it agrees with ``kpi_status``."""
+        today = today or timezone.localdate()
+        qs = self if "latest_on" in self.query.annotations else self.with_latest()
+        value_field = models.DecimalField(max_digits=VALUE_DIGITS + 1, decimal_places=VALUE_PLACES)
+        due_from = Case(
+            *(
+                When(frequency=frequency, then=Value(measurement_due_from(today, frequency)))
+                for frequency in Frequency.values
+            ),
+            output_field=models.DateField(),
+        )
+        shortfall = Case(
+            When(direction=Direction.AT_LEAST, then=F("target_value") - F("latest_value")),
+            When(direction=Direction.AT_MOST, then=F("latest_value") - F("target_value")),
+            default=Greatest(
+                F("target_value") - F("latest_value"), F("latest_value") - F("target_upper")
+            ),
+            output_field=value_field,
+        )
+        return qs.annotate(kpi_due_from=due_from, kpi_shortfall=shortfall).annotate(
+            kpi_status_db=Case(
+                When(latest_on__isnull=True, then=Value(KPIStatus.NOT_MEASURED)),
+                When(latest_on__lt=F("kpi_due_from"), then=Value(KPIStatus.OVERDUE)),
+                When(kpi_shortfall__lte=0, then=Value(KPIStatus.ON_TRACK)),
+                When(kpi_shortfall__lte=F("at_risk_margin"), then=Value(KPIStatus.AT_RISK)),
+                default=Value(KPIStatus.OFF_TRACK),
+                output_field=models.CharField(),
+            )
         )
 
 
@@ -292,14 +324,6 @@ class AIObjective(OrganizationScopedModel):
     @property
     def kpi_status(self) -> str:
         return self.kpi_status_on()
-
-    @property
-    def kpi_status_label(self) -> str:
-        return str(KPIStatus(self.kpi_status).label)
-
-    @property
-    def kpi_tone(self) -> str:
-        return KPI_TONES[self.kpi_status]
 
     @property
     def measurement_due_from(self) -> datetime.date:

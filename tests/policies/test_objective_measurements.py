@@ -276,6 +276,22 @@ def test_the_page_shows_the_chart_and_the_values_as_a_table(objective, users, cl
     assert "<table" in html and "97.5" in html and "On track" in html
 
 
+def test_lists_filter_by_kpi_status(org, users, api_client_for, client_for):
+    off = make_objective(org, title="Off")
+    make_measurement(off, value="50")
+    on = make_objective(org, title="On")
+    make_measurement(on, value="99")
+    make_objective(org, title="Never")
+    rows = api_client_for(users.viewer).get(
+        reverse("aiobjective-list"), {"kpi_status": "off_track"}
+    )
+    assert [r["id"] for r in rows.json()["results"]] == [off.pk]
+    page = client_for(users.viewer).get(
+        reverse("policies:objective_list", kwargs={"org": org.slug}), {"kpi_status": "not_measured"}
+    )
+    assert [o.title for o in page.context["object_list"]] == ["Never"]
+
+
 # --- Query counts with measured series --------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from policies.kpis import (
     KPIStatus,
@@ -16,6 +17,8 @@ from policies.kpis import (
     period_start,
     target_status,
 )
+from policies.models import AIObjective
+from tests.policies.objectives_helpers import days_ago, make_measurement, make_objective
 
 ON, RISK, OFF = KPIStatus.ON_TRACK, KPIStatus.AT_RISK, KPIStatus.OFF_TRACK
 
@@ -121,3 +124,42 @@ def test_the_status_of_the_latest_reading(value, on, expected):
         margin=D("2"),
     )
     assert found == expected
+
+
+# --- The same rule in SQL (the KPI status filter) ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_database_agrees_with_the_rule(org):
+    today = timezone.localdate()
+    cases = [
+        ("at_least", "98", None, "2", [(3, "99")]),
+        ("at_least", "98", None, "2", [(3, "97")]),
+        ("at_least", "98", None, "2", [(3, "90")]),
+        ("at_least", "98", None, "0", [(3, "97.99")]),
+        ("at_most", "5", None, "1", [(3, "5")]),
+        ("at_most", "5", None, "1", [(3, "5.5")]),
+        ("at_most", "5", None, "1", [(3, "6.5")]),
+        ("range", "0.8", "1.25", "0.05", [(3, "1")]),
+        ("range", "0.8", "1.25", "0.05", [(3, "1.28")]),
+        ("range", "0.8", "1.25", "0.05", [(3, "0.7")]),
+        ("at_least", "98", None, "2", [(200, "99")]),  # overdue
+        ("at_least", "98", None, "2", [(200, "99"), (3, "10")]),  # the latest counts
+        ("at_least", "98", None, "2", []),  # not measured
+    ]
+    for i, (direction, target, upper, margin, values) in enumerate(cases):
+        objective = make_objective(
+            org,
+            title=f"Case {i}",
+            direction=direction,
+            target_value=D(target),
+            target_upper=D(upper) if upper else None,
+            at_risk_margin=D(margin),
+        )
+        for days, value in values:
+            make_measurement(objective, on=days_ago(days), value=value)
+    rows = AIObjective.objects.with_kpi_status(today).order_by("pk")
+    found = {o.title: o.kpi_status_db for o in rows}
+    expected = {o.title: o.kpi_status_on(today) for o in AIObjective.objects.with_latest()}
+    assert found == expected
+    assert set(found.values()) == {ON, RISK, OFF, KPIStatus.OVERDUE, KPIStatus.NOT_MEASURED}
