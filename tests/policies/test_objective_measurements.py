@@ -326,3 +326,34 @@ def test_the_objectives_api_reads_a_constant_number_of_queries(org, users, api_c
     one = _count(client, url)
     _measured(org, 20)
     assert _count(client, url) == one
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"review_interval_months": "0"}, "review_interval_months"),
+        ({"target_value": "98 %"}, "target_value"),
+        ({"at_risk_margin": "-1"}, "at_risk_margin"),
+        ({"direction": "range"}, "target_upper"),
+        ({"due_date": "3026-01-01"}, "due_date"),
+    ],
+)
+def test_the_objective_form_refuses_bad_input(org, users, client_for, changes, field):
+    data = {
+        "title": "Fairness",
+        "metric": "Approval-rate gap",
+        "unit": "pp",
+        "guides": "both",
+        "direction": "at_most",
+        "target_value": "3",
+        "at_risk_margin": "1",
+        "frequency": "monthly",
+        "status": "active",
+        "review_interval_months": "12",
+        **changes,
+    }
+    url = reverse("policies:objective_add", kwargs={"org": org.slug})
+    response = client_for(users.officer).post(url, data)
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == [field]
+    assert not AIObjective.objects.exists()
