@@ -129,8 +129,7 @@ class ObjectiveDeleteView(generic.ObjectDeleteView):
 class MeasurementEditView(generic.ObjectEditView):
     model = KPIMeasurement
     form_class = KPIMeasurementForm
-    parent_model = AIObjective
-    list_url_name = "policies:objective_list"
+    parent_model = AIObjective  # the breadcrumbs lead back to the objective
 
     def save(self, form):
         self.check_fresh(form)
