@@ -678,6 +678,12 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
     "7.4": _communication,
 }
 
+# Checked clauses whose records belong to the organisation as a whole and never to an AI
+# system (objectives, the communication plan): an engagement of AI systems only reaches none
+# of them, so its report leaves these clauses out (``readiness.report``) rather than find
+# them unmet.
+NOT_REACHED_BY_SYSTEMS: set[str] = {"6.2", "7.4"}
+
 # Annex A controls that a rule checks from the platform's records, by ref ("A.2.2"). The
 # readiness page and report show each one's finding beside the control's SoA status; an
 # applicable control whose rule is not fulfilled is not ready, whatever the SoA says.

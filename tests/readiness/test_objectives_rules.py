@@ -9,6 +9,7 @@ import datetime
 from django.utils import timezone
 
 from controls.models import Requirement
+from controls.services import controls_ensure_for
 from readiness import contradictions
 from readiness.rules import (
     CONTROL_RULES,
@@ -26,6 +27,7 @@ from tests.policies.objectives_helpers import (
     make_measurement,
     make_objective,
 )
+from tests.readiness.conftest import readiness_rows
 
 TODAY = datetime.date(2026, 12, 3)
 PLAN = {
@@ -198,3 +200,13 @@ def test_an_objective_never_measured_for_a_whole_period_contradicts_too(catalog,
     old.status = "achieved"
     old.save()
     assert _unmeasured(org, users.officer) == []
+
+
+def test_an_engagement_of_ai_systems_leaves_6_2_and_7_4_out(catalog, org, users, client_for):
+    controls_ensure_for(organization=org)
+    system = factories.AISystemFactory(organization=org)
+    factories.engage(org, users.auditor, systems=[system])
+    rows = readiness_rows(client_for(users.auditor), org)
+    assert "6.2" not in rows and "7.4" not in rows
+    officer_rows = readiness_rows(client_for(users.officer), org)
+    assert officer_rows["6.2"].checked and officer_rows["7.4"].checked
