@@ -3,10 +3,12 @@ integration may push with a read-write token) and ``communication-items``."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
@@ -21,7 +23,11 @@ from policies.filters.objectives import (
 )
 from policies.kpis import KPIStatus
 from policies.models import AIObjective, CommunicationItem, KPIMeasurement, MeasurementSource
-from policies.services.objectives import communication_mark_done
+from policies.services.objectives import (
+    communication_mark_done,
+    duplicate_day,
+    duplicate_day_error,
+)
 
 
 class AIObjectiveSerializer(TrackedSerializer):
@@ -172,7 +178,25 @@ class KPIMeasurementViewSet(RestrictedModelViewSet):
     filterset_class = KPIMeasurementFilterSet
 
     def create_instance(self, serializer) -> None:
-        serializer.save(entered_by=self.request.user, source=MeasurementSource.API)
+        with self._one_per_day():
+            serializer.save(entered_by=self.request.user, source=MeasurementSource.API)
+
+    def perform_update(self, serializer) -> None:
+        with self._one_per_day():
+            super().perform_update(serializer)
+
+    @contextmanager
+    def _one_per_day(self):
+        """A value for a day another request filled meanwhile: 400 on ``measured_on``."""
+        try:
+            with transaction.atomic():
+                yield
+        except IntegrityError as exc:
+            if not duplicate_day(exc):
+                raise
+            raise exceptions.ValidationError(
+                validation_error_to_dict(duplicate_day_error())
+            ) from exc
 
 
 class CommunicationItemViewSet(RestrictedModelViewSet):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,38 @@ from policies.models import (
     KPIMeasurement,
     MeasurementSource,
 )
+
+ONE_PER_DAY = "kpi_measurement_one_per_day"
+
+
+def duplicate_day(exc: IntegrityError) -> bool:
+    """Whether ``exc`` is the one-value-per-day constraint: a second value for the same
+    objective and day saved by a concurrent request after both had been validated."""
+    return ONE_PER_DAY in str(exc)
+
+
+def duplicate_day_error() -> ValidationError:
+    return ValidationError(
+        {
+            "measured_on": _(
+                "This objective already has a value for that day: edit that measurement instead."
+            )
+        },
+        code="unique",
+    )
+
+
+def measurement_save(measurement: KPIMeasurement) -> KPIMeasurement:
+    """Save a validated measurement; a concurrent value for the same day is refused on the
+    field (``ValidationError``), never a database error."""
+    try:
+        with transaction.atomic():
+            measurement.save()
+    except IntegrityError as exc:
+        if duplicate_day(exc):
+            raise duplicate_day_error() from exc
+        raise
+    return measurement
 
 
 def measurement_record(
@@ -43,9 +75,7 @@ def measurement_record(
         entered_by=user,
     )
     measurement.full_clean()
-    with transaction.atomic():
-        measurement.save()
-    return measurement
+    return measurement_save(measurement)
 
 
 def communication_mark_done(

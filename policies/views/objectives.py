@@ -19,7 +19,7 @@ from policies.filters.objectives import AIObjectiveFilterSet, CommunicationItemF
 from policies.forms.objectives import AIObjectiveForm, CommunicationItemForm, KPIMeasurementForm
 from policies.kpis import KPI_TONES, KPIStatus
 from policies.models import AIObjective, CommunicationItem, KPIMeasurement, MeasurementSource
-from policies.services.objectives import communication_mark_done
+from policies.services.objectives import communication_mark_done, measurement_save
 
 
 def _with_status(objectives) -> list[AIObjective]:
@@ -136,7 +136,7 @@ class MeasurementEditView(generic.ObjectEditView):
         if form.instance.pk is None:
             form.instance.entered_by = self.request.user
             form.instance.source = MeasurementSource.MANUAL
-        return form.save()
+        return measurement_save(form.instance)
 
 
 class MeasurementDeleteView(generic.ObjectDeleteView):

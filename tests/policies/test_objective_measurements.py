@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from aims.core.api import TrackedSerializer
 from aims.core.models import ChangeLogEntry
 from policies.charts import kpi_trend_svg
 from policies.models import AIObjective, KPIMeasurement
@@ -357,3 +358,23 @@ def test_the_objective_form_refuses_bad_input(org, users, client_for, changes, f
     assert response.status_code == 400
     assert list(response.context["form"].errors) == [field]
     assert not AIObjective.objects.exists()
+
+
+def test_a_value_for_the_same_day_saved_meanwhile_is_a_400_not_a_database_error(
+    objective, users, api_client_for, client_for, org, monkeypatch
+):
+    """Two pushes for one day, both validated before either saved: the second one meets the
+    database constraint and is refused on the field (simulated by skipping the check)."""
+    make_measurement(objective, on=days_ago(1))
+    monkeypatch.setattr(KPIMeasurement, "clean", lambda self: None)
+    monkeypatch.setattr(TrackedSerializer, "_constraint_errors", staticmethod(lambda *a: {}))
+    response = _push(api_client_for(users.officer), objective)
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["measured_on"]
+    url = reverse("policies:measurement_add", kwargs={"org": org.slug, "parent_pk": objective.pk})
+    page = client_for(users.officer).post(
+        url, {"measured_on": days_ago(1).isoformat(), "value": "5"}
+    )
+    assert page.status_code == 409
+    assert "already has a value for that day" in page.content.decode()
+    assert KPIMeasurement.objects.count() == 1
