@@ -89,10 +89,27 @@ class AIObjectiveSerializer(TrackedSerializer):
         return on.isoformat() if on else None
 
 
+class ObjectiveUnitField(serializers.CharField):
+    """Reads as the objective's unit; a client may send it with a value, and then it must
+    name the objective's unit (checked in ``KPIMeasurementSerializer.validate``)."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(source="*", required=False, allow_blank=True, max_length=30, **kwargs)
+
+    def to_representation(self, value: KPIMeasurement) -> str:
+        return value.objective.unit
+
+    def to_internal_value(self, data: Any) -> dict[str, str]:
+        return {SENT_UNIT: super().to_internal_value(data)}
+
+
+SENT_UNIT = "_sent_unit"
+
+
 class KPIMeasurementSerializer(TrackedSerializer):
     organization = serializers.IntegerField(source="objective.organization_id", read_only=True)
-    unit = serializers.SerializerMethodField(
-        help_text="The objective's unit. A value pushed with a unit must name this one."
+    unit = ObjectiveUnitField(
+        help_text="The objective's unit. A value sent with a unit must name this one."
     )
 
     class Meta:
@@ -113,16 +130,10 @@ class KPIMeasurementSerializer(TrackedSerializer):
         ]
         read_only_fields = ["source", "entered_by"]
 
-    def get_unit(self, obj: KPIMeasurement) -> str:
-        return obj.objective.unit
-
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         objective = attrs.get("objective") or getattr(self.instance, "objective", None)
-        sent = self.initial_data.get("unit") if hasattr(self, "initial_data") else None
-        wrong_unit = sent is not None and (
-            not isinstance(sent, str) or sent.strip() != objective.unit
-        )
-        if objective is not None and wrong_unit:
+        sent = (attrs.pop(SENT_UNIT, None) or "").strip()  # blank: not sent
+        if objective is not None and sent and sent != objective.unit:
             raise serializers.ValidationError(
                 {
                     "unit": [

@@ -82,6 +82,7 @@ def test_a_contributor_pushes_only_for_objectives_they_own(objective, users, api
         ({"value": None}, "value", "null"),
         ({"unit": "ms"}, "unit", "measured in “%”"),
         ({"unit": 5}, "unit", "measured in “%”"),
+        ({"unit": ["%"]}, "unit", "valid string"),
         ({"measured_on": "0001-01-01"}, "measured_on", "between 1900-01-01"),
         ({"measured_on": "9999-12-31"}, "measured_on", "between 1900-01-01"),
         ({"measured_on": "2026-02-30"}, "measured_on", "format"),
