@@ -10,6 +10,7 @@ from aims.api.api import ChangeLogViewSet, JobViewSet
 from aims.evidence.api import register as register_evidence
 from aims.inventory.api import AISystemComponentViewSet, AISystemDatasetViewSet, AISystemViewSet
 from aims.organizations.api import MembershipViewSet, OrganizationViewSet, ScopeStatementViewSet
+from audits.api import register as register_audits
 from controls.api import FrameworkViewSet, RequirementMappingViewSet, RequirementViewSet
 from controls.api import register as register_controls
 from engagements.api import register as register_engagements
@@ -34,6 +35,7 @@ register_evidence(router)
 register_engagements(router)
 register_impact_assessments(router)
 register_policies(router)
+register_audits(router)
 register_readiness(router)
 router.register("changes", ChangeLogViewSet)
 router.register("jobs", JobViewSet)
