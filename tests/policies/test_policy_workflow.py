@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from aims.core.changelog import change_context
 from aims.core.documents import (
     DocumentStatus,
     ImmutableVersionError,
@@ -14,7 +15,6 @@ from aims.core.documents import (
     document_retire,
     document_submit,
 )
-from aims.core.changelog import change_context
 from aims.core.models import ChangeLogEntry
 from policies.models import Policy, PolicyAcknowledgement
 from policies.services import documents as services
