@@ -34,6 +34,7 @@ from controls.models import (
 )
 from controls.services import ISO_FRAMEWORK
 from impact_assessments.models import Impact, ImpactNature, PartyKind
+from policies.models import PolicyKind
 from readiness.rules import Facts
 from risks.models import Risk, RiskStatus, risk_reference
 
@@ -363,6 +364,40 @@ def expired_evidence_on_implemented(facts: ContradictionFacts) -> list[Contradic
     ]
 
 
+def ai_policy_past_review(facts: ContradictionFacts) -> list[Contradiction]:
+    """The AI policy is shown as in force (approved, published) but its review date passed."""
+    stale = [
+        p
+        for p in facts.facts.policies
+        if p.kind == PolicyKind.AI_POLICY
+        and p.published_at is not None
+        and p.next_review_date is not None
+        and p.next_review_date < facts.today
+    ]
+    return [
+        Contradiction(
+            rule="ai_policy_past_review",
+            clause="5.2",
+            message=_(
+                "%(p)s is published as the AI policy in force, but its review was due on %(d)s."
+            )
+            % {"p": p.label, "d": _date(p.next_review_date)},
+            todo=_("Review the AI policy: start a new version, or approve it again unchanged."),
+            records=[
+                Record(
+                    p.label,
+                    reverse(
+                        "policies:policy_detail",
+                        kwargs={"org": facts.organization.slug, "pk": p.pk},
+                    ),
+                )
+            ],
+            controls=["A.2.4"],
+        )
+        for p in stale
+    ]
+
+
 RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "excluded_while_clause_applies": excluded_while_clause_applies,
     "provider_excludes_customers": provider_excludes_customers,
@@ -372,6 +407,7 @@ RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "acceptance_expired": acceptance_expired,
     "soa_behind_risks": soa_behind_risks,
     "expired_evidence_on_implemented": expired_evidence_on_implemented,
+    "ai_policy_past_review": ai_policy_past_review,
 }
 
 
