@@ -20,6 +20,10 @@ One file per kind of record, each keyed by organisation slug where the records b
   criteria's rule); ``kind`` (optional) is "risk" or "opportunity"; plus Northwind's
   approved risk assessment.
 - ``evidence.json``: evidence links, valid from/until in days from today.
+- ``policies.json``: policies and procedures adopted from the starter documents (``starter``
+  is its key), in order (``aligned_with`` names codes seeded before), each approved when it
+  has an ``approver`` (else left in review) and published when ``publish`` says by whom
+  and to which roles and people, with who has acknowledged it.
 
 ``load_demo_data`` reads every file and checks, before anything is written, that each record
 has the keys the seeder reads and that every e-mail, role, organisation and system it names
@@ -36,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from aims.core.permissions import Role
+from policies.starters import STARTERS_BY_KEY
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_FILES = (
@@ -48,6 +53,7 @@ DATA_FILES = (
     "evidence.json",
     "classifications.json",
     "impact_assessments.json",
+    "policies.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
 
@@ -100,6 +106,7 @@ class DemoData:
     evidence: dict[str, list[dict[str, Any]]]
     classifications: dict[str, list[dict[str, Any]]]
     impact_assessments: dict[str, list[dict[str, Any]]]
+    policies: dict[str, list[dict[str, Any]]]
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""
@@ -141,6 +148,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         evidence=raw["evidence.json"],
         classifications=raw["classifications.json"],
         impact_assessments=raw["impact_assessments.json"],
+        policies=raw["policies.json"],
     )
     _check(data)
     return data
@@ -515,6 +523,37 @@ def _check(data: DemoData) -> None:
                         "create_risk",
                     },
                 )
+
+    for slug, specs in data.policies.items():
+        organization("policies.json", slug)
+        codes: set[str] = set()
+        for spec in specs:
+            record = spec.get("starter", "?")
+            _keys(
+                "policies.json",
+                record,
+                spec,
+                {"starter", "author", "approver", "external_documents", "aligned_with", "publish"},
+            )
+            if spec["starter"] not in STARTERS_BY_KEY:
+                raise DemoDataError("policies.json", record, "unknown starter document")
+            person("policies.json", record, spec["author"])
+            if spec["approver"] is not None:
+                person("policies.json", record, spec["approver"])
+            for code in spec["aligned_with"]:
+                if code not in codes:
+                    raise DemoDataError("policies.json", record, f"{code!r} is not seeded before")
+            codes.add(STARTERS_BY_KEY[spec["starter"]].code)
+            publish = spec["publish"]
+            if publish is not None:
+                if spec["approver"] is None:
+                    raise DemoDataError("policies.json", record, "only an approved one publishes")
+                _keys("policies.json", record, publish, {"by", "roles", "people", "acknowledged"})
+                for email in (publish["by"], *publish["people"], *publish["acknowledged"]):
+                    person("policies.json", record, email)
+                for name in publish["roles"]:
+                    if name not in Role.values or name == Role.AUDITOR:
+                        raise DemoDataError("policies.json", record, f"cannot ask role {name!r}")
 
     for slug, specs in data.evidence.items():
         organization("evidence.json", slug)

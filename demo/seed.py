@@ -52,6 +52,13 @@ from impact_assessments.services import (
     classification_record,
     impact_create_risk,
 )
+from policies.models import Policy
+from policies.services.documents import (
+    acknowledgement_acknowledge,
+    policy_adopt_starter,
+    policy_publish,
+)
+from policies.starters import STARTERS_BY_KEY
 from risks.models import (
     ActionStatus,
     Risk,
@@ -132,6 +139,8 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
             seed_impact_assessments(
                 org=org, specs=data.impact_assessments.get(slug, []), systems=systems[slug], run=run
             )
+        for slug, org in orgs.items():
+            seed_policies(org=org, specs=data.policies.get(slug, []), run=run)
         # Last: an answer attaches evidence the steps above recorded.
         seed_information_requests(data=data, orgs=orgs, systems=systems, run=run)
     return created
@@ -290,6 +299,53 @@ def seed_impact_assessments(
         approver = run.users[spec["approver"]]
         with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
             document_approve(version=draft, user=approver)
+
+
+def seed_policies(*, org: Organization, specs: list[dict[str, Any]], run: SeedRun) -> None:
+    """Policies adopted from the starter documents, approved, published and acknowledged
+    through the services, as the people named would do it."""
+    for spec in specs:
+        code = STARTERS_BY_KEY[spec["starter"]].code
+        if Policy.objects.filter(organization=org, code=code).exists():
+            continue
+        author = run.users[spec["author"]]
+        with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
+            draft = policy_adopt_starter(organization=org, user=author, key=spec["starter"])
+            draft.external_documents = spec["external_documents"]
+            draft.change_summary = "First version, adapted from the starter document."
+            draft.full_clean()
+            draft.save()
+            draft.aligned_with.set(
+                Policy.objects.filter(
+                    organization=org, code__in=spec["aligned_with"], status="approved"
+                )
+            )
+            document_submit(version=draft, user=author)
+        run.created["policies"] += 1
+        if spec["approver"] is None:
+            continue  # left in review
+        approver = run.users[spec["approver"]]
+        with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
+            version = document_approve(version=draft, user=approver, note="Approved for use.")
+        publish = spec["publish"]
+        if publish is None:
+            continue
+        publisher = run.users[publish["by"]]
+        with change_context(source=ChangeSource.IMPORT, actor=publisher, request_id=run.request_id):
+            version, _asked = policy_publish(
+                version=version,
+                user=publisher,
+                roles=publish["roles"],
+                people=[run.users[e] for e in publish["people"]],
+            )
+        for email in publish["acknowledged"]:
+            person = run.users[email]
+            with change_context(
+                source=ChangeSource.IMPORT, actor=person, request_id=run.request_id
+            ):
+                acknowledgement_acknowledge(
+                    acknowledgement=version.acknowledgements.get(user=person), user=person
+                )
 
 
 def seed_information_requests(
