@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import CleanInputFormMixin, TrackedModelForm
+from aims.core.forms import CleanInputFormMixin, SectionedFormMixin, TrackedModelForm
 from aims.core.permissions import UserPurpose, users_choosable
 from aims.core.tenancy import Role
 from policies.models import Policy
@@ -82,7 +82,7 @@ class PolicyForm(TrackedModelForm):
             self.fields["code"].disabled = True
 
 
-class AudienceForm(CleanInputFormMixin, forms.Form):
+class AudienceForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     """Who is asked to acknowledge a published version: roles, people, or both."""
 
     roles = forms.MultipleChoiceField(
