@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from aims.core.api import (
     DOCUMENT_WORKFLOW_FIELDS,
+    CleanInputMixin,
     ControlledDocumentViewSet,
     RestrictedModelViewSet,
     TrackedSerializer,
@@ -115,7 +116,7 @@ class PolicySerializer(TrackedSerializer):
         return super().validate(attrs)
 
 
-class AudienceSerializer(serializers.Serializer):
+class AudienceSerializer(CleanInputMixin, serializers.Serializer):
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=[r.value for r in services.ACKNOWLEDGING_ROLES]),
         required=False,
