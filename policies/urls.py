@@ -27,6 +27,7 @@ urlpatterns: list = [
     ),
     path("policies/<int:pk>/", documents.PolicyDetailView.as_view(), name="policy_detail"),
     path("policies/<int:pk>/edit/", documents.PolicyEditView.as_view(), name="policy_edit"),
+    path("policies/<int:pk>/delete/", documents.PolicyDeleteView.as_view(), name="policy_delete"),
     path(
         "policies/<int:pk>/history/", documents.PolicyHistoryView.as_view(), name="policy_history"
     ),

@@ -141,6 +141,21 @@ class PolicyDetailView(_PolicyDetailMixin, generic.ObjectDetailView):
         return context
 
 
+class PolicyDeleteView(generic.ObjectDeleteView):
+    """Discard a draft; a version that went to review or was approved is a record and stays."""
+
+    model = Policy
+    success_url_name = "policies:policy_list"
+
+    def check(self):
+        obj = super().check()
+        if not obj.is_editable:
+            raise PermissionDenied(
+                _("Only a draft can be deleted; an approved version is a record (retire it).")
+            )
+        return obj
+
+
 class PolicyHistoryView(generic.ObjectHistoryView):
     model = Policy
     select_related = POLICY_RELATED

@@ -50,6 +50,7 @@ POLICY = ModelCase(
     ui_edit=lambda ctx, obj: _url("policies:policy_edit", ctx, pk=obj.pk),
     ui_form=PolicyForm,
     ui_changes={"title": "Use of generative AI"},
+    ui_delete=lambda ctx, obj: _url("policies:policy_delete", ctx, pk=obj.pk),
 )
 
 

@@ -110,6 +110,14 @@ class TestApprovedVersionsAreFrozen:
         version.refresh_from_db()
         assert version.title != "Changed"
 
+    def test_an_approved_version_cannot_be_deleted(self, org, users, client_for, api_client_for):
+        version = approved(org, users.officer, users.admin)
+        url = reverse("policies:policy_delete", kwargs={"org": org.slug, "pk": version.pk})
+        assert client_for(users.officer).post(url).status_code == 403
+        api = api_client_for(users.officer).delete(reverse("policy-detail", args=[version.pk]))
+        assert api.status_code == 400
+        assert Policy.objects.filter(pk=version.pk).exists()
+
     def test_api_edit_of_an_approved_version_is_refused(self, org, users, api_client_for):
         version = approved(org, users.officer, users.admin)
         response = api_client_for(users.officer).patch(
