@@ -104,3 +104,39 @@ def test_asking_more_people_later(org, users, client_for):
         "viewer@acme.test",
         "contributor@acme.test",
     }
+
+
+def test_policy_pages_run_a_constant_number_of_queries(org, users, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    policy = published(org, users.officer, users.admin, people=[users.viewer])
+    client = client_for(users.officer)
+    urls = [
+        policy.get_absolute_url(),
+        reverse("policies:policy_acknowledgements", kwargs={"org": org.slug, "pk": policy.pk}),
+        reverse("policies:policy_list", kwargs={"org": org.slug}),
+        _mine(org),
+    ]
+    for url in urls:
+        client.get(url)
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for _ in range(8):
+        user = factories.UserFactory()
+        factories.MembershipFactory(organization=org, user=user, role="contributor")
+        services.policy_request_acknowledgements(version=policy, user=users.admin, people=[user])
+        published(org, users.officer, users.admin, people=[users.officer])
+    after = counts()
+    assert before == after, (before, after)
+    assert max(after) <= 15
