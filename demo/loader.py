@@ -24,6 +24,10 @@ One file per kind of record, each keyed by organisation slug where the records b
   objectives they serve) with twelve monthly KPI values, oldest first, each covering the
   last day of one of the twelve months before the current one; and the communication
   plan, ``last_done_in_days`` from today.
+- ``policies.json``: policies and procedures adopted from the starter documents (``starter``
+  is its key), in order (``aligned_with`` names codes seeded before), each approved when it
+  has an ``approver`` (else left in review) and published when ``publish`` says by whom
+  and to which roles and people, with who has acknowledged it.
 
 ``load_demo_data`` reads every file and checks, before anything is written, that each record
 has the keys the seeder reads and that every e-mail, role, organisation and system it names
@@ -40,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from aims.core.permissions import Role
+from policies.starters import STARTERS_BY_KEY
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_FILES = (
@@ -56,6 +61,7 @@ DATA_FILES = (
     "incidents.json",
     "support.json",
     "objectives.json",
+    "policies.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
 
@@ -111,6 +117,7 @@ class DemoData:
     impact_thresholds: dict[str, dict[str, Any]]
     incidents: dict[str, list[dict[str, Any]]]
     objectives: dict[str, dict[str, Any]]
+    policies: dict[str, list[dict[str, Any]]]
     # Resources, planned changes, retention, outside documents, the concern channel (policies).
     support: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -158,6 +165,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         incidents=raw["incidents.json"],
         support=raw["support.json"],
         objectives=raw["objectives.json"],
+        policies=raw["policies.json"],
     )
     _check(data)
     return data
@@ -639,6 +647,36 @@ def _check(data: DemoData) -> None:
             record = item.get("subject", "?")
             _keys("objectives.json", record, item, communication_keys)
             person("objectives.json", record, item["owner"])
+    for slug, specs in data.policies.items():
+        organization("policies.json", slug)
+        codes: set[str] = set()
+        for spec in specs:
+            record = spec.get("starter", "?")
+            _keys(
+                "policies.json",
+                record,
+                spec,
+                {"starter", "author", "approver", "external_documents", "aligned_with", "publish"},
+            )
+            if spec["starter"] not in STARTERS_BY_KEY:
+                raise DemoDataError("policies.json", record, "unknown starter document")
+            person("policies.json", record, spec["author"])
+            if spec["approver"] is not None:
+                person("policies.json", record, spec["approver"])
+            for code in spec["aligned_with"]:
+                if code not in codes:
+                    raise DemoDataError("policies.json", record, f"{code!r} is not seeded before")
+            codes.add(STARTERS_BY_KEY[spec["starter"]].code)
+            publish = spec["publish"]
+            if publish is not None:
+                if spec["approver"] is None:
+                    raise DemoDataError("policies.json", record, "only an approved one publishes")
+                _keys("policies.json", record, publish, {"by", "roles", "people", "acknowledged"})
+                for email in (publish["by"], *publish["people"], *publish["acknowledged"]):
+                    person("policies.json", record, email)
+                for name in publish["roles"]:
+                    if name not in Role.values or name == Role.AUDITOR:
+                        raise DemoDataError("policies.json", record, f"cannot ask role {name!r}")
 
     for slug, specs in data.evidence.items():
         organization("evidence.json", slug)

@@ -65,7 +65,13 @@ from policies.models import (
     ConcernChannel,
     OutsideDocument,
     PlannedChange,
+    Policy,
     RetentionRule,
+)
+from policies.services.documents import (
+    acknowledgement_acknowledge,
+    policy_adopt_starter,
+    policy_publish,
 )
 from policies.services.objectives import measurement_record
 from policies.services.support import (
@@ -74,6 +80,7 @@ from policies.services.support import (
     concern_review,
     planned_change_approve,
 )
+from policies.starters import STARTERS_BY_KEY
 from risks.models import (
     ActionStatus,
     Risk,
@@ -166,6 +173,7 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
             )
             if slug in data.support:
                 seed_support(org=org, spec=data.support[slug], systems=systems[slug], run=run)
+            seed_policies(org=org, specs=data.policies.get(slug, []), run=run)
         # Last: an answer attaches evidence the steps above recorded.
         seed_information_requests(data=data, orgs=orgs, systems=systems, run=run)
     return created
@@ -491,6 +499,53 @@ def seed_incidents(
                         status=step["status"],
                     )
         run.created["incidents"] += 1
+
+
+def seed_policies(*, org: Organization, specs: list[dict[str, Any]], run: SeedRun) -> None:
+    """Policies adopted from the starter documents, approved, published and acknowledged
+    through the services, as the people named would do it."""
+    for spec in specs:
+        code = STARTERS_BY_KEY[spec["starter"]].code
+        if Policy.objects.filter(organization=org, code=code).exists():
+            continue
+        author = run.users[spec["author"]]
+        with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
+            draft = policy_adopt_starter(organization=org, user=author, key=spec["starter"])
+            draft.external_documents = spec["external_documents"]
+            draft.change_summary = "First version, adapted from the starter document."
+            draft.full_clean()
+            draft.save()
+            draft.aligned_with.set(
+                Policy.objects.filter(
+                    organization=org, code__in=spec["aligned_with"], status="approved"
+                )
+            )
+            document_submit(version=draft, user=author)
+        run.created["policies"] += 1
+        if spec["approver"] is None:
+            continue  # left in review
+        approver = run.users[spec["approver"]]
+        with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
+            version = document_approve(version=draft, user=approver, note="Approved for use.")
+        publish = spec["publish"]
+        if publish is None:
+            continue
+        publisher = run.users[publish["by"]]
+        with change_context(source=ChangeSource.IMPORT, actor=publisher, request_id=run.request_id):
+            version, _asked = policy_publish(
+                version=version,
+                user=publisher,
+                roles=publish["roles"],
+                people=[run.users[e] for e in publish["people"]],
+            )
+        for email in publish["acknowledged"]:
+            person = run.users[email]
+            with change_context(
+                source=ChangeSource.IMPORT, actor=person, request_id=run.request_id
+            ):
+                acknowledgement_acknowledge(
+                    acknowledgement=version.acknowledgements.get(user=person), user=person
+                )
 
 
 def seed_information_requests(

@@ -35,6 +35,7 @@ from controls.models import (
 from controls.services import ISO_FRAMEWORK
 from impact_assessments.models import Impact, ImpactNature, PartyKind
 from policies.kpis import KPIStatus
+from policies.models import PolicyKind
 from readiness.rules import CONCERN_HANDLING_DAYS, Facts
 from risks.models import Risk, RiskStatus, risk_reference
 
@@ -453,6 +454,40 @@ def objective_unmeasured(facts: ContradictionFacts) -> list[Contradiction]:
     ]
 
 
+def ai_policy_past_review(facts: ContradictionFacts) -> list[Contradiction]:
+    """The AI policy is shown as in force (approved, published) but its review date passed."""
+    stale = [
+        p
+        for p in facts.facts.policies
+        if p.kind == PolicyKind.AI_POLICY
+        and p.published_at is not None
+        and p.next_review_date is not None
+        and p.next_review_date < facts.today
+    ]
+    return [
+        Contradiction(
+            rule="ai_policy_past_review",
+            clause="5.2",
+            message=_(
+                "%(p)s is published as the AI policy in force, but its review was due on %(d)s."
+            )
+            % {"p": p.label, "d": _date(p.next_review_date)},
+            todo=_("Review the AI policy: start a new version, or approve it again unchanged."),
+            records=[
+                Record(
+                    p.label,
+                    reverse(
+                        "policies:policy_detail",
+                        kwargs={"org": facts.organization.slug, "pk": p.pk},
+                    ),
+                )
+            ],
+            controls=["A.2.4"],
+        )
+        for p in stale
+    ]
+
+
 RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "concerns_unhandled_while_implemented": concerns_unhandled_while_implemented,
     "excluded_while_clause_applies": excluded_while_clause_applies,
@@ -464,6 +499,7 @@ RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "soa_behind_risks": soa_behind_risks,
     "expired_evidence_on_implemented": expired_evidence_on_implemented,
     "objective_unmeasured": objective_unmeasured,
+    "ai_policy_past_review": ai_policy_past_review,
 }
 
 

@@ -306,6 +306,20 @@ def _member_of(organization, role=Role.VIEWER, **fields):
     return user
 
 
+def _policy_of(organization, **fields):
+    """A draft policy of its own series (a link target: another document to align with)."""
+    from policies.models import Policy  # the policies app sits above most factories' apps
+
+    number = Policy.objects.count() + 1
+    return Policy.objects.create(
+        organization=organization,
+        code=f"LINKED-{number}",
+        title=f"Linked policy {number}",
+        author=_member_of(organization, role=Role.OFFICER),
+        **fields,
+    )
+
+
 # make(organization, **limit_choices_to) -> a record a link of that organisation may name.
 LINK_TARGETS = {
     "inventory.AISystem": lambda org, **kw: AISystemFactory(organization=org, **kw),
@@ -316,6 +330,7 @@ LINK_TARGETS = {
     "risks.Risk": lambda org, **kw: RiskFactory(organization=org, **kw),
     "evidence.EvidenceItem": lambda org, **kw: EvidenceItemFactory(organization=org, **kw),
     "organizations.User": _member_of,
+    "policies.Policy": lambda org, **kw: _policy_of(org, **kw),
 }
 
 

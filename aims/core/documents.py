@@ -5,7 +5,7 @@ names them in ``content_fields`` (and ``content_m2m``). Each row is one version 
 (e.g. the organisation's scope statement). The life cycle:
 
     draft → in review → approved (immutable) → superseded
-      ↑________| (returned for changes)
+      ↑________| (returned for changes)      ↘ retired (withdrawn, nothing replaces it)
 
 Starting a revision of an approved version copies it into a new draft; approving that
 draft supersedes the previous approved version. The workflow functions below are the only
@@ -163,6 +163,11 @@ class ControlledVersion(OrganizationScopedModel):
         document type whose approval needs more authority (an impact assessment of a
         restricted use needs top management) says so as a sentence."""
         return []
+
+    def record_retirement(self, *, user: Any, note: str, at: datetime.datetime) -> None:
+        """Hook for a document type that keeps who retired a version, when and why in
+        fields of its own (the change log records the status change with who and when
+        for every type); called by ``document_retire`` before the version is saved."""
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An approved version is a record of what was approved: its content never changes.
@@ -332,6 +337,26 @@ def document_start_revision(*, version: ControlledVersion, user: Any) -> Control
     for name in version.content_m2m:
         getattr(draft, name).set(getattr(version, name).all())
     return draft
+
+
+@transaction.atomic
+def document_retire(*, version: ControlledVersion, user: Any, note: str = "") -> ControlledVersion:
+    """Withdraw an approved version without a successor: the document is no longer in force.
+    Its content stays as approved (it is frozen); the series may start again later from a
+    new draft of its own."""
+    version = _lock(version)
+    _require(user, Action.APPROVE, version)
+    if version.status != DocumentStatus.APPROVED:
+        raise ValidationError(
+            _("Only the approved version can be retired (this one is %(status)s).")
+            % {"status": version.get_status_display().lower()},
+            code="not_approved",
+        )
+    version.status = DocumentStatus.RETIRED
+    version.next_review_date = None
+    version.record_retirement(user=user, note=note[:500], at=timezone.now())
+    version.save()
+    return version
 
 
 def document_open_draft_error(version: ControlledVersion) -> ValidationError:

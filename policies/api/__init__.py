@@ -2,7 +2,7 @@
 
 from rest_framework.routers import BaseRouter
 
-from policies.api import objectives
+from policies.api import documents, objectives
 
 
 def register(router: BaseRouter) -> None:
@@ -11,3 +11,4 @@ def register(router: BaseRouter) -> None:
 
     support.register(router)
     objectives.register(router)
+    documents.register(router)

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('controls', '0005_clause_status_declaration'),
         ('organizations', '0002_scope_frozen_links'),
-        ('policies', '0001_initial'),
+        ('policies', '0002_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -48,3 +48,9 @@ __all__ = [
     "ObjectiveGuides",
     "ObjectiveStatus",
 ]
+from policies.models.documents import (  # noqa: F401
+    Policy,
+    PolicyAcknowledgement,
+    PolicyKind,
+    parse_external_documents,
+)

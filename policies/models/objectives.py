@@ -554,7 +554,9 @@ class CommunicationItem(OrganizationScopedModel):
         months = COMMUNICATION_MONTHS.get(self.frequency)
         if months and self.last_done and (self.next_due is None or self.next_due <= self.last_done):
             self.next_due = add_months(self.last_done, months)
-        if self.frequency == CommunicationFrequency.ONE_OFF and not (self.next_due or self.last_done):
+        if self.frequency == CommunicationFrequency.ONE_OFF and not (
+            self.next_due or self.last_done
+        ):
             raise ValidationError(
                 {"next_due": _("Say when this one-off communication is due.")}, code="required"
             )

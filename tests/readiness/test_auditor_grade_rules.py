@@ -175,13 +175,13 @@ def test_a_ready_mark_without_a_recorded_declarer_is_not_ready(ready_org, users,
 def test_the_api_records_the_declarer_and_says_checked_or_declared(
     ready_org, users, api_client_for
 ):
-    status = ClauseStatus.objects.get(organization=ready_org, requirement__ref="5.2")
+    status = ClauseStatus.objects.get(organization=ready_org, requirement__ref="5.1")
     factories.EvidenceItemFactory(organization=ready_org).clauses.add(status.requirement)
     client = api_client_for(users.officer)
     url = reverse("clausestatus-detail", kwargs={"pk": status.pk})
     response = client.patch(
         url,
-        {"status": "ready", "notes": "Policy approved by the board."},
+        {"status": "ready", "notes": "The board leads the AIMS."},
         format="json",
         HTTP_IF_MATCH=f'"{status.pk}-{status.version}"',
     )
@@ -189,7 +189,7 @@ def test_the_api_records_the_declarer_and_says_checked_or_declared(
     assert response.json()["declared_by"] == users.officer.pk
     body = client.get(reverse("readiness-list"), {"organization": ready_org.pk}).json()
     clauses = {row["ref"]: row for row in body["clauses"]}
-    assert clauses["5.2"]["basis"] == "declared" and clauses["5.2"]["ready"] is True
-    assert clauses["5.2"]["declared_by_name"] == "Acme Officer"
-    assert clauses["5.2"]["declared_at"]
+    assert clauses["5.1"]["basis"] == "declared" and clauses["5.1"]["ready"] is True
+    assert clauses["5.1"]["declared_by_name"] == "Acme Officer"
+    assert clauses["5.1"]["declared_at"]
     assert clauses["6.1.1"]["basis"] == "checked" and clauses["6.1.1"]["declared_by"] is None

@@ -60,10 +60,10 @@ def test_a_limited_engagement_lists_only_its_clauses_and_controls(
     ready_org, users, client_for, api_client_for
 ):
     chosen = [
-        _control(ready_org, "A.2.2", applicability="applicable", status="implemented"),
-        _control(ready_org, "A.2.3", applicability="applicable", status="planned"),
+        _control(ready_org, "A.7.2", applicability="applicable", status="implemented"),
+        _control(ready_org, "A.7.3", applicability="applicable", status="planned"),
     ]
-    _control(ready_org, "A.2.4", applicability="applicable", status="implemented")
+    _control(ready_org, "A.7.4", applicability="applicable", status="implemented")
     factories.engage(
         ready_org, users.auditor, clauses=[_clause("4.3"), _clause("6.1.1")], controls=chosen
     )
@@ -72,7 +72,7 @@ def test_a_limited_engagement_lists_only_its_clauses_and_controls(
     summary = page.context["summary"]
     assert (summary.clauses_total, summary.clauses_ready) == (2, 0)
     assert (summary.controls_applicable, summary.controls_implemented) == (2, 1)
-    assert {ref for ref, *_rest in summary.missing} == {"4.3", "6.1.1", "A.2.2", "A.2.3"}
+    assert {ref for ref, *_rest in summary.missing} == {"4.3", "6.1.1", "A.7.2", "A.7.3"}
     text = _text(page)
     assert LIMITED in text
     assert "of the clauses in this engagement ready (0 of 2)" in text

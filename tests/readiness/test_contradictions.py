@@ -60,6 +60,7 @@ def test_every_rule_is_registered():
         "expired_evidence_on_implemented",
         "concerns_unhandled_while_implemented",
         "objective_unmeasured",
+        "ai_policy_past_review",
     }
 
 
@@ -262,6 +263,7 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
     assert {c.rule for c in page.context["contradictions"]} == set(contradictions.RULES) - {
         "provider_excludes_customers",
         "a5_excluded_while_harms_found",  # no impact assessment records a harm here
+        "ai_policy_past_review",  # no AI policy here
     }
     assert before == after
     assert (

@@ -101,7 +101,7 @@ def test_it_reads_the_soa_for_8_1(ready_org, users, client_for):
     for control in ControlImplementation.objects.filter(organization=ready_org):
         control.applicability, control.justification = "not_applicable", "Out of scope."
         control.save()
-    control = ControlImplementation.objects.get(organization=ready_org, ref="A.2.2")
+    control = ControlImplementation.objects.get(organization=ready_org, ref="A.7.2")
     control.applicability, control.status = "applicable", "implemented"
     control.save()
     page = readiness_page(client, ready_org)
@@ -128,7 +128,7 @@ def test_it_sums_up_readiness_and_lists_what_is_missing(ready_org, users, review
     summary = page.context["summary"]
     assert (summary.clauses_ready, summary.clauses_total, summary.clauses_percent) == (1, 32, 3)
     missing = {ref for ref, *_ in summary.missing}
-    assert "4.3" not in missing and "6.1.1" in missing and "A.2.2" in missing
+    assert "4.3" not in missing and "6.1.1" in missing and "A.7.2" in missing
     assert b"<svg" in page.content and b'aria-label="Clauses ready: 3%"' in page.content
 
 
