@@ -2,6 +2,9 @@
 
 from rest_framework.routers import BaseRouter
 
+from policies.api import roles
+
 
 def register(router: BaseRouter) -> None:
     """Register every area's viewsets on the project's API router."""
+    roles.register(router)

@@ -6,3 +6,16 @@ the rest of the project import them from ``policies.models``.
 - ``objectives``: AI objectives, KPI measurements (6.2, 9.1) and the communication plan (7.4)
 - ``support``: resources (7.1), planned changes (6.3), documented information (7.5.3), concerns (A.3.3)
 """
+
+from policies.models.roles import (  # noqa: F401
+    RACI,
+    RECORD_TYPE_URLS,
+    AIMSProcess,
+    AIMSRole,
+    CompetenceRequirement,
+    RACIAssignment,
+    RecordKind,
+    RecordType,
+    TrainingRecord,
+    months_after,
+)
