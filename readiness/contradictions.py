@@ -363,6 +363,52 @@ def expired_evidence_on_implemented(facts: ContradictionFacts) -> list[Contradic
     ]
 
 
+# --- 7.2 (policies: roles) ---
+COMPETENCE_CONTROL = "A.4.6"
+
+
+def competence_control_implemented_with_expired(
+    facts: ContradictionFacts,
+) -> list[Contradiction]:
+    """The SoA says A.4.6 (competence of the people) is implemented, while someone holds an
+    AIMS role with a required qualification that has expired."""
+    rows = [
+        row
+        for row in facts.soa_rows
+        if row.control.ref == COMPETENCE_CONTROL
+        and row.control.applicability == Applicability.APPLICABLE
+        and row.control.status == ImplementationStatus.IMPLEMENTED
+    ]
+    expired = facts.facts.competence.expired
+    if not rows or not expired:
+        return []
+    url = facts.url("policies:competence")
+    return [
+        Contradiction(
+            rule="competence_control_implemented_with_expired",
+            clause="7.2",
+            message=ngettext(
+                "The SoA marks %(control)s implemented, yet %(n)s person in an AIMS role holds "
+                "a required qualification that has expired.",
+                "The SoA marks %(control)s implemented, yet %(n)s people in AIMS roles hold "
+                "required qualifications that have expired.",
+                len({cell.person_id for cell in expired}),
+            )
+            % {"control": COMPETENCE_CONTROL, "n": len({cell.person_id for cell in expired})},
+            todo=_("Renew the expired records, or set the control's status back until they are."),
+            records=[
+                Record(
+                    _("%(person)s (%(role)s): “%(requirement)s” expired")
+                    % {"person": cell.person, "role": cell.role, "requirement": cell.requirement},
+                    url,
+                )
+                for cell in expired
+            ],
+            controls=[COMPETENCE_CONTROL],
+        )
+    ]
+
+
 RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "excluded_while_clause_applies": excluded_while_clause_applies,
     "provider_excludes_customers": provider_excludes_customers,
@@ -372,6 +418,7 @@ RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "acceptance_expired": acceptance_expired,
     "soa_behind_risks": soa_behind_risks,
     "expired_evidence_on_implemented": expired_evidence_on_implemented,
+    "competence_control_implemented_with_expired": competence_control_implemented_with_expired,
 }
 
 

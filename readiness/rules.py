@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -39,6 +39,8 @@ from controls.models import (
     SoAVersion,
 )
 from impact_assessments.models import AssessmentKind, ImpactAssessment
+from policies.models import AIMSProcess, AIMSRole, CompetenceRequirement, RACIAssignment
+from policies.services.roles import CompetenceGaps, competence_gaps
 from risks.models import (
     ActionStatus,
     AssessmentStatus,
@@ -110,6 +112,13 @@ class Facts:
     systems_chosen: bool = False  # ``systems_in_scope`` are an engagement's chosen systems
     # Approved AI system impact assessments by system: (pk, next review, review reason or "").
     impact: dict[int, tuple[int, datetime.date | None, str]] = field(default_factory=dict)
+    # AIMS processes, roles and the RACI (4.4, 5.3): counts by what the rules ask
+    # (``processes_total``, ``processes_unowned``, ``processes_no_accountable``,
+    # ``roles_total``, ``roles_unstaffed``, ``roles_staffed``, ``roles_without_requirements``,
+    # ``requirements_total``).
+    aims_roles: dict[str, int] = field(default_factory=dict)
+    # Competence (7.2): each person in a role against each requirement of the role.
+    competence: CompetenceGaps = field(default_factory=CompetenceGaps)
 
     def url(self, name: str, **kwargs: Any) -> str | None:
         return safe_url(name, org=self.organization.slug, **kwargs)
@@ -136,7 +145,6 @@ class Facts:
 LATER_MODULES: dict[str, Any] = {
     "5.2": gettext_lazy("policies"),
     "6.2": gettext_lazy("objectives"),
-    "7.2": gettext_lazy("competence"),
     "7.3": gettext_lazy("awareness"),
     "9.1": gettext_lazy("monitoring and KPIs"),
     "9.2.1": gettext_lazy("internal audit"),
@@ -477,6 +485,164 @@ def _impact_current(facts: Facts) -> Finding:
     return Finding(True, _("Every approved impact assessment is current."), url=process.url)
 
 
+# --- 4.4, 5.3, 7.2: AIMS processes, roles and competence (policies: roles) ------------------
+
+
+def _processes(facts: Facts) -> Finding:
+    """4.4: the AIMS processes are recorded, each with an owner."""
+    url = facts.url("policies:process_list")
+    counts = facts.aims_roles
+    total, unowned = counts.get("processes_total", 0), counts.get("processes_unowned", 0)
+    if not total:
+        return Finding(
+            False,
+            _("No AIMS processes recorded."),
+            _("Record the processes the AIMS runs, how they work together and who owns each."),
+            url,
+        )
+    if unowned:
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s of %(t)s AIMS processes has no owner.",
+                "%(n)s of %(t)s AIMS processes have no owner.",
+                unowned,
+            )
+            % {"n": unowned, "t": total},
+            _("Give each process an owner who answers for it."),
+            url and f"{url}?has_owner=false",
+        )
+    return Finding(
+        True,
+        ngettext(
+            "%(t)s AIMS process recorded, with its owner.",
+            "%(t)s AIMS processes recorded, each with an owner.",
+            total,
+        )
+        % {"t": total},
+        url=url,
+    )
+
+
+def _roles(facts: Facts) -> Finding:
+    """5.3 (and A.3.2): roles with their responsibilities (required on every role) and the
+    people in them; each process with exactly one accountable role in the RACI."""
+    url = facts.url("policies:role_list")
+    counts = facts.aims_roles
+    total, unstaffed = counts.get("roles_total", 0), counts.get("roles_unstaffed", 0)
+    processes = counts.get("processes_total", 0)
+    no_accountable = counts.get("processes_no_accountable", 0)
+    if not total:
+        return Finding(
+            False,
+            _("No AIMS roles recorded."),
+            _("Record the AIMS roles with their responsibilities and authorities."),
+            url,
+        )
+    todo = []
+    if unstaffed:
+        todo.append(
+            ngettext(
+                "Assign people to the role that has nobody.",
+                "Assign people to the %(n)s roles that have nobody.",
+                unstaffed,
+            )
+            % {"n": unstaffed}
+        )
+    if not processes:
+        todo.append(_("Record the AIMS processes so the RACI matrix can say who answers for each."))
+    elif no_accountable:
+        todo.append(
+            ngettext(
+                "Name the accountable role of the process that has none in the RACI matrix.",
+                "Name the accountable role of the %(n)s processes that have none in the RACI matrix.",
+                no_accountable,
+            )
+            % {"n": no_accountable}
+        )
+    found = ngettext(
+        "%(t)s AIMS role, %(u)s without people; %(a)s of %(p)s processes without an accountable role.",
+        "%(t)s AIMS roles, %(u)s without people; %(a)s of %(p)s processes without an accountable role.",
+        total,
+    ) % {"t": total, "u": unstaffed, "a": no_accountable, "p": processes}
+    if todo:
+        raci = facts.url("policies:raci")
+        return Finding(False, found, " ".join(str(t) for t in todo), raci if processes else url)
+    return Finding(
+        True,
+        ngettext(
+            "%(t)s AIMS role with people assigned; each of %(p)s processes has one accountable role.",
+            "%(t)s AIMS roles with people assigned; each of %(p)s processes has one accountable role.",
+            total,
+        )
+        % {"t": total, "p": processes},
+        url=facts.url("policies:raci") or url,
+    )
+
+
+def _competence(facts: Facts) -> Finding:
+    """7.2 (and A.4.6): requirements set for every role that has people, and every person
+    in a role holding a current record for each of them (none missing, none expired)."""
+    url = facts.url("policies:competence")
+    counts = facts.aims_roles
+    staffed = counts.get("roles_staffed", 0)
+    without = counts.get("roles_without_requirements", 0)
+    if not staffed:
+        return Finding(
+            False,
+            _("No AIMS role has people in it yet, so no competence can be checked."),
+            _("Assign people to the AIMS roles, then say what each role requires."),
+            facts.url("policies:role_list") or url,
+        )
+    gaps = facts.competence
+    missing, expired = len(gaps.missing), len(gaps.expired)
+    todo = []
+    if without:
+        todo.append(
+            ngettext(
+                "Define the competence the role with people but no requirements needs.",
+                "Define the competence the %(n)s roles with people but no requirements need.",
+                without,
+            )
+            % {"n": without}
+        )
+    if missing:
+        todo.append(
+            ngettext(
+                "Record the training or qualification that is missing (%(n)s gap).",
+                "Record the training or qualifications that are missing (%(n)s gaps).",
+                missing,
+            )
+            % {"n": missing}
+        )
+    if expired:
+        todo.append(
+            ngettext(
+                "Renew the expired record (%(n)s).",
+                "Renew the %(n)s expired records.",
+                expired,
+            )
+            % {"n": expired}
+        )
+    checks = len(gaps.cells)
+    if todo:
+        found = _(
+            "%(checks)s person × requirement checks: %(m)s missing, %(e)s expired; "
+            "%(w)s role(s) with people but no requirements."
+        ) % {"checks": checks, "m": missing, "e": expired, "w": without}
+        return Finding(False, found, " ".join(str(t) for t in todo), url)
+    return Finding(
+        True,
+        ngettext(
+            "Every person in a role holds a current record for its requirements (%(n)s check).",
+            "Every person in a role holds a current record for its requirements (%(n)s checks).",
+            checks,
+        )
+        % {"n": checks},
+        url=url,
+    )
+
+
 RULES: dict[str, Callable[[Facts], Finding]] = {
     "4.1": _scope_field(
         "external_internal_issues", gettext_lazy("the external and internal issues")
@@ -493,10 +659,19 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
     "8.4": _impact_current,
 }
 
+# --- 4.4, 5.3, 7.2 (policies: roles) ---
+RULES["4.4"] = _processes
+RULES["5.3"] = _roles
+RULES["7.2"] = _competence
+
 # Annex A controls that a rule checks from the platform's records, by ref ("A.2.2"). The
 # readiness page and report show each one's finding beside the control's SoA status; an
 # applicable control whose rule is not fulfilled is not ready, whatever the SoA says.
 CONTROL_RULES: dict[str, Callable[[Facts], Finding]] = {}
+
+# --- A.3.2, A.4.6 (policies: roles): roles allocated; competence of the people in them ---
+CONTROL_RULES["A.3.2"] = _roles
+CONTROL_RULES["A.4.6"] = _competence
 
 
 def readiness_facts(
@@ -590,9 +765,13 @@ def readiness_facts(
     if system_ids is not None:
         impact = {k: v for k, v in impact.items() if k in system_ids}
 
+    aims_roles, competence = _roles_facts(organization=organization, user=user, today=today)
+
     return Facts(
         organization=organization,
         scope=approved_scope,
+        aims_roles=aims_roles,
+        competence=competence,
         impact=impact,
         criteria=criteria,
         risks={
@@ -619,6 +798,49 @@ def readiness_facts(
         systems_in_scope=systems_in_scope,
         systems_chosen=system_ids is not None,
     )
+
+
+def _roles_facts(
+    *, organization: Organization, user: Any, today: datetime.date
+) -> tuple[dict[str, int], CompetenceGaps]:
+    """4.4, 5.3, 7.2: one query for the counts of processes, roles and the RACI, one for the
+    competence checks (``competence_gaps``); records as ``user`` may see them."""
+    org = OuterRef("pk")
+    processes = restrict(AIMSProcess.objects.all(), user, Action.VIEW).filter(organization=org)
+    accountable = RACIAssignment.objects.filter(process=OuterRef("pk"), responsibility="A")
+    roles = restrict(AIMSRole.objects.all(), user, Action.VIEW).filter(organization=org)
+    people = AIMSRole.members.through.objects.filter(
+        aimsrole_id=OuterRef("pk"), user__is_active=True
+    )
+    requirements = restrict(CompetenceRequirement.objects.all(), user, Action.VIEW)
+    staffed = roles.filter(Exists(people))
+    row = (
+        Organization.objects.filter(pk=organization.pk)
+        .annotate(
+            processes_total=subquery_count(processes),
+            processes_unowned=subquery_count(processes.filter(owner__isnull=True)),
+            processes_no_accountable=subquery_count(processes.filter(~Exists(accountable))),
+            roles_total=subquery_count(roles),
+            roles_unstaffed=subquery_count(roles.filter(~Exists(people))),
+            roles_staffed=subquery_count(staffed),
+            roles_without_requirements=subquery_count(
+                staffed.filter(~Exists(requirements.filter(role=OuterRef("pk"))))
+            ),
+            requirements_total=subquery_count(requirements.filter(organization=org)),
+        )
+        .values(
+            "processes_total",
+            "processes_unowned",
+            "processes_no_accountable",
+            "roles_total",
+            "roles_unstaffed",
+            "roles_staffed",
+            "roles_without_requirements",
+            "requirements_total",
+        )
+        .get()
+    )
+    return row, competence_gaps(organization=organization, user=user, today=today)
 
 
 class Basis:

@@ -18,6 +18,7 @@ from readiness.coverage import readiness_coverage
 from readiness.report import readiness_of
 from risks.models import Risk
 from tests import factories
+from tests.policies.roles_helpers import make_record, make_requirement
 
 
 def _report(org, user):
@@ -57,6 +58,7 @@ def test_every_rule_is_registered():
         "acceptance_expired",
         "soa_behind_risks",
         "expired_evidence_on_implemented",
+        "competence_control_implemented_with_expired",
     }
 
 
@@ -219,9 +221,16 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
     factories.decide_every_control(ready_org)
     control = _control(ready_org, "A.6.2.4", applicability="applicable", status="implemented")
     _control(ready_org, "A.5.2", applicability="not_applicable", justification="No.")
+    _control(ready_org, "A.4.6", applicability="applicable", status="implemented")
 
     def add_records(n: int) -> None:
         for _ in range(n):
+            # Someone in a role whose required qualification expired (7.2 against A.4.6).
+            person = factories.UserFactory()
+            factories.MembershipFactory(organization=ready_org, user=person, role="contributor")
+            requirement = make_requirement(ready_org)
+            requirement.role.members.add(person)
+            make_record(ready_org, person, days_ago=400, expires_in=-1).meets.add(requirement)
             risk = factories.RiskFactory(organization=ready_org, treatment_option="modify")
             risk.controls.add(control)
             factories.TreatmentActionFactory(risk=risk)
@@ -258,7 +267,7 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
         "a5_excluded_while_harms_found",  # no impact assessment records a harm here
     }
     assert before == after
-    assert after <= 22  # 19 today: the clause rules plus seven for the contradictions
+    assert after <= 24  # 21 today: the clause rules plus seven for the contradictions
 
 
 def test_the_risk_page_and_the_controls_evidence_tab_flag_their_contradiction(
