@@ -20,6 +20,10 @@ One file per kind of record, each keyed by organisation slug where the records b
   criteria's rule); ``kind`` (optional) is "risk" or "opportunity"; plus Northwind's
   approved risk assessment.
 - ``evidence.json``: evidence links, valid from/until in days from today.
+- ``roles.json``: the AIMS processes (owner an e-mail, the processes each works with by
+  name, record types, clause refs), the AIMS roles (people by e-mail, reports-to by name),
+  the RACI matrix (process → role → letter), the competence requirements per role and the
+  training records (dates in days from today; ``meets`` lists [role, requirement] pairs).
 
 ``load_demo_data`` reads every file and checks, before anything is written, that each record
 has the keys the seeder reads and that every e-mail, role, organisation and system it names
@@ -48,6 +52,7 @@ DATA_FILES = (
     "evidence.json",
     "classifications.json",
     "impact_assessments.json",
+    "roles.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
 
@@ -100,6 +105,7 @@ class DemoData:
     evidence: dict[str, list[dict[str, Any]]]
     classifications: dict[str, list[dict[str, Any]]]
     impact_assessments: dict[str, list[dict[str, Any]]]
+    roles: dict[str, dict[str, Any]]
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""
@@ -141,6 +147,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         evidence=raw["evidence.json"],
         classifications=raw["classifications.json"],
         impact_assessments=raw["impact_assessments.json"],
+        roles=raw["roles.json"],
     )
     _check(data)
     return data
@@ -516,6 +523,9 @@ def _check(data: DemoData) -> None:
                     },
                 )
 
+    for slug, spec in data.roles.items():
+        _check_roles(spec, organization, person, slug)
+
     for slug, specs in data.evidence.items():
         organization("evidence.json", slug)
         for spec in specs:
@@ -537,3 +547,79 @@ def _check(data: DemoData) -> None:
                 },
             )
             person("evidence.json", record, spec["owner"])
+
+
+def _check_roles(spec: dict[str, Any], organization, person, slug: str) -> None:
+    """roles.json: every name it refers to is declared in the same organisation's section,
+    every process has at most one accountable role, every person exists."""
+    file = "roles.json"
+    organization(file, slug)
+    _keys(file, slug, spec, {"processes", "roles", "raci", "requirements", "training"})
+    processes = {p.get("name") for p in spec["processes"]}
+    roles = {r.get("name") for r in spec["roles"]}
+    for process in spec["processes"]:
+        record = process.get("name", "?")
+        _keys(
+            file,
+            record,
+            process,
+            {
+                "name",
+                "purpose",
+                "owner",
+                "inputs",
+                "outputs",
+                "interacts_with",
+                "record_types",
+                "clauses",
+            },
+        )
+        if process["owner"] is not None:
+            person(file, record, process["owner"])
+        for other in process["interacts_with"]:
+            if other not in processes:
+                raise DemoDataError(file, record, f"works with an unknown process {other!r}")
+    for role in spec["roles"]:
+        record = role.get("name", "?")
+        _keys(
+            file, record, role, {"name", "responsibilities", "authorities", "reports_to", "members"}
+        )
+        for email in role["members"]:
+            person(file, record, email)
+        if role["reports_to"] is not None and role["reports_to"] not in roles:
+            raise DemoDataError(file, record, f"reports to an unknown role {role['reports_to']!r}")
+    for process, letters in spec["raci"].items():
+        if process not in processes:
+            raise DemoDataError(file, "raci", f"unknown process {process!r}")
+        unknown = set(letters) - roles
+        if unknown:
+            raise DemoDataError(file, process, f"unknown roles {sorted(unknown)}")
+        if list(letters.values()).count("A") > 1:
+            raise DemoDataError(file, process, "more than one accountable role")
+    requirements = set()
+    for requirement in spec["requirements"]:
+        record = requirement.get("title", "?")
+        _keys(file, record, requirement, {"role", "title", "rationale", "renewal_months"})
+        if requirement["role"] not in roles:
+            raise DemoDataError(file, record, f"unknown role {requirement['role']!r}")
+        requirements.add((requirement["role"], requirement["title"]))
+    for training in spec["training"]:
+        record = training.get("title", "?")
+        _keys(
+            file,
+            record,
+            training,
+            {
+                "person",
+                "title",
+                "kind",
+                "provider",
+                "completed_in_days",
+                "expires_in_days",
+                "meets",
+            },
+        )
+        person(file, record, training["person"])
+        for pair in training["meets"]:
+            if tuple(pair) not in requirements:
+                raise DemoDataError(file, record, f"meets an unknown requirement {pair!r}")
