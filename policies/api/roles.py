@@ -7,7 +7,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aims.core.api import RestrictedModelViewSet, TrackedSerializer
+from aims.core.api import CleanInputMixin, RestrictedModelViewSet, TrackedSerializer
 from aims.core.exceptions import validation_error_to_dict
 from aims.core.permissions import Action, restrict
 from aims.core.tenancy import Organization
@@ -136,7 +136,9 @@ class CompetenceRequirementSerializer(TrackedSerializer):
         ]
 
 
-class GapSerializer(serializers.Serializer):
+class GapSerializer(CleanInputMixin, serializers.Serializer):
+    """One person × requirement check of the gap view (read-only)."""
+
     role = serializers.IntegerField(source="role_id")
     role_name = serializers.CharField(source="role")
     requirement = serializers.IntegerField(source="requirement_id")

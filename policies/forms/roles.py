@@ -37,6 +37,10 @@ class AIMSProcessForm(TrackedModelForm):
             "record_types",
             "clauses",
         ]
+        widgets = {
+            "interacts_with": forms.CheckboxSelectMultiple,
+            "clauses": forms.SelectMultiple(attrs={"size": 12}),
+        }
 
     sections = [
         (_("The process"), "", ["name", "purpose", "owner"]),
@@ -64,6 +68,7 @@ class AIMSRoleForm(TrackedModelForm):
     class Meta:
         model = AIMSRole
         fields = ["name", "responsibilities", "authorities", "reports_to", "members"]
+        widgets = {"members": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -78,11 +78,11 @@ class ProcessDetailView(generic.ObjectDetailView):
         user = self.request.user
         context.update(
             records=record_type_links(self.organization, process.record_types),
-            raci=list(
+            raci=sorted(
                 restrict(RACIAssignment.objects.all(), user, Action.VIEW)
                 .filter(process=process)
-                .select_related("role", "organization")
-                .order_by("responsibility", "role__name")
+                .select_related("role", "organization"),
+                key=lambda cell: ("RACI".find(cell.responsibility), cell.role.name),
             ),
             can_edit_raci=services.raci_editable(user=user, organization=self.organization),
         )
