@@ -28,6 +28,10 @@ One file per kind of record, each keyed by organisation slug where the records b
   is its key), in order (``aligned_with`` names codes seeded before), each approved when it
   has an ``approver`` (else left in review) and published when ``publish`` says by whom
   and to which roles and people, with who has acknowledged it.
+- ``roles.json``: the AIMS processes (owner an e-mail, the processes each works with by
+  name, record types, clause refs), the AIMS roles (people by e-mail, reports-to by name),
+  the RACI matrix (process → role → letter), the competence requirements per role and the
+  training records (dates in days from today; ``meets`` lists [role, requirement] pairs).
 
 ``load_demo_data`` reads every file and checks, before anything is written, that each record
 has the keys the seeder reads and that every e-mail, role, organisation and system it names
@@ -62,6 +66,7 @@ DATA_FILES = (
     "support.json",
     "objectives.json",
     "policies.json",
+    "roles.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
 
@@ -120,6 +125,7 @@ class DemoData:
     policies: dict[str, list[dict[str, Any]]]
     # Resources, planned changes, retention, outside documents, the concern channel (policies).
     support: dict[str, dict[str, Any]] = field(default_factory=dict)
+    roles: dict[str, dict[str, Any]]
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""
@@ -166,6 +172,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         support=raw["support.json"],
         objectives=raw["objectives.json"],
         policies=raw["policies.json"],
+        roles=raw["roles.json"],
     )
     _check(data)
     return data
@@ -677,6 +684,8 @@ def _check(data: DemoData) -> None:
                 for name in publish["roles"]:
                     if name not in Role.values or name == Role.AUDITOR:
                         raise DemoDataError("policies.json", record, f"cannot ask role {name!r}")
+    for slug, spec in data.roles.items():
+        _check_roles(spec, organization, person, slug)
 
     for slug, specs in data.evidence.items():
         organization("evidence.json", slug)
@@ -806,3 +815,79 @@ def _check_support(data: DemoData) -> None:
             )
             system(record, slug, item["system"])
             known(record, item["handled_by"])
+
+
+def _check_roles(spec: dict[str, Any], organization, person, slug: str) -> None:
+    """roles.json: every name it refers to is declared in the same organisation's section,
+    every process has at most one accountable role, every person exists."""
+    file = "roles.json"
+    organization(file, slug)
+    _keys(file, slug, spec, {"processes", "roles", "raci", "requirements", "training"})
+    processes = {p.get("name") for p in spec["processes"]}
+    roles = {r.get("name") for r in spec["roles"]}
+    for process in spec["processes"]:
+        record = process.get("name", "?")
+        _keys(
+            file,
+            record,
+            process,
+            {
+                "name",
+                "purpose",
+                "owner",
+                "inputs",
+                "outputs",
+                "interacts_with",
+                "record_types",
+                "clauses",
+            },
+        )
+        if process["owner"] is not None:
+            person(file, record, process["owner"])
+        for other in process["interacts_with"]:
+            if other not in processes:
+                raise DemoDataError(file, record, f"works with an unknown process {other!r}")
+    for role in spec["roles"]:
+        record = role.get("name", "?")
+        _keys(
+            file, record, role, {"name", "responsibilities", "authorities", "reports_to", "members"}
+        )
+        for email in role["members"]:
+            person(file, record, email)
+        if role["reports_to"] is not None and role["reports_to"] not in roles:
+            raise DemoDataError(file, record, f"reports to an unknown role {role['reports_to']!r}")
+    for process, letters in spec["raci"].items():
+        if process not in processes:
+            raise DemoDataError(file, "raci", f"unknown process {process!r}")
+        unknown = set(letters) - roles
+        if unknown:
+            raise DemoDataError(file, process, f"unknown roles {sorted(unknown)}")
+        if list(letters.values()).count("A") > 1:
+            raise DemoDataError(file, process, "more than one accountable role")
+    requirements = set()
+    for requirement in spec["requirements"]:
+        record = requirement.get("title", "?")
+        _keys(file, record, requirement, {"role", "title", "rationale", "renewal_months"})
+        if requirement["role"] not in roles:
+            raise DemoDataError(file, record, f"unknown role {requirement['role']!r}")
+        requirements.add((requirement["role"], requirement["title"]))
+    for training in spec["training"]:
+        record = training.get("title", "?")
+        _keys(
+            file,
+            record,
+            training,
+            {
+                "person",
+                "title",
+                "kind",
+                "provider",
+                "completed_in_days",
+                "expires_in_days",
+                "meets",
+            },
+        )
+        person(file, record, training["person"])
+        for pair in training["meets"]:
+            if tuple(pair) not in requirements:
+                raise DemoDataError(file, record, f"meets an unknown requirement {pair!r}")

@@ -58,15 +58,20 @@ from impact_assessments.services import (
 from policies.documented import record_types
 from policies.kpis import add_months, period_start
 from policies.models import (
+    AIMSProcess,
     AIMSResource,
+    AIMSRole,
     AIObjective,
     CommunicationItem,
+    CompetenceRequirement,
     Concern,
     ConcernChannel,
     OutsideDocument,
     PlannedChange,
     Policy,
+    RACIAssignment,
     RetentionRule,
+    TrainingRecord,
 )
 from policies.services.documents import (
     acknowledgement_acknowledge,
@@ -74,6 +79,7 @@ from policies.services.documents import (
     policy_publish,
 )
 from policies.services.objectives import measurement_record
+from policies.services.roles import raci_matrix, raci_save
 from policies.services.support import (
     concern_close,
     concern_raise,
@@ -174,6 +180,8 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
             if slug in data.support:
                 seed_support(org=org, spec=data.support[slug], systems=systems[slug], run=run)
             seed_policies(org=org, specs=data.policies.get(slug, []), run=run)
+            if slug in data.roles:
+                seed_roles(org=org, spec=data.roles[slug], run=run)
         # Last: an answer attaches evidence the steps above recorded.
         seed_information_requests(data=data, orgs=orgs, systems=systems, run=run)
     return created
@@ -546,6 +554,99 @@ def seed_policies(*, org: Organization, specs: list[dict[str, Any]], run: SeedRu
                 acknowledgement_acknowledge(
                     acknowledgement=version.acknowledgements.get(user=person), user=person
                 )
+
+
+def seed_roles(*, org: Organization, spec: dict[str, Any], run: SeedRun) -> None:
+    """AIMS processes, roles, the RACI matrix (through ``raci_save``), competence
+    requirements and training records, each part only while the organisation has none."""
+    officer = next(
+        (u for u in run.users.values() if u.memberships.filter(organization=org, role="officer")),
+        None,
+    )
+    with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=run.request_id):
+        if not AIMSProcess.objects.filter(organization=org).exists():
+            clauses = dict(
+                Requirement.objects.filter(framework__code="iso42001", kind="clause").values_list(
+                    "ref", "pk"
+                )
+            )
+            made = {}
+            for fields in spec["processes"]:
+                fields = dict(fields)
+                others, refs = fields.pop("interacts_with"), fields.pop("clauses")
+                owner = fields.pop("owner")
+                process = AIMSProcess(
+                    organization=org, owner=run.users[owner] if owner else None, **fields
+                )
+                process.full_clean()
+                process.save()
+                process.clauses.set([clauses[r] for r in refs if r in clauses])
+                made[process.name] = (process, others)
+                run.created["AIMS processes"] += 1
+            for process, others in made.values():
+                process.interacts_with.set([made[name][0] for name in others])
+        if not AIMSRole.objects.filter(organization=org).exists():
+            made_roles = {}
+            for fields in spec["roles"]:
+                fields = dict(fields)
+                members, reports_to = fields.pop("members"), fields.pop("reports_to")
+                role = AIMSRole(organization=org, **fields)
+                role.full_clean()
+                role.save()
+                role.members.set([run.users[email] for email in members])
+                made_roles[role.name] = (role, reports_to)
+                run.created["AIMS roles"] += 1
+            for role, reports_to in made_roles.values():
+                if reports_to:
+                    role.reports_to = made_roles[reports_to][0]
+                    role.full_clean()
+                    role.save(update_fields=["reports_to"])
+        if not RACIAssignment.objects.filter(organization=org).exists() and officer is not None:
+            processes = dict(AIMSProcess.objects.filter(organization=org).values_list("name", "pk"))
+            roles = dict(AIMSRole.objects.filter(organization=org).values_list("name", "pk"))
+            matrix = raci_matrix(organization=org, user=officer)
+            run.created["RACI cells"] += raci_save(
+                organization=org,
+                actor=officer,
+                letters={
+                    (processes[process], roles[role]): letter
+                    for process, letters in spec["raci"].items()
+                    for role, letter in letters.items()
+                },
+                fingerprint=matrix.fingerprint,
+            )
+        if not CompetenceRequirement.objects.filter(organization=org).exists():
+            roles_by_name = {r.name: r for r in AIMSRole.objects.filter(organization=org)}
+            for fields in spec["requirements"]:
+                fields = dict(fields)
+                requirement = CompetenceRequirement(
+                    organization=org, role=roles_by_name[fields.pop("role")], **fields
+                )
+                requirement.full_clean()
+                requirement.save()
+                run.created["competence requirements"] += 1
+        if not TrainingRecord.objects.filter(organization=org).exists():
+            requirements = {
+                (r.role.name, r.title): r
+                for r in CompetenceRequirement.objects.filter(organization=org).select_related(
+                    "role"
+                )
+            }
+            for fields in spec["training"]:
+                fields = dict(fields)
+                meets = fields.pop("meets")
+                expires = fields.pop("expires_in_days")
+                record = TrainingRecord(
+                    organization=org,
+                    person=run.users[fields.pop("person")],
+                    completed_on=_days(fields.pop("completed_in_days")),
+                    expires_on=_days(expires) if expires is not None else None,
+                    **fields,
+                )
+                record.full_clean()
+                record.save()
+                record.meets.set([requirements[tuple(pair)] for pair in meets])
+                run.created["training records"] += 1
 
 
 def seed_information_requests(

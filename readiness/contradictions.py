@@ -454,6 +454,52 @@ def objective_unmeasured(facts: ContradictionFacts) -> list[Contradiction]:
     ]
 
 
+# --- 7.2 (policies: roles) ---
+COMPETENCE_CONTROL = "A.4.6"
+
+
+def competence_control_implemented_with_expired(
+    facts: ContradictionFacts,
+) -> list[Contradiction]:
+    """The SoA says A.4.6 (competence of the people) is implemented, while someone holds an
+    AIMS role with a required qualification that has expired."""
+    rows = [
+        row
+        for row in facts.soa_rows
+        if row.control.ref == COMPETENCE_CONTROL
+        and row.control.applicability == Applicability.APPLICABLE
+        and row.control.status == ImplementationStatus.IMPLEMENTED
+    ]
+    expired = facts.facts.competence.expired
+    if not rows or not expired:
+        return []
+    url = facts.url("policies:competence")
+    return [
+        Contradiction(
+            rule="competence_control_implemented_with_expired",
+            clause="7.2",
+            message=ngettext(
+                "The SoA marks %(control)s implemented, yet %(n)s person in an AIMS role holds "
+                "a required qualification that has expired.",
+                "The SoA marks %(control)s implemented, yet %(n)s people in AIMS roles hold "
+                "required qualifications that have expired.",
+                len({cell.person_id for cell in expired}),
+            )
+            % {"control": COMPETENCE_CONTROL, "n": len({cell.person_id for cell in expired})},
+            todo=_("Renew the expired records, or set the control's status back until they are."),
+            records=[
+                Record(
+                    _("%(person)s (%(role)s): “%(requirement)s” expired")
+                    % {"person": cell.person, "role": cell.role, "requirement": cell.requirement},
+                    url,
+                )
+                for cell in expired
+            ],
+            controls=[COMPETENCE_CONTROL],
+        )
+    ]
+
+
 def ai_policy_past_review(facts: ContradictionFacts) -> list[Contradiction]:
     """The AI policy is shown as in force (approved, published) but its review date passed."""
     stale = [
@@ -500,6 +546,7 @@ RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "expired_evidence_on_implemented": expired_evidence_on_implemented,
     "objective_unmeasured": objective_unmeasured,
     "ai_policy_past_review": ai_policy_past_review,
+    "competence_control_implemented_with_expired": competence_control_implemented_with_expired,
 }
 
 

@@ -65,10 +65,13 @@ from policies.documented import record_types
 from policies.kpis import KPIStatus, kpi_status, measurement_due_from
 from policies.models import (
     OPEN_CONCERN_STATUSES,
+    AIMSProcess,
     AIMSResource,
+    AIMSRole,
     AIObjective,
     ChangeStatus,
     CommunicationItem,
+    CompetenceRequirement,
     Concern,
     ConcernChannel,
     ObjectiveGuides,
@@ -79,10 +82,12 @@ from policies.models import (
     Policy,
     PolicyAcknowledgement,
     PolicyKind,
+    RACIAssignment,
     ResourceStatus,
     RetentionRule,
 )
 from policies.models.objectives import PLAN_FIELDS, PURSUED
+from policies.services.roles import CompetenceGaps, competence_gaps
 from risks.models import (
     ActionStatus,
     AssessmentStatus,
@@ -110,6 +115,13 @@ ASSESSMENT_INTERVAL_MONTHS = 12
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
+    # AIMS processes, roles and the RACI (4.4, 5.3): counts by what the rules ask
+    # (``processes_total``, ``processes_unowned``, ``processes_no_accountable``,
+    # ``roles_total``, ``roles_unstaffed``, ``roles_staffed``, ``roles_without_requirements``,
+    # ``requirements_total``).
+    aims_roles: dict[str, int] = field(default_factory=dict)
+    # Competence (7.2): each person in a role against each requirement of the role.
+    competence: CompetenceGaps = field(default_factory=CompetenceGaps)
     """The same day ``months`` earlier (the month's last day when it is shorter)."""
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)
@@ -240,7 +252,6 @@ class Facts:
 LATER_MODULES: dict[str, Any] = {
     "5.2": gettext_lazy("policies"),
     "6.2": gettext_lazy("objectives"),
-    "7.2": gettext_lazy("competence"),
     "9.1": gettext_lazy("monitoring and KPIs"),
     "9.2.1": gettext_lazy("internal audit"),
     "9.2.2": gettext_lazy("internal audit"),
@@ -944,6 +955,164 @@ def _objectives_for(guides: str, label: Any) -> Callable[[Facts], Finding]:
     return rule
 
 
+# --- 4.4, 5.3, 7.2: AIMS processes, roles and competence (policies: roles) ------------------
+
+
+def _processes(facts: Facts) -> Finding:
+    """4.4: the AIMS processes are recorded, each with an owner."""
+    url = facts.url("policies:process_list")
+    counts = facts.aims_roles
+    total, unowned = counts.get("processes_total", 0), counts.get("processes_unowned", 0)
+    if not total:
+        return Finding(
+            False,
+            _("No AIMS processes recorded."),
+            _("Record the processes the AIMS runs, how they work together and who owns each."),
+            url,
+        )
+    if unowned:
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s of %(t)s AIMS processes has no owner.",
+                "%(n)s of %(t)s AIMS processes have no owner.",
+                unowned,
+            )
+            % {"n": unowned, "t": total},
+            _("Give each process an owner who answers for it."),
+            url and f"{url}?has_owner=false",
+        )
+    return Finding(
+        True,
+        ngettext(
+            "%(t)s AIMS process recorded, with its owner.",
+            "%(t)s AIMS processes recorded, each with an owner.",
+            total,
+        )
+        % {"t": total},
+        url=url,
+    )
+
+
+def _roles(facts: Facts) -> Finding:
+    """5.3 (and A.3.2): roles with their responsibilities (required on every role) and the
+    people in them; each process with exactly one accountable role in the RACI."""
+    url = facts.url("policies:role_list")
+    counts = facts.aims_roles
+    total, unstaffed = counts.get("roles_total", 0), counts.get("roles_unstaffed", 0)
+    processes = counts.get("processes_total", 0)
+    no_accountable = counts.get("processes_no_accountable", 0)
+    if not total:
+        return Finding(
+            False,
+            _("No AIMS roles recorded."),
+            _("Record the AIMS roles with their responsibilities and authorities."),
+            url,
+        )
+    todo = []
+    if unstaffed:
+        todo.append(
+            ngettext(
+                "Assign people to the role that has nobody.",
+                "Assign people to the %(n)s roles that have nobody.",
+                unstaffed,
+            )
+            % {"n": unstaffed}
+        )
+    if not processes:
+        todo.append(_("Record the AIMS processes so the RACI matrix can say who answers for each."))
+    elif no_accountable:
+        todo.append(
+            ngettext(
+                "Name the accountable role of the process that has none in the RACI matrix.",
+                "Name the accountable role of the %(n)s processes that have none in the RACI matrix.",
+                no_accountable,
+            )
+            % {"n": no_accountable}
+        )
+    found = ngettext(
+        "%(t)s AIMS role, %(u)s without people; %(a)s of %(p)s processes without an accountable role.",
+        "%(t)s AIMS roles, %(u)s without people; %(a)s of %(p)s processes without an accountable role.",
+        total,
+    ) % {"t": total, "u": unstaffed, "a": no_accountable, "p": processes}
+    if todo:
+        raci = facts.url("policies:raci")
+        return Finding(False, found, " ".join(str(t) for t in todo), raci if processes else url)
+    return Finding(
+        True,
+        ngettext(
+            "%(t)s AIMS role with people assigned; each of %(p)s processes has one accountable role.",
+            "%(t)s AIMS roles with people assigned; each of %(p)s processes has one accountable role.",
+            total,
+        )
+        % {"t": total, "p": processes},
+        url=facts.url("policies:raci") or url,
+    )
+
+
+def _competence(facts: Facts) -> Finding:
+    """7.2 (and A.4.6): requirements set for every role that has people, and every person
+    in a role holding a current record for each of them (none missing, none expired)."""
+    url = facts.url("policies:competence")
+    counts = facts.aims_roles
+    staffed = counts.get("roles_staffed", 0)
+    without = counts.get("roles_without_requirements", 0)
+    if not staffed:
+        return Finding(
+            False,
+            _("No AIMS role has people in it yet, so no competence can be checked."),
+            _("Assign people to the AIMS roles, then say what each role requires."),
+            facts.url("policies:role_list") or url,
+        )
+    gaps = facts.competence
+    missing, expired = len(gaps.missing), len(gaps.expired)
+    todo = []
+    if without:
+        todo.append(
+            ngettext(
+                "Define the competence the role with people but no requirements needs.",
+                "Define the competence the %(n)s roles with people but no requirements need.",
+                without,
+            )
+            % {"n": without}
+        )
+    if missing:
+        todo.append(
+            ngettext(
+                "Record the training or qualification that is missing (%(n)s gap).",
+                "Record the training or qualifications that are missing (%(n)s gaps).",
+                missing,
+            )
+            % {"n": missing}
+        )
+    if expired:
+        todo.append(
+            ngettext(
+                "Renew the expired record (%(n)s).",
+                "Renew the %(n)s expired records.",
+                expired,
+            )
+            % {"n": expired}
+        )
+    checks = len(gaps.cells)
+    if todo:
+        found = _(
+            "%(checks)s person × requirement checks: %(m)s missing, %(e)s expired; "
+            "%(w)s role(s) with people but no requirements."
+        ) % {"checks": checks, "m": missing, "e": expired, "w": without}
+        return Finding(False, found, " ".join(str(t) for t in todo), url)
+    return Finding(
+        True,
+        ngettext(
+            "Every person in a role holds a current record for its requirements (%(n)s check).",
+            "Every person in a role holds a current record for its requirements (%(n)s checks).",
+            checks,
+        )
+        % {"n": checks},
+        url=url,
+    )
+
+
 RULES: dict[str, Callable[[Facts], Finding]] = {
     "4.1": _scope_field(
         "external_internal_issues", gettext_lazy("the external and internal issues")
@@ -1288,6 +1457,13 @@ RULES["7.1"] = _resources
 RULES["7.5.3"] = _documented_information
 CONTROL_RULES["A.3.3"] = _concerns
 
+# --- 4.4, 5.3, 7.2, A.3.2, A.4.6 (policies: roles) ---
+RULES["4.4"] = _processes
+RULES["5.3"] = _roles
+RULES["7.2"] = _competence
+CONTROL_RULES["A.3.2"] = _roles
+CONTROL_RULES["A.4.6"] = _competence
+
 
 def readiness_facts(
     *,
@@ -1424,8 +1600,12 @@ def readiness_facts(
         overdue=Count("pk", filter=Q(next_due__lt=today)),
     )
 
+    aims_roles, competence = _roles_facts(organization=organization, user=user, today=today)
+
     return Facts(
         organization=organization,
+        aims_roles=aims_roles,
+        competence=competence,
         support=support_facts(organization=organization, user=user, today=today),
         objectives=objectives,
         communication=communication,
@@ -1518,6 +1698,49 @@ def objective_facts(
         )
         for row in rows
     ]
+
+
+def _roles_facts(
+    *, organization: Organization, user: Any, today: datetime.date
+) -> tuple[dict[str, int], CompetenceGaps]:
+    """4.4, 5.3, 7.2: one query for the counts of processes, roles and the RACI, one for the
+    competence checks (``competence_gaps``); records as ``user`` may see them."""
+    org = OuterRef("pk")
+    processes = restrict(AIMSProcess.objects.all(), user, Action.VIEW).filter(organization=org)
+    accountable = RACIAssignment.objects.filter(process=OuterRef("pk"), responsibility="A")
+    roles = restrict(AIMSRole.objects.all(), user, Action.VIEW).filter(organization=org)
+    people = AIMSRole.members.through.objects.filter(
+        aimsrole_id=OuterRef("pk"), user__is_active=True
+    )
+    requirements = restrict(CompetenceRequirement.objects.all(), user, Action.VIEW)
+    staffed = roles.filter(Exists(people))
+    row = (
+        Organization.objects.filter(pk=organization.pk)
+        .annotate(
+            processes_total=subquery_count(processes),
+            processes_unowned=subquery_count(processes.filter(owner__isnull=True)),
+            processes_no_accountable=subquery_count(processes.filter(~Exists(accountable))),
+            roles_total=subquery_count(roles),
+            roles_unstaffed=subquery_count(roles.filter(~Exists(people))),
+            roles_staffed=subquery_count(staffed),
+            roles_without_requirements=subquery_count(
+                staffed.filter(~Exists(requirements.filter(role=OuterRef("pk"))))
+            ),
+            requirements_total=subquery_count(requirements.filter(organization=org)),
+        )
+        .values(
+            "processes_total",
+            "processes_unowned",
+            "processes_no_accountable",
+            "roles_total",
+            "roles_unstaffed",
+            "roles_staffed",
+            "roles_without_requirements",
+            "requirements_total",
+        )
+        .get()
+    )
+    return row, competence_gaps(organization=organization, user=user, today=today)
 
 
 class Basis:

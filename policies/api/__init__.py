@@ -2,7 +2,7 @@
 
 from rest_framework.routers import BaseRouter
 
-from policies.api import documents, objectives
+from policies.api import documents, objectives, roles
 
 
 def register(router: BaseRouter) -> None:
@@ -12,3 +12,4 @@ def register(router: BaseRouter) -> None:
     support.register(router)
     objectives.register(router)
     documents.register(router)
+    roles.register(router)

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('controls', '0005_clause_status_declaration'),
         ('organizations', '0002_scope_frozen_links'),
-        ('policies', '0002_documents'),
+        ('policies', '0003_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -54,3 +54,15 @@ from policies.models.documents import (  # noqa: F401
     PolicyKind,
     parse_external_documents,
 )
+from policies.models.roles import (  # noqa: F401
+    RACI,
+    RECORD_TYPE_URLS,
+    AIMSProcess,
+    AIMSRole,
+    CompetenceRequirement,
+    RACIAssignment,
+    RecordKind,
+    RecordType,
+    TrainingRecord,
+    months_after,
+)

@@ -19,6 +19,7 @@ from readiness.report import readiness_of
 from risks.models import Risk
 from tests import factories
 from tests.policies.objectives_helpers import make_measurement, make_objective
+from tests.policies.roles_helpers import make_record, make_requirement
 
 
 def _report(org, user):
@@ -61,6 +62,7 @@ def test_every_rule_is_registered():
         "concerns_unhandled_while_implemented",
         "objective_unmeasured",
         "ai_policy_past_review",
+        "competence_control_implemented_with_expired",
     }
 
 
@@ -224,9 +226,16 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
     control = _control(ready_org, "A.6.2.4", applicability="applicable", status="implemented")
     _control(ready_org, "A.5.2", applicability="not_applicable", justification="No.")
     _control(ready_org, "A.3.3", applicability="applicable", status="implemented")  # no channel
+    _control(ready_org, "A.4.6", applicability="applicable", status="implemented")
 
     def add_records(n: int) -> None:
         for _ in range(n):
+            # Someone in a role whose required qualification expired (7.2 against A.4.6).
+            person = factories.UserFactory()
+            factories.MembershipFactory(organization=ready_org, user=person, role="contributor")
+            requirement = make_requirement(ready_org)
+            requirement.role.members.add(person)
+            make_record(ready_org, person, days_ago=400, expires_in=-1).meets.add(requirement)
             risk = factories.RiskFactory(organization=ready_org, treatment_option="modify")
             risk.controls.add(control)
             factories.TreatmentActionFactory(risk=risk)
@@ -269,6 +278,7 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
     assert (
         after <= 22
     )  # 21 today: the clause rules (two for the support area) plus seven for the contradictions
+    assert after <= 24  # 21 today: the clause rules plus seven for the contradictions
 
 
 def test_the_risk_page_and_the_controls_evidence_tab_flag_their_contradiction(
