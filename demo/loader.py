@@ -123,9 +123,9 @@ class DemoData:
     incidents: dict[str, list[dict[str, Any]]]
     objectives: dict[str, dict[str, Any]]
     policies: dict[str, list[dict[str, Any]]]
+    roles: dict[str, dict[str, Any]]
     # Resources, planned changes, retention, outside documents, the concern channel (policies).
     support: dict[str, dict[str, Any]] = field(default_factory=dict)
-    roles: dict[str, dict[str, Any]]
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""

@@ -115,13 +115,6 @@ ASSESSMENT_INTERVAL_MONTHS = 12
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
-    # AIMS processes, roles and the RACI (4.4, 5.3): counts by what the rules ask
-    # (``processes_total``, ``processes_unowned``, ``processes_no_accountable``,
-    # ``roles_total``, ``roles_unstaffed``, ``roles_staffed``, ``roles_without_requirements``,
-    # ``requirements_total``).
-    aims_roles: dict[str, int] = field(default_factory=dict)
-    # Competence (7.2): each person in a role against each requirement of the role.
-    competence: CompetenceGaps = field(default_factory=CompetenceGaps)
     """The same day ``months`` earlier (the month's last day when it is shorter)."""
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)
@@ -212,6 +205,13 @@ class Facts:
     systems_chosen: bool = False  # ``systems_in_scope`` are an engagement's chosen systems
     # Approved AI system impact assessments by system: (pk, next review, review reason or "").
     impact: dict[int, tuple[int, datetime.date | None, str]] = field(default_factory=dict)
+    # AIMS processes, roles and the RACI (4.4, 5.3): counts by what the rules ask
+    # (``processes_total``, ``processes_unowned``, ``processes_no_accountable``,
+    # ``roles_total``, ``roles_unstaffed``, ``roles_staffed``, ``roles_without_requirements``,
+    # ``requirements_total``).
+    aims_roles: dict[str, int] = field(default_factory=dict)
+    # Competence (7.2): each person in a role against each requirement of the role.
+    competence: CompetenceGaps = field(default_factory=CompetenceGaps)
     # What those assessments considered, by system: (individuals or groups named, society
     # or the environment named or harmed) — for A.5.4 and A.5.5.
     impact_reach: dict[int, tuple[bool, bool]] = field(default_factory=dict)
