@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims.core import documents
+from aims.organizations.services import climate_decision_record
 from controls.models import ControlImplementation
 from controls.services import soa_version_start
 from readiness import contradictions
@@ -53,6 +54,7 @@ def test_every_rule_is_registered():
         "provider_excludes_customers",
         "high_risk_without_assessment",
         "high_risk_without_impact_assessment",
+        "climate_relevant_without_issue",
         "a5_excluded_while_harms_found",
         "acceptance_expired",
         "soa_behind_risks",
@@ -243,6 +245,13 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
         return len(queries)
 
     add_records(1)
+    climate_decision_record(  # relevant, and no environmental issue on record
+        organization=ready_org,
+        actor=users.officer,
+        relevant=True,
+        reasoning="Training uses a lot of energy.",
+        decided_by=users.admin,
+    )
     _approve(soa_version_start(organization=ready_org, user=users.officer), users.officer, reviewer)
     for risk in Risk.objects.filter(organization=ready_org):
         risk.save()  # changed since the SoA was approved

@@ -7,6 +7,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def freeze_no_context_links(apps, schema_editor):
+    """Versions approved before the links existed considered no register entry: say so in
+    their frozen links, as approval would have (they stay as approved)."""
+    ScopeStatement = apps.get_model("organizations", "ScopeStatement")
+    for version in ScopeStatement.objects.filter(status__in=["approved", "superseded", "retired"]):
+        links = dict(version.frozen_links or {})
+        links.setdefault("issues", [])
+        links.setdefault("parties", [])
+        ScopeStatement.objects.filter(pk=version.pk).update(frozen_links=links)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -168,4 +179,5 @@ class Migration(migrations.Migration):
             model_name='partyrequirement',
             constraint=models.CheckConstraint(condition=models.Q(('addressed', ''), models.Q(('how', ''), _negated=True), _connector='OR'), name='partyrequirement_decision_explained'),
         ),
+        migrations.RunPython(freeze_no_context_links, migrations.RunPython.noop),
     ]
