@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from aims.organizations.models import (
     ClimateDecision,
-    Organization,
     ContextIssue,
     InterestedParty,
+    Organization,
     PartyRequirement,
     ScopeStatement,
 )
