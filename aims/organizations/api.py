@@ -86,7 +86,22 @@ class MembershipSerializer(TrackedSerializer):
         return super().validate(attrs)
 
 
+def _same_organization(attrs, organization_id, names) -> None:
+    """Links name records of the record's own organisation only (a consultant sees several)."""
+    for name in names:
+        if any(item.organization_id != organization_id for item in attrs.get(name) or []):
+            raise serializers.ValidationError(
+                {name: ["Choose records of the record's own organisation."]}
+            )
+
+
 class ScopeStatementSerializer(TrackedSerializer):
+    def validate(self, attrs):
+        organization = attrs.get("organization") or getattr(self.instance, "organization", None)
+        if organization is not None:
+            _same_organization(attrs, organization.pk, ("ai_systems", "issues", "parties"))
+        return super().validate(attrs)
+
     class Meta:
         model = ScopeStatement
         fields = [
@@ -320,6 +335,12 @@ class InterestedPartyViewSet(RestrictedModelViewSet):
 
 
 class PartyRequirementSerializer(TrackedSerializer):
+    def validate(self, attrs):
+        party = attrs.get("party") or getattr(self.instance, "party", None)
+        if party is not None:
+            _same_organization(attrs, party.organization_id, ("controls",))
+        return super().validate(attrs)
+
     class Meta:
         model = PartyRequirement
         fields = [
