@@ -22,7 +22,13 @@ from aims.organizations.models import (
     ScopeStatement,
 )
 
-YES_NO = (("true", _("Yes")), ("false", _("No")))
+
+class AnyYesNo(django_filters.widgets.BooleanWidget):
+    """A yes/no filter whose empty choice reads "Any" (not "Unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
 
 
 class OrganizationFilterSet(django_filters.FilterSet):
@@ -76,7 +82,7 @@ class ContextIssueFilterSet(django_filters.FilterSet):
     review_overdue = django_filters.BooleanFilter(
         method="filter_overdue",
         label=_("Review overdue"),
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=AnyYesNo(),
     )
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -105,9 +111,7 @@ class ContextIssueFilterSet(django_filters.FilterSet):
 
 class ClimateDecisionFilterSet(django_filters.FilterSet):
     organization = django_filters.NumberFilter(field_name="organization")
-    relevant = django_filters.BooleanFilter(
-        label=_("Relevant"), widget=django_filters.widgets.BooleanWidget()
-    )
+    relevant = django_filters.BooleanFilter(label=_("Relevant"), widget=AnyYesNo())
     decided_after = django_filters.DateFilter(
         field_name="decided_on", lookup_expr="gte", label=_("Decided on or after")
     )
@@ -132,7 +136,7 @@ class InterestedPartyFilterSet(django_filters.FilterSet):
     undecided = django_filters.BooleanFilter(
         method="filter_undecided",
         label=_("Has undecided requirements"),
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=AnyYesNo(),
     )
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("kind", "kind"), ("category", "category")),

@@ -225,6 +225,9 @@ class PartyRequirementForm(TrackedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["addressed"].choices = [("", _("Not decided yet")), *Addressed.choices]
+        self.fields["addressed"].help_text = _(
+            "Keep “Not decided yet” until the decision is taken; then say how, or why not."
+        )
         self.fields["controls"].queryset = (
             self.fields["controls"]
             .queryset.select_related("requirement")

@@ -507,6 +507,10 @@ class RequirementEditView(generic.ObjectEditView):
     select_related = ("party",)
     list_url_name = "organizations:party_list"
 
+    def model_context(self):
+        # Requirements have no list of their own: the breadcrumb leads to the parties.
+        return {**super().model_context(), "verbose_name_plural": _("interested parties")}
+
 
 class RequirementDeleteView(generic.ObjectDeleteView):
     model = PartyRequirement
