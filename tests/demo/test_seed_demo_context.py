@@ -17,12 +17,12 @@ from aims.organizations.models import (
     PartyRequirement,
     ScopeStatement,
 )
+from demo.loader import DemoDataError, load_demo_data
 from readiness.rules import context_facts
-from tests.demo.test_data_files import read
-
-pytestmark = pytest.mark.django_db
+from tests.demo.test_data_files import copy_of_data, read, rewrite
 
 
+@pytest.mark.django_db
 def test_every_context_record_in_the_file_reaches_the_database():
     call_command("seed_demo", stdout=StringIO())
     for slug, context in read("context.json").items():
@@ -64,6 +64,7 @@ def test_every_context_record_in_the_file_reaches_the_database():
         )
 
 
+@pytest.mark.django_db
 def test_the_demo_context_is_complete_and_a_second_seed_adds_nothing(django_user_model):
     call_command("seed_demo", stdout=StringIO())
     counts = (ContextIssue.objects.count(), PartyRequirement.objects.count())
@@ -77,3 +78,29 @@ def test_the_demo_context_is_complete_and_a_second_seed_adds_nothing(django_user
     assert facts.climate_relevant is True
     assert facts.parties_without_requirements == 0
     assert facts.requirements_undecided == 0
+
+
+def test_a_slip_in_the_context_file_is_reported_with_its_record(tmp_path):
+    directory = copy_of_data(tmp_path)
+    rewrite(
+        directory,
+        "context.json",
+        lambda context: context["northwind"]["parties"][0].update(owner="nobody@northwind.example"),
+    )
+    with pytest.raises(DemoDataError) as caught:
+        load_demo_data(directory)
+    assert (caught.value.file, caught.value.record) == (
+        "context.json",
+        "Loan applicants and customers",
+    )
+
+
+def test_a_scope_naming_an_unknown_issue_is_reported(tmp_path):
+    directory = copy_of_data(tmp_path)
+    rewrite(
+        directory,
+        "scope.json",
+        lambda scope: scope["northwind"]["first_version_issues"].append("No such issue"),
+    )
+    with pytest.raises(DemoDataError, match="unknown issue 'No such issue'"):
+        load_demo_data(directory)
