@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,7 +114,10 @@ class ClimateDecisionFilterSet(django_filters.FilterSet):
     organization = django_filters.NumberFilter(field_name="organization")
     relevant = django_filters.BooleanFilter(label=_("Relevant"), widget=AnyYesNo())
     decided_after = django_filters.DateFilter(
-        field_name="decided_on", lookup_expr="gte", label=_("Decided on or after")
+        field_name="decided_on",
+        lookup_expr="gte",
+        label=_("Decided on or after"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
