@@ -11,6 +11,7 @@ from aims.evidence.api import register as register_evidence
 from aims.inventory.api import AISystemComponentViewSet, AISystemDatasetViewSet, AISystemViewSet
 from aims.organizations.api import MembershipViewSet, OrganizationViewSet, ScopeStatementViewSet
 from aims.organizations.api import register as register_context
+from audits.api import register as register_audits
 from controls.api import FrameworkViewSet, RequirementMappingViewSet, RequirementViewSet
 from controls.api import register as register_controls
 from engagements.api import register as register_engagements
@@ -36,6 +37,7 @@ register_evidence(router)
 register_engagements(router)
 register_impact_assessments(router)
 register_policies(router)
+register_audits(router)
 register_readiness(router)
 router.register("changes", ChangeLogViewSet)
 router.register("jobs", JobViewSet)

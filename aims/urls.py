@@ -20,6 +20,7 @@ org_patterns = [
     path("engagements/", include("engagements.urls")),
     path("", include("impact_assessments.urls")),
     path("", include("policies.urls")),
+    path("", include("audits.urls")),
     path("", include("readiness.urls")),
     path("", include("aims.core.urls")),
 ]

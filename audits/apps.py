@@ -6,3 +6,6 @@ class AuditsConfig(AppConfig):
 
     name = "audits"
     verbose_name = "Evaluation and improvement"
+
+    def ready(self) -> None:
+        from audits import signals  # noqa: F401  (connects the incident re-assessment trigger)

@@ -52,6 +52,8 @@ DATA_FILES = (
     "evidence.json",
     "classifications.json",
     "impact_assessments.json",
+    "impact_thresholds.json",
+    "incidents.json",
     "context.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
@@ -106,6 +108,8 @@ class DemoData:
     classifications: dict[str, list[dict[str, Any]]]
     impact_assessments: dict[str, list[dict[str, Any]]]
     context: dict[str, dict[str, Any]]
+    impact_thresholds: dict[str, dict[str, Any]]
+    incidents: dict[str, list[dict[str, Any]]]
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""
@@ -147,6 +151,8 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         evidence=raw["evidence.json"],
         classifications=raw["classifications.json"],
         impact_assessments=raw["impact_assessments.json"],
+        impact_thresholds=raw["impact_thresholds.json"],
+        incidents=raw["incidents.json"],
         context=raw["context.json"],
     )
     _check(data)
@@ -530,6 +536,65 @@ def _check(data: DemoData) -> None:
             )
             systems("classifications.json", record, slug, [spec["system"]])
             person("classifications.json", record, spec["classified_by"])
+
+    for slug, spec in data.impact_thresholds.items():
+        organization("impact_thresholds.json", slug)
+        _keys("impact_thresholds.json", slug, spec, {"decided_by", "thresholds"})
+        person("impact_thresholds.json", slug, spec["decided_by"])
+
+    for slug, specs in data.incidents.items():
+        organization("incidents.json", slug)
+        for spec in specs:
+            record = spec.get("title", "?")
+            _keys(
+                "incidents.json",
+                record,
+                spec,
+                {
+                    "title",
+                    "description",
+                    "severity",
+                    "status",
+                    "systems",
+                    "owner",
+                    "occurred_days_ago",
+                    "detected_days_ago",
+                    "affected_people",
+                    "affected_count",
+                    "containment",
+                    "resolution",
+                    "serious_incident",
+                    "communications",
+                    "nonconformity",
+                },
+            )
+            systems("incidents.json", record, slug, spec["systems"])
+            person("incidents.json", record, spec["owner"])
+            for message in spec["communications"]:
+                _keys(
+                    "incidents.json",
+                    record,
+                    message,
+                    {"audience", "channel", "message", "status", "days_ago", "by"},
+                )
+                if message["by"] is not None:
+                    person("incidents.json", record, message["by"])
+            found = spec["nonconformity"]
+            if found is not None:
+                _keys(
+                    "incidents.json",
+                    record,
+                    found,
+                    {"title", "description", "requirement", "severity", "root_cause", "actions"},
+                )
+                for step in found["actions"]:
+                    _keys(
+                        "incidents.json",
+                        record,
+                        step,
+                        {"description", "owner", "due_in_days", "status"},
+                    )
+                    person("incidents.json", record, step["owner"])
 
     for slug, specs in data.impact_assessments.items():
         organization("impact_assessments.json", slug)

@@ -42,6 +42,7 @@ from aims.organizations.models import (
     User,
 )
 from aims.organizations.services import climate_decision_record, scope_start_draft
+from audits.models import CorrectiveAction, Incident, IncidentCommunication, Nonconformity
 from controls.catalog import load_catalog
 from controls.models import (
     Applicability,
@@ -54,12 +55,13 @@ from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
 from engagements.models import Engagement, InformationRequest
 from engagements.services import request_ask, request_reply
-from impact_assessments.models import AffectedParty, Impact, ImpactAssessment
+from impact_assessments.models import AffectedParty, Impact, ImpactAssessment, UseThresholds
 from impact_assessments.services import (
     assessment_start,
     assessment_submit,
     classification_record,
     impact_create_risk,
+    thresholds_decide,
 )
 from risks.models import (
     ActionStatus,
@@ -140,8 +142,14 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
             if slug in data.controls:
                 seed_soa_version(org=org, spec=data.controls[slug]["soa_version"], run=run)
         for slug, org in orgs.items():
+            if slug in data.impact_thresholds:
+                seed_impact_thresholds(org=org, spec=data.impact_thresholds[slug], run=run)
             seed_impact_assessments(
                 org=org, specs=data.impact_assessments.get(slug, []), systems=systems[slug], run=run
+            )
+        for slug, org in orgs.items():
+            seed_incidents(
+                org=org, specs=data.incidents.get(slug, []), systems=systems[slug], run=run
             )
         # Last: an answer attaches evidence the steps above recorded.
         seed_information_requests(data=data, orgs=orgs, systems=systems, run=run)
@@ -260,6 +268,18 @@ def seed_auditor_engagements(
             forget_roles(users[email])
 
 
+def seed_impact_thresholds(*, org: Organization, spec: dict[str, Any], run: SeedRun) -> None:
+    """The organisation's decision on its thresholds for sensitive and restricted uses."""
+    if UseThresholds.objects.filter(organization=org).exists():
+        return
+    officer = run.users[spec["decided_by"]]
+    with change_context(source=ChangeSource.IMPORT, actor=officer, request_id=run.request_id):
+        thresholds_decide(
+            thresholds=UseThresholds(organization=org, **spec["thresholds"]), actor=officer
+        )
+    run.created["impact thresholds"] += 1
+
+
 def seed_impact_assessments(
     *, org: Organization, specs: list[dict[str, Any]], systems: dict[str, AISystem], run: SeedRun
 ) -> None:
@@ -301,6 +321,82 @@ def seed_impact_assessments(
         approver = run.users[spec["approver"]]
         with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
             document_approve(version=draft, user=approver)
+
+
+def seed_incidents(
+    *, org: Organization, specs: list[dict[str, Any]], systems: dict[str, AISystem], run: SeedRun
+) -> None:
+    """AI incidents with their communication, and a nonconformity raised from one (after the
+    impact assessments: a severe incident flags its system's assessment for review)."""
+    now = timezone.now()
+    for spec in specs:
+        if Incident.objects.filter(organization=org, title=spec["title"]).exists():
+            continue
+        owner = run.users[spec["owner"]]
+        with change_context(source=ChangeSource.IMPORT, actor=owner, request_id=run.request_id):
+            detected = now - datetime.timedelta(days=spec["detected_days_ago"])
+            incident = Incident(
+                organization=org,
+                owner=owner,
+                occurred_at=now - datetime.timedelta(days=spec["occurred_days_ago"]),
+                detected_at=detected,
+                **{
+                    k: spec[k]
+                    for k in (
+                        "title",
+                        "description",
+                        "severity",
+                        "status",
+                        "affected_people",
+                        "affected_count",
+                        "containment",
+                        "resolution",
+                        "serious_incident",
+                    )
+                },
+            )
+            incident.full_clean()
+            incident.save()
+            incident.ai_systems.set([systems[name] for name in spec["systems"]])
+            for message in spec["communications"]:
+                done = message["status"] == "done"
+                IncidentCommunication.objects.create(
+                    incident=incident,
+                    audience=message["audience"],
+                    channel=message["channel"],
+                    message=message["message"],
+                    status=message["status"],
+                    sent_at=now - datetime.timedelta(days=message["days_ago"]) if done else None,
+                    due_on=None if done else _days(-message["days_ago"]),
+                    sent_by=run.users[message["by"]] if message["by"] else None,
+                )
+            found = spec["nonconformity"]
+            if found is not None:
+                nonconformity = Nonconformity.objects.create(
+                    organization=org,
+                    title=found["title"],
+                    description=found["description"],
+                    requirement=Requirement.objects.get(
+                        framework__code="iso42001", ref=found["requirement"]
+                    ),
+                    severity=found["severity"],
+                    source="incident",
+                    incident=incident,
+                    found_on=detected.date(),
+                    owner=owner,
+                    correction=incident.containment,
+                    root_cause=found["root_cause"],
+                )
+                nonconformity.ai_systems.set(incident.ai_systems.all())
+                for step in found["actions"]:
+                    CorrectiveAction.objects.create(
+                        nonconformity=nonconformity,
+                        description=step["description"],
+                        owner=run.users[step["owner"]],
+                        due_date=_days(step["due_in_days"]),
+                        status=step["status"],
+                    )
+        run.created["incidents"] += 1
 
 
 def seed_information_requests(

@@ -19,6 +19,7 @@ from impact_assessments.filters import (
     ClassificationFilterSet,
     ImpactAssessmentFilterSet,
     ImpactFilterSet,
+    UseThresholdsFilterSet,
 )
 from impact_assessments.models import (
     AffectedParty,
@@ -26,6 +27,7 @@ from impact_assessments.models import (
     AssessmentKind,
     Impact,
     ImpactAssessment,
+    UseThresholds,
 )
 
 
@@ -249,9 +251,82 @@ class ImpactViewSet(RestrictedModelViewSet):
     filterset_class = ImpactFilterSet
 
 
+class UseThresholdsSerializer(TrackedSerializer):
+    sensitive_tiers = serializers.ListField(child=serializers.CharField(), required=False)
+    restricted_tiers = serializers.ListField(child=serializers.CharField(), required=False)
+
+    class Meta:
+        model = UseThresholds
+        fields = [
+            "id",
+            "organization",
+            "sensitive_tiers",
+            "sensitive_personal_data",
+            "sensitive_special_category",
+            "sensitive_profiling",
+            "sensitive_vulnerable",
+            "sensitive_harm_severity",
+            "sensitive_review_months",
+            "restricted_tiers",
+            "restricted_harm_severity",
+            "restricted_irreversible_only",
+            "notes",
+            "based_on",
+            "decided_by",
+            "decided_on",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["decided_by", "decided_on"]
+
+    def validate(self, attrs):
+        given = "based_on" in attrs
+        based_on = attrs.pop("based_on", None)
+        attrs = super().validate(attrs)
+        if given:
+            attrs["based_on"] = based_on
+        return attrs
+
+    based_on = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text=(
+            "The id of the decision this one replaces (null: the defaults). When given, the "
+            "decision is refused if another was made meanwhile."
+        ),
+    )
+
+
+class UseThresholdsViewSet(RestrictedModelViewSet):
+    """The organisation's decisions on its thresholds for sensitive and restricted uses of
+    AI, newest first: the first is in force. A decision is never changed: POST a new one."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    queryset = UseThresholds.objects.select_related("organization", "decided_by")
+    serializer_class = UseThresholdsSerializer
+    filterset_class = UseThresholdsFilterSet
+
+    def create_instance(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        given = "based_on" in data
+        based_on = data.pop("based_on", None)
+        try:
+            serializer.instance = services.thresholds_decide(
+                thresholds=UseThresholds(**data),
+                actor=self.request.user,
+                based_on=based_on,
+                check_based_on=given,
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(get_error_detail(exc)) from exc
+
+
 def register(router) -> None:
     """Add this app's viewsets to the API router."""
     router.register("ai-act-classifications", ClassificationViewSet)
     router.register("impact-assessments", ImpactAssessmentViewSet)
     router.register("impact-assessment-parties", AffectedPartyViewSet)
     router.register("impact-assessment-impacts", ImpactViewSet)
+    router.register("impact-thresholds", UseThresholdsViewSet)

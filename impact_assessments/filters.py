@@ -15,6 +15,7 @@ from impact_assessments.models import (
     ImpactAssessment,
     ImpactNature,
     PartyKind,
+    UseThresholds,
 )
 from risks.filters import visible_ai_systems
 
@@ -84,3 +85,9 @@ class ImpactFilterSet(django_filters.FilterSet):
     class Meta:
         model = Impact
         fields = ["assessment", "party"]
+
+
+class UseThresholdsFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = UseThresholds
+        fields = ["organization"]

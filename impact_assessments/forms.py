@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import TrackedModelForm
+from aims.inventory.models import EUAIActTier
 from impact_assessments.classification import (
     DerogationCondition,
     TransparencyDuty,
@@ -17,6 +18,7 @@ from impact_assessments.models import (
     AssessmentKind,
     Impact,
     ImpactAssessment,
+    UseThresholds,
 )
 
 
@@ -234,3 +236,65 @@ class ImpactForm(TrackedModelForm):
         self.fields["controls"].queryset = self.fields["controls"].queryset.select_related(
             "requirement"
         )
+
+
+class ThresholdsForm(TrackedModelForm):
+    """The organisation's thresholds for sensitive and restricted uses."""
+
+    sensitive_tiers = forms.MultipleChoiceField(
+        label=_("Sensitive at these EU AI Act tiers"),
+        choices=EUAIActTier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    restricted_tiers = forms.MultipleChoiceField(
+        label=_("Restricted at these EU AI Act tiers"),
+        choices=EUAIActTier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # Which decision the form started from (empty: the defaults), for the stale check.
+    based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    sections = [
+        (
+            _("Sensitive uses"),
+            _(
+                "A sensitive use needs a careful, current impact assessment: it is "
+                "reassessed at least as often as set here."
+            ),
+            [
+                "sensitive_tiers",
+                "sensitive_personal_data",
+                "sensitive_special_category",
+                "sensitive_profiling",
+                "sensitive_vulnerable",
+                "sensitive_harm_severity",
+                "sensitive_review_months",
+            ],
+        ),
+        (
+            _("Restricted uses"),
+            _(
+                "A restricted use needs top management's sign-off: only an administrator "
+                "may approve its impact assessment."
+            ),
+            ["restricted_tiers", "restricted_harm_severity", "restricted_irreversible_only"],
+        ),
+        (_("Reasons"), "", ["notes"]),
+    ]
+
+    class Meta:
+        model = UseThresholds
+        fields = [
+            "sensitive_tiers",
+            "sensitive_personal_data",
+            "sensitive_special_category",
+            "sensitive_profiling",
+            "sensitive_vulnerable",
+            "sensitive_harm_severity",
+            "sensitive_review_months",
+            "restricted_tiers",
+            "restricted_harm_severity",
+            "restricted_irreversible_only",
+            "notes",
+        ]

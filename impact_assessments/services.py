@@ -22,6 +22,7 @@ from impact_assessments.models import (
     ImpactAssessment,
     ImpactNature,
     PartyKind,
+    UseThresholds,
 )
 from risks.models import Risk
 from risks.services import risk_prepare
@@ -270,3 +271,42 @@ def impact_create_risk(*, impact: Impact, actor: Any) -> Risk:
     risk.ai_systems.add(assessment.ai_system)
     impact.risks.add(risk)
     return risk
+
+
+@transaction.atomic
+def thresholds_decide(
+    *,
+    thresholds: UseThresholds,
+    actor: Any,
+    based_on: int | None = None,
+    check_based_on: bool = True,
+) -> UseThresholds:
+    """Record a new decision on the thresholds, made by ``actor`` today. ``based_on``: the
+    decision the person saw when they made theirs (None: the defaults); if someone decided
+    meanwhile, theirs is refused rather than silently replacing the other. An integration
+    that does not say what it saw (``check_based_on=False``) just adds its decision: every
+    earlier one stays on record."""
+    if not can_add(actor, UseThresholds, thresholds.organization_id):
+        raise PermissionDenied(_("Your role does not allow deciding the thresholds."))
+    lock_series_owner(thresholds.organization)
+    current = (
+        UseThresholds.objects.filter(organization=thresholds.organization)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if check_based_on and current != based_on:
+        raise ValidationError(
+            _(
+                "Someone else decided the thresholds after you opened this page. Your "
+                "choices are still in the form: compare them with the thresholds now in "
+                "force (open them in a new tab) and save again."
+            ),
+            code="stale",
+        )
+    thresholds.pk = None
+    thresholds.decided_by = actor
+    thresholds.decided_on = timezone.localdate()
+    thresholds.full_clean()
+    thresholds.save()
+    return thresholds

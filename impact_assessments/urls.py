@@ -18,6 +18,12 @@ urlpatterns = [
     path("ai-act/systems/<int:parent_pk>/classify/", views.ClassifyView.as_view(), name="classify"),
     # Impact assessments
     path("impact-assessments/", views.AssessmentListView.as_view(), name="assessment_list"),
+    path("impact-assessments/thresholds/", views.ThresholdsView.as_view(), name="thresholds"),
+    path(
+        "impact-assessments/thresholds/decide/",
+        views.ThresholdsDecideView.as_view(),
+        name="thresholds_decide",
+    ),
     path(
         "impact-assessments/systems/<int:pk>/",
         views.SystemAssessmentsView.as_view(),

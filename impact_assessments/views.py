@@ -19,6 +19,7 @@ from impact_assessments.forms import (
     ClassificationForm,
     ImpactAssessmentForm,
     ImpactForm,
+    ThresholdsForm,
 )
 from impact_assessments.models import (
     AffectedParty,
@@ -26,8 +27,9 @@ from impact_assessments.models import (
     AssessmentKind,
     Impact,
     ImpactAssessment,
+    UseThresholds,
 )
-from impact_assessments.selectors import supporting_requirements
+from impact_assessments.selectors import supporting_requirements, thresholds_for, use_categories
 
 
 class ClassificationListView(generic.ObjectListView):
@@ -136,6 +138,7 @@ class AssessmentListView(generic.ObjectListView):
     filterset_class = ImpactAssessmentFilterSet
     select_related = ("organization", "ai_system", "approved_by")
     table_template = "impact_assessments/_assessment_table.html"
+    template_name = "impact_assessments/assessment_list.html"
     title = _("Impact assessments")
     intro = _(
         "What each AI system can do to people, groups, society and the environment (6.1.4, "
@@ -171,6 +174,9 @@ class SystemAssessmentsView(generic.ObjectDetailView):
             newer.compare_with = older if older is not None and older.kind == newer.kind else None
         context.update(
             versions=versions,
+            use_category=use_categories(organization=self.organization, system_ids=[system.pk])[
+                system.pk
+            ],
             can_start=can_add(user, ImpactAssessment, system.organization_id),
             kinds=AssessmentKind.choices,
         )
@@ -219,6 +225,9 @@ class AssessmentDetailView(generic.ObjectDetailView):
         context.update(
             parties=parties,
             impacts=impacts,
+            use_category=(
+                version.use_category() if version.kind == AssessmentKind.IMPACT else None
+            ),
             missing=version.missing() if version.is_editable else [],
             sections=[
                 (
@@ -335,3 +344,74 @@ class ImpactCreateRiskView(generic.RetriedWritesMixin, generic.ModelViewMixin, T
             % {"risk": risk.reference},
         )
         return redirect("risks:risk_edit", org=self.organization.slug, pk=risk.pk)
+
+
+# --- Thresholds for sensitive and restricted uses ---------------------------------------------
+
+
+class ThresholdsView(generic.OrganizationPageView):
+    """The thresholds in force, the earlier decisions, and where each AI system falls."""
+
+    template_name = "impact_assessments/thresholds.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        decisions = list(
+            restrict(UseThresholds.objects.all(), user, Action.VIEW)
+            .filter(organization=self.organization)
+            .select_related("decided_by")
+            .order_by("-pk")[:50]
+        )
+        systems = list(
+            restrict(AISystem.objects.all(), user, Action.VIEW)
+            .filter(organization=self.organization)
+            .order_by("name")
+            .only("pk", "name", "organization_id")
+        )
+        categories = use_categories(
+            organization=self.organization, system_ids=[s.pk for s in systems]
+        )
+        context.update(
+            # Only the decisions the reader may see; otherwise the defaults are shown.
+            thresholds=decisions[0] if decisions else UseThresholds(organization=self.organization),
+            decided=bool(decisions),
+            earlier=decisions[1:],
+            can_decide=can_add(user, UseThresholds, self.organization.pk),
+            systems=[(s, categories[s.pk]) for s in systems],
+        )
+        return context
+
+
+class ThresholdsDecideView(generic.ObjectEditView):
+    """Decide the thresholds anew, starting from those in force. The form says which
+    decision it started from, so a decision made meanwhile is not silently replaced."""
+
+    model = UseThresholds
+    form_class = ThresholdsForm
+    success_url_name = "impact_assessments:thresholds"
+
+    def new_instance(self) -> UseThresholds:
+        current = thresholds_for(self.organization)
+        self.based_on = current.pk
+        return UseThresholds(
+            organization=self.organization,
+            **{name: getattr(current, name) for name in ThresholdsForm.Meta.fields},
+        )
+
+    def get_form(self, data=None) -> ThresholdsForm:
+        form = super().get_form(data)
+        form.fields["based_on"].initial = self.based_on
+        return form
+
+    def save(self, form: ThresholdsForm) -> UseThresholds:
+        return services.thresholds_decide(
+            thresholds=form.save(commit=False),
+            actor=self.request.user,
+            based_on=form.cleaned_data.get("based_on"),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cancel_url"] = self.org_url("impact_assessments:thresholds")
+        return context

@@ -73,6 +73,20 @@ class ReadinessViewSet(viewsets.ViewSet):
                     }
                     for row in report.clauses
                 ],
+                # Annex A controls a rule checks against the records: implemented in the
+                # figures above only when the SoA says so and the check is fulfilled.
+                "controls": [
+                    {
+                        "ref": c.control.ref,
+                        "applicability": c.control.applicability,
+                        "status": c.control.status,
+                        "fulfilled": c.finding.fulfilled,
+                        "found": str(c.finding.found),
+                        "todo": str(c.finding.todo),
+                        "ready": c.ready,
+                    }
+                    for c in report.controls
+                ],
                 "contradictions": [
                     {
                         "rule": c.rule,

@@ -15,12 +15,14 @@ from controls import services
 from controls.models import ClauseStatus, ControlImplementation, Requirement, RequirementKind
 from readiness import contradictions as contradiction_rules
 from readiness import rules
+from readiness.control_checks import ControlReadiness, control_readiness
 from readiness.coverage import Coverage, Extent
 
 
 @dataclass
 class ReadinessReport:
     clauses: list[rules.ClauseReadiness]
+    controls: list[ControlReadiness]  # the Annex A controls a rule checks
     contradictions: list[contradiction_rules.Contradiction]
     summary: rules.ReadinessSummary
     coverage: Coverage
@@ -93,9 +95,13 @@ def readiness_of(
         contradictions=found,
         statuses_shown=coverage.statuses_shown,
     )
+    checked_controls = control_readiness(soa_rows=soa_rows, facts=facts)
     return ReadinessReport(
         clauses=clauses,
+        controls=checked_controls,
         contradictions=found,
-        summary=rules.readiness_summary(clauses=clauses, soa_rows=soa_rows),
+        summary=rules.readiness_summary(
+            clauses=clauses, soa_rows=soa_rows, checked_controls=checked_controls
+        ),
         coverage=coverage,
     )

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -40,6 +41,17 @@ from aims.organizations.models import (
     PartyRequirement,
 )
 from aims.organizations.services import current_scope
+from audits.models import (
+    OPEN_ACTION_STATUSES,
+    REASSESS_SEVERITIES,
+    REPORT_DAYS,
+    CommunicationStatus,
+    CorrectiveAction,
+    Incident,
+    IncidentCommunication,
+    Nonconformity,
+    NonconformityStatus,
+)
 from controls.models import (
     Applicability,
     ClauseStatus,
@@ -47,7 +59,15 @@ from controls.models import (
     ReadinessStatus,
     SoAVersion,
 )
-from impact_assessments.models import AssessmentKind, ImpactAssessment
+from impact_assessments.models import (
+    AffectedParty,
+    AssessmentKind,
+    Impact,
+    ImpactArea,
+    ImpactAssessment,
+    PartyKind,
+    UseThresholds,
+)
 from risks.models import (
     ActionStatus,
     AssessmentStatus,
@@ -138,6 +158,12 @@ class Facts:
     # Approved AI system impact assessments by system: (pk, next review, review reason or "").
     impact: dict[int, tuple[int, datetime.date | None, str]] = field(default_factory=dict)
     context: ContextFacts = field(default_factory=ContextFacts)
+    # What those assessments considered, by system: (individuals or groups named, society
+    # or the environment named or harmed) — for A.5.4 and A.5.5.
+    impact_reach: dict[int, tuple[bool, bool]] = field(default_factory=dict)
+    thresholds_decided: bool = False  # the organisation decided its impact thresholds
+    # Nonconformities and incidents (10.2, A.8.4): counts, see ``readiness_facts``.
+    improvement: dict[str, int] = field(default_factory=dict)
 
     def url(self, name: str, **kwargs: Any) -> str | None:
         return safe_url(name, org=self.organization.slug, **kwargs)
@@ -172,7 +198,6 @@ LATER_MODULES: dict[str, Any] = {
     "9.3.1": gettext_lazy("management review"),
     "9.3.2": gettext_lazy("management review"),
     "9.3.3": gettext_lazy("management review"),
-    "10.2": gettext_lazy("nonconformity and corrective action"),
 }
 
 
@@ -682,6 +707,179 @@ def _impact_current(facts: Facts) -> Finding:
     return Finding(True, _("Every approved impact assessment is current."), url=process.url)
 
 
+def _a5_process(facts: Facts) -> Finding:
+    """A.5.2: the process is defined (the thresholds for sensitive and restricted uses are
+    decided) and runs (6.1.4)."""
+    process = _impact_process(facts)
+    if not facts.thresholds_decided:
+        return Finding(
+            False,
+            _("The thresholds for sensitive and restricted uses have not been decided."),
+            _("Decide them on the impact assessments' thresholds page."),
+            facts.url("impact_assessments:thresholds"),
+        )
+    return process
+
+
+def _a5_reach(facts: Facts, index: int, what: str, todo: str) -> Finding:
+    url = facts.url("impact_assessments:assessment_list")
+    if not facts.impact:
+        return Finding(False, _("No approved AI system impact assessment on record."), todo, url)
+    names = {pk: str(name) for pk, name in facts.systems_in_scope.items()}
+    short = sorted(
+        names.get(system_id, f"#{system_id}")
+        for system_id, reach in facts.impact_reach.items()
+        if not reach[index]
+    )
+    if short:
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s approved impact assessment does not consider %(what)s: %(names)s.",
+                "%(n)s approved impact assessments do not consider %(what)s: %(names)s.",
+                len(short),
+            )
+            % {"n": len(short), "what": what, "names": ", ".join(short)},
+            todo,
+            url,
+        )
+    return Finding(
+        True,
+        _("Every approved impact assessment considers %(what)s.") % {"what": what},
+        url=url,
+    )
+
+
+def _a5_individuals(facts: Facts) -> Finding:
+    """A.5.4: each approved assessment names the individuals or groups the system affects."""
+    return _a5_reach(
+        facts,
+        0,
+        _("individuals or groups"),
+        _("In a new version, name the individuals or groups the system affects and their impacts."),
+    )
+
+
+def _a5_society(facts: Facts) -> Finding:
+    """A.5.5: each approved assessment considers society or the environment."""
+    return _a5_reach(
+        facts,
+        1,
+        _("society or the environment"),
+        _(
+            "In a new version, consider the effects on society and the environment (a party "
+            "of that kind, or a societal or environmental impact)."
+        ),
+    )
+
+
+# --- Improvement: nonconformities (10.2) and incidents (A.8.4) --------------------------------
+
+# How long a nonconformity may stay open with no corrective action, and wait for its
+# effectiveness check once its actions are finished, before readiness calls it stalled.
+NONCONFORMITY_ACTION_DAYS = 60
+NONCONFORMITY_CHECK_DAYS = 30
+
+
+def _nonconformity(facts: Facts) -> Finding:
+    """10.2: nonconformities are acted on: no corrective action overdue, none left without
+    action or waiting for its effectiveness check too long."""
+    counts = facts.improvement
+    url = facts.url("audits:nonconformity_list")
+    todo: list[str] = []
+    found: list[str] = []
+    if counts.get("corrective_overdue"):
+        found.append(
+            ngettext(
+                "%(n)s corrective action is overdue.",
+                "%(n)s corrective actions are overdue.",
+                counts["corrective_overdue"],
+            )
+            % {"n": counts["corrective_overdue"]}
+        )
+        todo.append(_("Finish the overdue corrective actions or give them a new due date."))
+    if counts.get("nc_stalled"):
+        found.append(
+            ngettext(
+                "%(n)s nonconformity has been open for over %(days)s days with no corrective action.",
+                "%(n)s nonconformities have been open for over %(days)s days with no corrective action.",
+                counts["nc_stalled"],
+            )
+            % {"n": counts["nc_stalled"], "days": NONCONFORMITY_ACTION_DAYS}
+        )
+        todo.append(_("Analyse the root cause and plan corrective actions."))
+    if counts.get("nc_unchecked"):
+        found.append(
+            ngettext(
+                "%(n)s nonconformity has waited over %(days)s days for its effectiveness check.",
+                "%(n)s nonconformities have waited over %(days)s days for their effectiveness check.",
+                counts["nc_unchecked"],
+            )
+            % {"n": counts["nc_unchecked"], "days": NONCONFORMITY_CHECK_DAYS}
+        )
+        todo.append(_("Check whether the finished actions worked, and record it."))
+    if found:
+        return Finding(False, " ".join(found), " ".join(todo), url)
+    total, open_ = counts.get("nc_total", 0), counts.get("nc_open", 0)
+    if not total:
+        return Finding(
+            True,
+            _("No nonconformity on record; the register is in place to receive them."),
+            url=url,
+        )
+    return Finding(
+        True,
+        ngettext(
+            "%(n)s nonconformity on record, %(open)s open, every corrective action on schedule.",
+            "%(n)s nonconformities on record, %(open)s open, every corrective action on schedule.",
+            total,
+        )
+        % {"n": total, "open": open_},
+        url=url,
+    )
+
+
+def _incident_communication(facts: Facts) -> Finding:
+    """A.8.4: severe incidents are communicated, and EU serious incidents reported in time."""
+    counts = facts.improvement
+    url = facts.url("audits:incident_list")
+    found, todo = [], []
+    if counts.get("incidents_silent"):
+        found.append(
+            ngettext(
+                "%(n)s high, critical or EU-serious incident has no communication done.",
+                "%(n)s high, critical or EU-serious incidents have no communication done.",
+                counts["incidents_silent"],
+            )
+            % {"n": counts["incidents_silent"]}
+        )
+        todo.append(_("Tell the people concerned and log it on the incident."))
+    if counts.get("reports_overdue"):
+        found.append(
+            ngettext(
+                "%(n)s EU AI Act serious-incident report is overdue.",
+                "%(n)s EU AI Act serious-incident reports are overdue.",
+                counts["reports_overdue"],
+            )
+            % {"n": counts["reports_overdue"]}
+        )
+        todo.append(_("Report to the market surveillance authority and record it."))
+    if found:
+        return Finding(
+            False, " ".join(found), " ".join(todo), f"{url}?serious=true" if url else url
+        )
+    return Finding(
+        True,
+        ngettext(
+            "%(n)s incident on record; the severe ones were communicated and reported in time.",
+            "%(n)s incidents on record; the severe ones were communicated and reported in time.",
+            counts.get("incidents_total", 0),
+        )
+        % {"n": counts.get("incidents_total", 0)},
+        url=url,
+    )
+
+
 RULES: dict[str, Callable[[Facts], Finding]] = {
     "4.1": _issues,
     "4.2": _parties,
@@ -694,12 +892,74 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
     "8.3": _treatment,
     "6.1.4": _impact_process,
     "8.4": _impact_current,
+    "10.2": _nonconformity,
 }
 
 # Annex A controls that a rule checks from the platform's records, by ref ("A.2.2"). The
 # readiness page and report show each one's finding beside the control's SoA status; an
 # applicable control whose rule is not fulfilled is not ready, whatever the SoA says.
-CONTROL_RULES: dict[str, Callable[[Facts], Finding]] = {}
+CONTROL_RULES: dict[str, Callable[[Facts], Finding]] = {
+    "A.5.2": _a5_process,
+    "A.5.3": _impact_current,
+    "A.5.4": _a5_individuals,
+    "A.5.5": _a5_society,
+    "A.8.4": _incident_communication,
+}
+
+
+IMPROVEMENT_COUNTS = (
+    "nc_total",
+    "nc_open",
+    "nc_stalled",
+    "nc_unchecked",
+    "corrective_overdue",
+    "incidents_total",
+    "incidents_silent",
+    "reports_overdue",
+)
+
+
+def _improvement_counts(*, user: Any, org: Any, now: datetime.datetime) -> dict[str, Any]:
+    """Subquery counts of nonconformities and incidents (the organisation row's annotations)."""
+    today = timezone.localdate()
+    ncs = restrict(Nonconformity.objects.all(), user, Action.VIEW).filter(organization=org)
+    open_ncs = ncs.exclude(status=NonconformityStatus.CLOSED)
+    actions = restrict(CorrectiveAction.objects.all(), user, Action.VIEW).filter(
+        nonconformity__organization=org, status__in=OPEN_ACTION_STATUSES
+    )
+    incidents = restrict(Incident.objects.all(), user, Action.VIEW).filter(organization=org)
+    severe = incidents.filter(Q(severity__in=REASSESS_SEVERITIES) | ~Q(serious_incident="")).filter(
+        ~Exists(
+            IncidentCommunication.objects.filter(
+                incident=OuterRef("pk"), status=CommunicationStatus.DONE
+            )
+        )
+    )
+    since = Coalesce("aware_at", "detected_at")
+    late = Q()
+    for kind, days in REPORT_DAYS.items():
+        late |= Q(serious_incident=kind, since__lt=now - datetime.timedelta(days=days))
+    overdue = incidents.filter(reported_at__isnull=True).annotate(since=since).filter(late)
+    return {
+        "nc_total": subquery_count(ncs),
+        "nc_open": subquery_count(open_ncs),
+        "nc_stalled": subquery_count(
+            open_ncs.filter(
+                status=NonconformityStatus.OPEN,
+                found_on__lt=today - datetime.timedelta(days=NONCONFORMITY_ACTION_DAYS),
+            )
+        ),
+        "nc_unchecked": subquery_count(
+            open_ncs.filter(
+                status=NonconformityStatus.VERIFYING,
+                updated_at__lt=now - datetime.timedelta(days=NONCONFORMITY_CHECK_DAYS),
+            )
+        ),
+        "corrective_overdue": subquery_count(actions.filter(due_date__lt=today)),
+        "incidents_total": subquery_count(incidents),
+        "incidents_silent": subquery_count(severe),
+        "reports_overdue": subquery_count(overdue),
+    }
 
 
 def readiness_facts(
@@ -774,30 +1034,67 @@ def readiness_facts(
             actions_done=subquery_count(actions.filter(status=ActionStatus.DONE)),
             actions_overdue=subquery_count(open_actions.filter(due_date__lt=today)),
             actions_undated=subquery_count(open_actions.filter(Q(due_date__isnull=True))),
+            thresholds_decided=Exists(
+                restrict(UseThresholds.objects.all(), user, Action.VIEW).filter(organization=org)
+            ),
+            **_improvement_counts(user=user, org=org, now=timezone.now()),
         )
         .values()
         .get()
     )
 
     impact = {}
-    for pk, system_id, next_review, needed, reason in (
+    impact_reach = {}
+    assessment = OuterRef("pk")
+    for pk, system_id, next_review, needed, reason, people, society in (
         restrict(ImpactAssessment.objects.all(), user, Action.VIEW)
         .filter(
             organization=organization,
             kind=AssessmentKind.IMPACT,
             status=DocumentStatus.APPROVED,
         )
-        .values_list("pk", "ai_system_id", "next_review_date", "review_needed", "review_reason")
+        .annotate(
+            people=Exists(
+                AffectedParty.objects.filter(
+                    assessment=assessment, kind__in=[PartyKind.INDIVIDUALS, PartyKind.GROUP]
+                )
+            ),
+            society=Exists(
+                AffectedParty.objects.filter(
+                    assessment=assessment, kind__in=[PartyKind.SOCIETY, PartyKind.ENVIRONMENT]
+                )
+            )
+            | Exists(
+                Impact.objects.filter(
+                    assessment=assessment,
+                    area__in=[ImpactArea.SOCIETAL, ImpactArea.ENVIRONMENTAL],
+                )
+            ),
+        )
+        .values_list(
+            "pk",
+            "ai_system_id",
+            "next_review_date",
+            "review_needed",
+            "review_reason",
+            "people",
+            "society",
+        )
     ):
         impact[system_id] = (pk, next_review, (reason or _("review needed")) if needed else "")
+        impact_reach[system_id] = (people, society)
     if system_ids is not None:
         impact = {k: v for k, v in impact.items() if k in system_ids}
+        impact_reach = {k: v for k, v in impact_reach.items() if k in system_ids}
 
     return Facts(
         organization=organization,
         scope=approved_scope,
         context=context_facts(organization=organization, user=user, today=today),
         impact=impact,
+        impact_reach=impact_reach,
+        thresholds_decided=row["thresholds_decided"],
+        improvement={key: row[key] for key in IMPROVEMENT_COUNTS},
         criteria=criteria,
         risks={
             "total": row["risks_total"],
@@ -997,8 +1294,12 @@ class ReadinessSummary:
         return self.percent(self.controls_implemented, self.controls_applicable)
 
 
-def readiness_summary(*, clauses: list[ClauseReadiness], soa_rows: list[Any]) -> ReadinessSummary:
-    """The readiness headline: clauses ready, applicable controls implemented, what is missing."""
+def readiness_summary(
+    *, clauses: list[ClauseReadiness], soa_rows: list[Any], checked_controls: list[Any] = ()
+) -> ReadinessSummary:
+    """The readiness headline: clauses ready, applicable controls implemented, what is
+    missing. ``checked_controls`` (``readiness.control_checks``): an applicable control
+    whose rule is not fulfilled is not counted implemented, and its finding says why."""
     missing: list[tuple[str, str, str, str | None]] = []
     for row in clauses:
         if not row.ready:
@@ -1011,17 +1312,35 @@ def readiness_summary(*, clauses: list[ClauseReadiness], soa_rows: list[Any]) ->
                 )
             )
     applicable = [r for r in soa_rows if r.control.applicability == Applicability.APPLICABLE]
+    unfulfilled = {
+        c.control.pk: c.finding
+        for c in checked_controls
+        if c.applicable and not c.finding.fulfilled
+    }
     for row in soa_rows:
-        if row.gaps:
+        todo = list(row.gaps)
+        finding = unfulfilled.get(row.control.pk)
+        if finding is not None:
+            todo.append(" ".join(str(t) for t in (finding.found, finding.todo) if t))
+        if todo:
             missing.append(
-                (row.control.ref, row.control.title, "; ".join(row.gaps), record_url(row.control))
+                (
+                    row.control.ref,
+                    row.control.title,
+                    "; ".join(todo),
+                    (finding.url if finding is not None and not row.gaps else None)
+                    or record_url(row.control),
+                )
             )
     return ReadinessSummary(
         clauses_total=len(clauses),
         clauses_ready=sum(1 for r in clauses if r.ready),
         controls_applicable=len(applicable),
         controls_implemented=sum(
-            1 for r in applicable if r.control.status == ImplementationStatus.IMPLEMENTED
+            1
+            for r in applicable
+            if r.control.status == ImplementationStatus.IMPLEMENTED
+            and r.control.pk not in unfulfilled
         ),
         missing=missing,
     )

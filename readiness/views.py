@@ -187,6 +187,7 @@ class ReadinessView(generic.OrganizationPageView):
         context.update(
             coverage=coverage,
             clauses=report.clauses,
+            checked_controls=report.controls,
             contradictions=report.contradictions,
             summary=report.summary,
             checked_count=sum(1 for row in report.clauses if row.checked),

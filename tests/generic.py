@@ -110,6 +110,7 @@ class ModelCase:
     create_actions: tuple[str, ...] = ("create",)  # change-log actions on the new record
     ui_create_actions: tuple[str, ...] | None = None  # when the UI differs from the API
     create_other_rows: int = 0  # change-log rows of other records written by a create
+    delete_other_rows: int = 0  # the same, for a delete (a parent whose status follows)
     list_params: Builder = lambda ctx, objs: {}
 
     # --- UI ------------------------------------------------------------------------------
@@ -922,6 +923,7 @@ class GenericModelTests(ChoosablePeopleTests):
             obj_pk=obj.pk,
             actions=["delete"],
             org_id=org_id,
+            others=case.delete_other_rows,
         )
         assert row.after is None
         assert row.before["id"] == obj.pk
@@ -1216,6 +1218,7 @@ class GenericModelTests(ChoosablePeopleTests):
             obj_pk=obj.pk,
             actions=["delete"],
             org_id=org_id,
+            others=case.delete_other_rows,
         )
         assert row.after is None
         assert row.before["id"] == obj.pk

@@ -158,6 +158,12 @@ class ControlledVersion(OrganizationScopedModel):
         document type with completeness rules (the SoA) lists each gap as a sentence."""
         return []
 
+    def approver_blockers(self, user: Any) -> list[str]:
+        """Why ``user`` in particular may not approve this version (none by default): a
+        document type whose approval needs more authority (an impact assessment of a
+        restricted use needs top management) says so as a sentence."""
+        return []
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An approved version is a record of what was approved: its content never changes.
         loaded = getattr(self, "_loaded_snapshot", None)
@@ -272,6 +278,9 @@ def document_approve(*, version: ControlledVersion, user: Any, note: str = "") -
     require_another_approver(
         author_id=version.author_id, user=user, organization=version.organization
     )
+    refused = version.approver_blockers(user)
+    if refused:
+        raise ValidationError(refused, code="approver")
     blockers = version.approval_blockers()
     if blockers:
         raise ValidationError(

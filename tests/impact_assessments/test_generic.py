@@ -12,6 +12,7 @@ from impact_assessments.models import (
     AIActClassification,
     Impact,
     ImpactAssessment,
+    UseThresholds,
 )
 from impact_assessments.services import assessment_submit
 from tests import factories
@@ -211,3 +212,47 @@ class TestAffectedParty(GenericModelTests):
 
 class TestImpact(GenericModelTests):
     case = IMPACT
+
+
+def _thresholds(ctx):
+    return UseThresholds.objects.create(
+        organization=ctx.org, sensitive_review_months=6, decided_by=ctx.users.officer
+    )
+
+
+def _thresholds_in_force(ctx):
+    found = UseThresholds.objects.filter(organization=ctx.org).order_by("-pk").first()
+    return found.pk if found else ""
+
+
+def _decisions_listed(response):
+    shown = response.context["thresholds"]
+    return {d.pk for d in response.context["earlier"]} | ({shown.pk} if shown.pk else set())
+
+
+THRESHOLDS = ModelCase(
+    model=UseThresholds,
+    make=_thresholds,
+    view_roles=READ_ROLES,
+    add_roles=EDIT_ROLES,
+    change_roles=frozenset(),
+    delete_roles=frozenset(),
+    api_basename="usethresholds",
+    api_update=False,
+    api_delete=False,
+    create_payload=lambda ctx: {"organization": ctx.org.pk, "sensitive_review_months": 9},
+    list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+    ui_list=lambda ctx: _url("impact_assessments:thresholds", ctx),
+    list_ids=_decisions_listed,
+    ui_add=lambda ctx: _url("impact_assessments:thresholds_decide", ctx),
+    ui_add_data=lambda ctx: {
+        "based_on": _thresholds_in_force(ctx),
+        "sensitive_tiers": ["high_risk"],
+        "restricted_tiers": ["prohibited"],
+        "sensitive_review_months": "9",
+    },
+)
+
+
+class TestUseThresholds(GenericModelTests):
+    case = THRESHOLDS

@@ -1,0 +1,105 @@
+"""One filter set per model, used by the UI list and the API alike."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.filters import organization_members
+from audits.models import (
+    OPEN_ACTION_STATUSES,
+    CorrectiveAction,
+    Incident,
+    IncidentCommunication,
+    IncidentSeverity,
+    IncidentStatus,
+    Nonconformity,
+    NonconformitySeverity,
+    NonconformitySource,
+    NonconformityStatus,
+)
+from risks.filters import visible_ai_systems
+
+
+class IncidentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=IncidentStatus.choices, label=_("Status"))
+    severity = django_filters.ChoiceFilter(choices=IncidentSeverity.choices, label=_("Severity"))
+    ai_system = django_filters.ModelChoiceFilter(
+        field_name="ai_systems", queryset=visible_ai_systems, label=_("AI system")
+    )
+    serious = django_filters.BooleanFilter(method="filter_serious", label=_("EU serious incident"))
+    owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("detected_at", "detected"), ("number", "number"), ("severity", "severity")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["organization"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_serious(self, queryset, name, value):
+        return (
+            queryset.exclude(serious_incident="") if value else queryset.filter(serious_incident="")
+        )
+
+
+class IncidentCommunicationFilterSet(django_filters.FilterSet):
+    organization = django_filters.NumberFilter(field_name="incident__organization")
+
+    class Meta:
+        model = IncidentCommunication
+        fields = ["incident", "status"]
+
+
+class NonconformityFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=NonconformityStatus.choices, label=_("Status"))
+    severity = django_filters.ChoiceFilter(
+        choices=NonconformitySeverity.choices, label=_("Severity")
+    )
+    source = django_filters.ChoiceFilter(
+        choices=NonconformitySource.choices, label=_("Found through")
+    )
+    requirement = django_filters.CharFilter(
+        field_name="requirement__ref", lookup_expr="startswith", label=_("Clause or control")
+    )
+    ai_system = django_filters.ModelChoiceFilter(
+        field_name="ai_systems", queryset=visible_ai_systems, label=_("AI system")
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Action overdue"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("found_on", "found"), ("number", "number"), ("severity", "severity")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Nonconformity
+        fields = ["organization", "incident"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        late = Exists(
+            CorrectiveAction.objects.filter(
+                nonconformity=OuterRef("pk"),
+                status__in=OPEN_ACTION_STATUSES,
+                due_date__lt=timezone.localdate(),
+            )
+        )
+        return queryset.filter(late if value else ~late)
+
+
+class CorrectiveActionFilterSet(django_filters.FilterSet):
+    organization = django_filters.NumberFilter(field_name="nonconformity__organization")
+    owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
+
+    class Meta:
+        model = CorrectiveAction
+        fields = ["nonconformity", "status"]

@@ -1,0 +1,158 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aims.core.forms import CleanInputFormMixin, TrackedModelForm
+from audits.models import CorrectiveAction, Incident, IncidentCommunication, Nonconformity
+from controls.models import Requirement, RequirementKind
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
+
+
+def datetime_widget() -> forms.DateTimeInput:
+    """The browser's date-and-time picker; the value is read in the organisation's time zone."""
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class _DateTimes:
+    datetime_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.datetime_fields:
+            if name in self.fields:
+                self.fields[name].widget = datetime_widget()
+                self.fields[name].input_formats = DATETIME_FORMATS
+
+
+class IncidentForm(_DateTimes, TrackedModelForm):
+    datetime_fields = ("occurred_at", "detected_at", "aware_at", "reported_at")
+    sections = [
+        (
+            _("What happened"),
+            _("Times are in the organisation's time zone."),
+            ["title", "description", "severity", "status", "owner", "occurred_at", "detected_at"],
+        ),
+        (
+            _("Who and what it affected"),
+            "",
+            ["ai_systems", "affected_people", "affected_count", "risks"],
+        ),
+        (_("Response"), "", ["containment", "resolution"]),
+        (
+            _("EU AI Act reporting (Art. 73)"),
+            _(
+                "For a serious incident, the report to the market surveillance authority is "
+                "due 15 days after you became aware of it; 2 days for a widespread "
+                "infringement or a serious disruption of critical infrastructure; 10 days "
+                "after a death. Calendar days: weekends count."
+            ),
+            ["serious_incident", "aware_at", "reported_at", "report_reference"],
+        ),
+    ]
+
+    class Meta:
+        model = Incident
+        fields = [
+            "title",
+            "description",
+            "severity",
+            "status",
+            "owner",
+            "occurred_at",
+            "detected_at",
+            "ai_systems",
+            "affected_people",
+            "affected_count",
+            "risks",
+            "containment",
+            "resolution",
+            "serious_incident",
+            "aware_at",
+            "reported_at",
+            "report_reference",
+        ]
+
+
+class IncidentCommunicationForm(_DateTimes, TrackedModelForm):
+    datetime_fields = ("sent_at",)
+
+    class Meta:
+        model = IncidentCommunication
+        fields = ["audience", "channel", "message", "status", "due_on", "sent_at", "sent_by"]
+        widgets = {"due_on": TrackedModelForm.date_widget()}
+
+
+class NonconformityForm(TrackedModelForm):
+    sections = [
+        (
+            _("What was found"),
+            "",
+            ["title", "description", "requirement", "severity", "source", "incident", "found_on"],
+        ),
+        (_("Where and who"), "", ["ai_systems", "owner"]),
+        (
+            _("Correction and cause"),
+            _("The correction contains it now; the root cause says why it happened."),
+            ["correction", "root_cause"],
+        ),
+    ]
+
+    class Meta:
+        model = Nonconformity
+        fields = [
+            "title",
+            "description",
+            "requirement",
+            "severity",
+            "source",
+            "incident",
+            "found_on",
+            "ai_systems",
+            "owner",
+            "correction",
+            "root_cause",
+        ]
+        widgets = {"found_on": TrackedModelForm.date_widget()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = (
+            Requirement.objects.filter(framework__code="iso42001", withdrawn=False)
+            .filter(
+                Q(kind=RequirementKind.CLAUSE, assessable=True) | Q(kind=RequirementKind.CONTROL)
+            )
+            .order_by("sort_key")
+        )
+        self.fields["requirement"].label_from_instance = lambda r: f"{r.ref} {r.title}"
+        self.fields["incident"].queryset = Incident.objects.filter(
+            organization=self.organization
+        ).order_by("-number")
+
+
+class CorrectiveActionForm(TrackedModelForm):
+    class Meta:
+        model = CorrectiveAction
+        fields = ["description", "owner", "due_date", "status", "completed_on", "notes"]
+        widgets = {
+            "due_date": TrackedModelForm.date_widget(),
+            "completed_on": TrackedModelForm.date_widget(),
+        }
+
+
+class VerificationForm(CleanInputFormMixin, forms.Form):
+    effective = forms.TypedChoiceField(
+        label=_("Did the actions work?"),
+        choices=[("yes", _("Yes: effective, close it")), ("no", _("No: not effective"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("What the check looked at and found"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(CleanInputFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is reopened"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

@@ -1,0 +1,12 @@
+"""The audits app's models, one module per area, re-exported here.
+
+- ``incidents``: AI incidents and their communication (A.8.4)
+- ``nonconformities``: nonconformities and corrective actions (10.2)
+"""
+
+from audits.models.incidents import *  # noqa: F403
+from audits.models.incidents import __all__ as _incidents
+from audits.models.nonconformities import *  # noqa: F403
+from audits.models.nonconformities import __all__ as _nonconformities
+
+__all__ = [*_incidents, *_nonconformities]

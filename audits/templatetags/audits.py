@@ -1,0 +1,52 @@
+"""The EU AI Act reporting deadline of an incident, as lists and pages show it."""
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+@register.simple_tag
+def report_deadline(incident, now):
+    """ "—" without the duty; else the deadline in the organisation's time zone with the
+    time left (days and hours), or how late it is, or when it was reported."""
+    state = incident.report_state(now)
+    if not state:
+        return "—"
+    due = date_format(localtime(incident.report_due), "j M Y, H:i")
+    if state in ("reported", "reported_late"):
+        tone = "success" if state == "reported" else "warning"
+        label = _("Reported") if state == "reported" else _("Reported late")
+        when = date_format(localtime(incident.reported_at), "j M Y, H:i")
+        return format_html(
+            '<span class="chip chip-{}">{}</span> <span class="muted">{} · {} {}</span>',
+            tone,
+            label,
+            when,
+            _("due"),
+            due,
+        )
+    left = incident.days_left(now)
+    hours = abs(left) * 24
+    if hours < 48:
+        amount = ngettext("%(n)d hour", "%(n)d hours", int(hours)) % {"n": int(hours)}
+    else:
+        amount = ngettext("%(n)d day", "%(n)d days", int(hours // 24)) % {"n": int(hours // 24)}
+    if state == "overdue":
+        return format_html(
+            '<span class="chip chip-danger">{}</span> <span class="overdue">{} · {}</span>',
+            _("Report overdue"),
+            _("%(amount)s late") % {"amount": amount},
+            due,
+        )
+    return format_html(
+        '<span class="chip chip-warning">{}</span> <time datetime="{}">{}</time> <span class="muted">({})</span>',
+        _("Report due"),
+        incident.report_due.isoformat(),
+        due,
+        _("%(amount)s left") % {"amount": amount},
+    )

@@ -1,0 +1,76 @@
+from django.urls import path
+
+from audits import views
+
+app_name = "audits"
+
+urlpatterns = [
+    path("incidents/", views.IncidentListView.as_view(), name="incident_list"),
+    path("incidents/add/", views.IncidentEditView.as_view(), name="incident_add"),
+    path("incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),
+    path("incidents/<int:pk>/edit/", views.IncidentEditView.as_view(), name="incident_edit"),
+    path("incidents/<int:pk>/delete/", views.IncidentDeleteView.as_view(), name="incident_delete"),
+    path(
+        "incidents/<int:pk>/history/", views.IncidentHistoryView.as_view(), name="incident_history"
+    ),
+    path(
+        "incidents/<int:parent_pk>/communications/add/",
+        views.CommunicationEditView.as_view(),
+        name="communication_add",
+    ),
+    path(
+        "incidents/communications/<int:pk>/edit/",
+        views.CommunicationEditView.as_view(),
+        name="communication_edit",
+    ),
+    path(
+        "incidents/communications/<int:pk>/delete/",
+        views.CommunicationDeleteView.as_view(),
+        name="communication_delete",
+    ),
+    path("nonconformities/", views.NonconformityListView.as_view(), name="nonconformity_list"),
+    path(
+        "nonconformities/trends/",
+        views.NonconformityTrendsView.as_view(),
+        name="nonconformity_trends",
+    ),
+    path("nonconformities/add/", views.NonconformityEditView.as_view(), name="nonconformity_add"),
+    path(
+        "nonconformities/<int:pk>/",
+        views.NonconformityDetailView.as_view(),
+        name="nonconformity_detail",
+    ),
+    path(
+        "nonconformities/<int:pk>/edit/",
+        views.NonconformityEditView.as_view(),
+        name="nonconformity_edit",
+    ),
+    path(
+        "nonconformities/<int:pk>/delete/",
+        views.NonconformityDeleteView.as_view(),
+        name="nonconformity_delete",
+    ),
+    path(
+        "nonconformities/<int:pk>/history/",
+        views.NonconformityHistoryView.as_view(),
+        name="nonconformity_history",
+    ),
+    path(
+        "nonconformities/<int:pk>/<slug:action>/",
+        views.NonconformityDecisionView.as_view(),
+        name="nonconformity_decision",
+    ),
+    path(
+        "nonconformities/<int:parent_pk>/actions/add/",
+        views.ActionEditView.as_view(),
+        name="action_add",
+    ),
+    path(
+        "nonconformities/actions/<int:pk>/edit/", views.ActionEditView.as_view(), name="action_edit"
+    ),
+    path(
+        "nonconformities/actions/<int:pk>/delete/",
+        views.ActionDeleteView.as_view(),
+        name="action_delete",
+    ),
+]
