@@ -32,6 +32,7 @@ urlpatterns = [
     path("account/tokens/", ApiTokenView.as_view(), name="api_tokens"),
     path("accounts/", include("allauth.urls")),
     path("api/", include("aims.api_urls")),
+    path("report/", include("policies.urls_public")),  # anonymous concerns (A.3.3), no sign-in
     path("healthz", ui.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

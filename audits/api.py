@@ -13,8 +13,15 @@ from audits.filters import (
     IncidentCommunicationFilterSet,
     IncidentFilterSet,
     NonconformityFilterSet,
+    OpportunityFilterSet,
 )
-from audits.models import CorrectiveAction, Incident, IncidentCommunication, Nonconformity
+from audits.models import (
+    CorrectiveAction,
+    Incident,
+    IncidentCommunication,
+    Nonconformity,
+    Opportunity,
+)
 
 
 class IncidentSerializer(TrackedSerializer):
@@ -149,6 +156,21 @@ class ReopenSerializer(CleanInputMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+def _decide(viewset, request, serializer_class, call):
+    """Run a workflow step on the record the URL names, with the body ``serializer_class``
+    validates; a refused step answers 400 (or 403) with its message."""
+    record = viewset.get_object()
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    try:
+        result = call(record, payload.validated_data)
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError(get_error_detail(exc)) from exc
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc)) from exc
+    return Response(viewset.get_serializer(result).data)
+
+
 class NonconformityViewSet(RestrictedModelViewSet):
     """Nonconformities (10.2). The status follows the corrective actions; ``verify`` records
     the effectiveness check (effective closes it), ``reopen`` brings a closed one back."""
@@ -159,22 +181,11 @@ class NonconformityViewSet(RestrictedModelViewSet):
     serializer_class = NonconformitySerializer
     filterset_class = NonconformityFilterSet
 
-    def _decide(self, request, serializer_class, call):
-        nonconformity = self.get_object()
-        payload = serializer_class(data=request.data)
-        payload.is_valid(raise_exception=True)
-        try:
-            result = call(nonconformity, payload.validated_data)
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(get_error_detail(exc)) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        return Response(self.get_serializer(result).data)
-
     @extend_schema(request=VerifySerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        return self._decide(
+        return _decide(
+            self,
             request,
             VerifySerializer,
             lambda nc, data: services.nonconformity_verify(
@@ -188,7 +199,8 @@ class NonconformityViewSet(RestrictedModelViewSet):
     @extend_schema(request=ReopenSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._decide(
+        return _decide(
+            self,
             request,
             ReopenSerializer,
             lambda nc, data: services.nonconformity_reopen(
@@ -223,9 +235,109 @@ class CorrectiveActionViewSet(RestrictedModelViewSet):
     filterset_class = CorrectiveActionFilterSet
 
 
+class OpportunitySerializer(TrackedSerializer):
+    reference = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id",
+            "organization",
+            "reference",
+            "title",
+            "description",
+            "source",
+            "incident",
+            "requirement",
+            "ai_systems",
+            "raised_by",
+            "raised_on",
+            "owner",
+            "due_date",
+            "status",
+            "decision_notes",
+            "decided_by",
+            "decided_on",
+            "outcome",
+            "implemented_on",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "raised_by",
+            "status",
+            "decision_notes",
+            "decided_by",
+            "decided_on",
+            "outcome",
+            "implemented_on",
+        ]
+
+
+class DecideSerializer(CleanInputMixin, serializers.Serializer):
+    accept = serializers.BooleanField()
+    notes = serializers.CharField(max_length=4000)
+
+
+class ImplementSerializer(CleanInputMixin, serializers.Serializer):
+    outcome = serializers.CharField(max_length=4000)
+    implemented_on = serializers.DateField(required=False, allow_null=True)
+
+
+class OpportunityViewSet(RestrictedModelViewSet):
+    """Opportunities for improvement (10.1): anyone with a role suggests; ``decide`` takes
+    one up or not (officer, administrator); ``implement`` records what it brought."""
+
+    queryset = Opportunity.objects.select_related(
+        "organization", "owner", "raised_by", "decided_by"
+    ).prefetch_related("ai_systems")
+    serializer_class = OpportunitySerializer
+    filterset_class = OpportunityFilterSet
+
+    def create_instance(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        systems = data.pop("ai_systems", [])
+        try:
+            serializer.instance = services.opportunity_raise(
+                opportunity=Opportunity(**data), actor=self.request.user
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(get_error_detail(exc)) from exc
+        serializer.instance.ai_systems.set(systems)
+
+    @extend_schema(request=DecideSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        return _decide(
+            self,
+            request,
+            DecideSerializer,
+            lambda item, data: services.opportunity_decide(
+                opportunity=item, user=request.user, accept=data["accept"], notes=data["notes"]
+            ),
+        )
+
+    @extend_schema(request=ImplementSerializer)
+    @action(detail=True, methods=["post"])
+    def implement(self, request, pk=None):
+        return _decide(
+            self,
+            request,
+            ImplementSerializer,
+            lambda item, data: services.opportunity_implement(
+                opportunity=item,
+                user=request.user,
+                outcome=data["outcome"],
+                implemented_on=data.get("implemented_on"),
+            ),
+        )
+
+
 def register(router) -> None:
     """Add this app's viewsets to the API router."""
     router.register("incidents", IncidentViewSet)
     router.register("incident-communications", IncidentCommunicationViewSet)
     router.register("nonconformities", NonconformityViewSet)
     router.register("corrective-actions", CorrectiveActionViewSet)
+    router.register("improvements", OpportunityViewSet)

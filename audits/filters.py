@@ -17,6 +17,9 @@ from audits.models import (
     NonconformitySeverity,
     NonconformitySource,
     NonconformityStatus,
+    Opportunity,
+    OpportunitySource,
+    OpportunityStatus,
 )
 from risks.filters import visible_ai_systems
 
@@ -103,3 +106,24 @@ class CorrectiveActionFilterSet(django_filters.FilterSet):
     class Meta:
         model = CorrectiveAction
         fields = ["nonconformity", "status"]
+
+
+class OpportunityFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=OpportunityStatus.choices, label=_("Status"))
+    source = django_filters.ChoiceFilter(choices=OpportunitySource.choices, label=_("Came from"))
+    ai_system = django_filters.ModelChoiceFilter(
+        field_name="ai_systems", queryset=visible_ai_systems, label=_("AI system")
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("raised_on", "raised"), ("number", "number"), ("due_date", "due")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = ["organization", "incident"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))

@@ -3,7 +3,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import CleanInputFormMixin, TrackedModelForm
-from audits.models import CorrectiveAction, Incident, IncidentCommunication, Nonconformity
+from audits.models import (
+    CorrectiveAction,
+    Incident,
+    IncidentCommunication,
+    Nonconformity,
+    Opportunity,
+)
 from controls.models import Requirement, RequirementKind
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
@@ -23,6 +29,15 @@ class _DateTimes:
             if name in self.fields:
                 self.fields[name].widget = datetime_widget()
                 self.fields[name].input_formats = DATETIME_FORMATS
+
+
+def requirement_choices():
+    """The clauses and Annex A controls a nonconformity or an improvement may concern."""
+    return (
+        Requirement.objects.filter(framework__code="iso42001", withdrawn=False)
+        .filter(Q(kind=RequirementKind.CLAUSE, assessable=True) | Q(kind=RequirementKind.CONTROL))
+        .order_by("sort_key")
+    )
 
 
 class IncidentForm(_DateTimes, TrackedModelForm):
@@ -155,4 +170,51 @@ class VerificationForm(CleanInputFormMixin, forms.Form):
 class ReopenForm(CleanInputFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why it is reopened"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class OpportunityForm(TrackedModelForm):
+    class Meta:
+        model = Opportunity
+        fields = [
+            "title",
+            "description",
+            "source",
+            "incident",
+            "requirement",
+            "ai_systems",
+            "raised_on",
+            "owner",
+            "due_date",
+        ]
+        widgets = {
+            "raised_on": TrackedModelForm.date_widget(),
+            "due_date": TrackedModelForm.date_widget(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = requirement_choices()
+        self.fields["requirement"].label_from_instance = lambda r: f"{r.ref} {r.title}"
+        self.fields["incident"].queryset = Incident.objects.filter(
+            organization=self.organization
+        ).order_by("-number")
+
+
+class OpportunityDecisionForm(CleanInputFormMixin, forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Take it up?"),
+        choices=[("yes", _("Yes: accept it")), ("no", _("No: not taken up"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OpportunityOutcomeForm(CleanInputFormMixin, forms.Form):
+    outcome = forms.CharField(
+        label=_("What changed, and what it brought"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    implemented_on = forms.DateField(
+        label=_("Implemented on"), required=False, widget=TrackedModelForm.date_widget()
     )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aims.core.permissions import Action, restrict
+from aims.core.permissions import Action, can_add, restrict
 from aims.core.transactions import lock_record
 from aims.inventory.models import AISystem
 from audits.models import (
@@ -19,6 +19,8 @@ from audits.models import (
     Incident,
     Nonconformity,
     NonconformityStatus,
+    Opportunity,
+    OpportunityStatus,
 )
 from impact_assessments.services import mark_review_needed
 
@@ -109,4 +111,57 @@ def nonconformity_reopen(*, nonconformity: Nonconformity, user: Any, reason: str
     locked.effectiveness = ""
     locked.verification_notes = _("Reopened: %(reason)s") % {"reason": reason.strip()[:3900]}
     locked.save()  # open until a new corrective action is planned
+    return locked
+
+
+@transaction.atomic
+def opportunity_raise(*, opportunity: Opportunity, actor: Any) -> Opportunity:
+    """Record a suggestion (validated by the caller's form or serializer) as ``actor``'s."""
+    if not can_add(actor, Opportunity, opportunity.organization_id):
+        raise PermissionDenied(_("Your role does not allow suggesting improvements here."))
+    opportunity.raised_by = actor
+    opportunity.full_clean()
+    opportunity.save()
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_decide(
+    *, opportunity: Opportunity, user: Any, accept: bool, notes: str
+) -> Opportunity:
+    """Take up an opportunity or not, with the reasons (an officer or administrator)."""
+    locked = lock_record(restrict(Opportunity.objects.all(), user, Action.APPROVE), opportunity)
+    if locked is None:
+        raise PermissionDenied(_("Your role does not allow deciding on improvements."))
+    if locked.status not in (OpportunityStatus.PROPOSED, OpportunityStatus.ACCEPTED):
+        raise ValidationError(_("This opportunity was already decided and closed."))
+    if not notes.strip():
+        raise ValidationError(_("Give the reasons for the decision."))
+    locked.status = OpportunityStatus.ACCEPTED if accept else OpportunityStatus.REJECTED
+    locked.decision_notes = notes.strip()[:4000]
+    locked.decided_by = user
+    locked.decided_on = timezone.localdate()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def opportunity_implement(
+    *, opportunity: Opportunity, user: Any, outcome: str, implemented_on: Any = None
+) -> Opportunity:
+    """Record that an accepted opportunity was carried out, and what it brought."""
+    locked = lock_record(restrict(Opportunity.objects.all(), user, Action.CHANGE), opportunity)
+    if locked is None:
+        raise PermissionDenied(_("Your role does not allow changing this record."))
+    if locked.status != OpportunityStatus.ACCEPTED:
+        raise ValidationError(_("Only an accepted opportunity can be marked implemented."))
+    if not outcome.strip():
+        raise ValidationError(_("Say what changed and what it brought."))
+    day = implemented_on or timezone.localdate()
+    if day > timezone.localdate() or (locked.decided_on and day < locked.decided_on):
+        raise ValidationError(_("It is implemented between its decision and today."))
+    locked.status = OpportunityStatus.IMPLEMENTED
+    locked.outcome = outcome.strip()[:4000]
+    locked.implemented_on = day
+    locked.save()
     return locked

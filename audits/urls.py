@@ -73,4 +73,27 @@ urlpatterns = [
         views.ActionDeleteView.as_view(),
         name="action_delete",
     ),
+    path("improvements/", views.OpportunityListView.as_view(), name="opportunity_list"),
+    path("improvements/add/", views.OpportunityEditView.as_view(), name="opportunity_add"),
+    path(
+        "improvements/<int:pk>/", views.OpportunityDetailView.as_view(), name="opportunity_detail"
+    ),
+    path(
+        "improvements/<int:pk>/edit/", views.OpportunityEditView.as_view(), name="opportunity_edit"
+    ),
+    path(
+        "improvements/<int:pk>/delete/",
+        views.OpportunityDeleteView.as_view(),
+        name="opportunity_delete",
+    ),
+    path(
+        "improvements/<int:pk>/history/",
+        views.OpportunityHistoryView.as_view(),
+        name="opportunity_history",
+    ),
+    path(
+        "improvements/<int:pk>/<slug:action>/",
+        views.OpportunityDecisionView.as_view(),
+        name="opportunity_decision",
+    ),
 ]

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef
 from django.http import Http404
@@ -12,12 +12,15 @@ from aims.core import views as generic
 from aims.core.permissions import Action, can, can_add, restrict
 from aims.core.queries import subquery_count
 from audits import services
-from audits.filters import IncidentFilterSet, NonconformityFilterSet
+from audits.filters import IncidentFilterSet, NonconformityFilterSet, OpportunityFilterSet
 from audits.forms import (
     CorrectiveActionForm,
     IncidentCommunicationForm,
     IncidentForm,
     NonconformityForm,
+    OpportunityDecisionForm,
+    OpportunityForm,
+    OpportunityOutcomeForm,
     ReopenForm,
     VerificationForm,
 )
@@ -29,6 +32,8 @@ from audits.models import (
     Nonconformity,
     NonconformitySource,
     NonconformityStatus,
+    Opportunity,
+    OpportunityStatus,
 )
 from audits.selectors import nonconformity_trends
 
@@ -264,3 +269,102 @@ class NonconformityTrendsView(generic.OrganizationPageView):
         context = super().get_context_data(**kwargs)
         context.update(nonconformity_trends(organization=self.organization, user=self.request.user))
         return context
+
+
+# --- Continual improvement (10.1) -------------------------------------------------------------
+
+
+class OpportunityListView(generic.ObjectListView):
+    model = Opportunity
+    filterset_class = OpportunityFilterSet
+    select_related = ("organization", "owner", "raised_by")
+    table_template = "audits/_opportunity_table.html"
+    add_url_name = "audits:opportunity_add"
+    title = _("Opportunities for improvement")
+    intro = _(
+        "Ideas for doing better, from audits, reviews, incidents or anyone's suggestion, with "
+        "the decision taken on each and what it brought (10.1)."
+    )
+    empty_text = _("No opportunity recorded yet. Anyone may suggest one.")
+
+
+class OpportunityDetailView(generic.ObjectDetailView):
+    model = Opportunity
+    select_related = ("organization", "owner", "raised_by", "decided_by", "incident", "requirement")
+    prefetch_related = ("ai_systems",)
+    template_name = "audits/opportunity_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        opportunity = context["object"]
+        context.update(
+            can_decide=can(self.request.user, Action.APPROVE, opportunity)
+            and opportunity.status in (OpportunityStatus.PROPOSED, OpportunityStatus.ACCEPTED),
+            decision_form=OpportunityDecisionForm(),
+            outcome_form=OpportunityOutcomeForm(),
+        )
+        return context
+
+
+class OpportunityHistoryView(generic.ObjectHistoryView):
+    model = Opportunity
+
+
+class OpportunityEditView(generic.ObjectEditView):
+    model = Opportunity
+    form_class = OpportunityForm
+    list_url_name = "audits:opportunity_list"
+
+    def save(self, form):
+        if self.object is not None:
+            return super().save(form)
+        return services.opportunity_raise(
+            opportunity=form.save(commit=False), actor=self.request.user
+        )
+
+
+class OpportunityDeleteView(generic.ObjectDeleteView):
+    model = Opportunity
+    success_url_name = "audits:opportunity_list"
+
+
+class OpportunityDecisionView(generic.OrganizationMixin, View):
+    """POST: decide (``decide``) or record the outcome (``implement``)."""
+
+    def post(self, request, *args, **kwargs):
+        opportunity = (
+            restrict(Opportunity.objects.all(), request.user, Action.VIEW)
+            .filter(organization=self.organization, pk=kwargs["pk"])
+            .first()
+        )
+        if opportunity is None:
+            raise Http404(_("No such record."))
+        if kwargs["action"] == "decide":
+            form = OpportunityDecisionForm(request.POST)
+            call = lambda data: services.opportunity_decide(  # noqa: E731
+                opportunity=opportunity,
+                user=request.user,
+                accept=data["accept"],
+                notes=data["notes"],
+            )
+        elif kwargs["action"] == "implement":
+            form = OpportunityOutcomeForm(request.POST)
+            call = lambda data: services.opportunity_implement(  # noqa: E731
+                opportunity=opportunity,
+                user=request.user,
+                outcome=data["outcome"],
+                implemented_on=data.get("implemented_on"),
+            )
+        else:
+            raise Http404
+        if not form.is_valid():
+            messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+            return redirect(opportunity.get_absolute_url())
+        try:
+            with transaction.atomic():
+                call(form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect(opportunity.get_absolute_url())
+        messages.success(request, _("Recorded."))
+        return redirect(opportunity.get_absolute_url())

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,7 @@ DATA_FILES = (
     "impact_assessments.json",
     "impact_thresholds.json",
     "incidents.json",
+    "support.json",
     "context.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
@@ -110,6 +111,8 @@ class DemoData:
     context: dict[str, dict[str, Any]]
     impact_thresholds: dict[str, dict[str, Any]]
     incidents: dict[str, list[dict[str, Any]]]
+    # Resources, planned changes, retention, outside documents, the concern channel (policies).
+    support: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""
@@ -153,6 +156,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         impact_assessments=raw["impact_assessments.json"],
         impact_thresholds=raw["impact_thresholds.json"],
         incidents=raw["incidents.json"],
+        support=raw["support.json"],
         context=raw["context.json"],
     )
     _check(data)
@@ -266,6 +270,7 @@ def _user(spec: Any, organizations: Mapping[str, Any]) -> DemoUser:
 
 def _check(data: DemoData) -> None:
     """Every record has its keys, and everything it names exists."""
+    _check_support(data)
     emails = {user.email for user in data.users}
     system_names: dict[str, set[str]] = {}
 
@@ -659,3 +664,110 @@ def _check(data: DemoData) -> None:
                 },
             )
             person("evidence.json", record, spec["owner"])
+
+
+SUPPORT_KEYS = {"resources", "changes", "retention", "outside_documents", "channel", "concerns"}
+
+
+def _check_support(data: DemoData) -> None:
+    """support.json: every section is there and names known people and AI systems."""
+    emails = {user.email for user in data.users}
+    names = {slug: {spec.get("name") for spec in specs} for slug, specs in data.systems.items()}
+    file = "support.json"
+
+    def known(record: str, email: Any) -> None:
+        if email is not None and email not in emails:
+            raise DemoDataError(file, record, f"unknown person {email!r}")
+
+    def system(record: str, slug: str, name: Any) -> None:
+        if name is not None and name not in names.get(slug, set()):
+            raise DemoDataError(file, record, f"unknown AI system {name!r} in {slug}")
+
+    for slug, spec in data.support.items():
+        if slug not in data.organizations:
+            raise DemoDataError(file, slug, "unknown organisation")
+        _keys(file, slug, spec, SUPPORT_KEYS)
+        for item in spec["resources"]:
+            record = item.get("name", "?")
+            _keys(
+                file,
+                record,
+                item,
+                {
+                    "name",
+                    "kind",
+                    "description",
+                    "quantity",
+                    "owner",
+                    "status",
+                    "review_in_days",
+                    "systems",
+                },
+            )
+            known(record, item["owner"])
+            for name in item["systems"]:
+                system(record, slug, name)
+        for item in spec["changes"]:
+            record = item.get("title", "?")
+            _keys(
+                file,
+                record,
+                item,
+                {
+                    "title",
+                    "purpose",
+                    "consequences",
+                    "resources_needed",
+                    "responsibilities",
+                    "responsible",
+                    "planned_in_days",
+                    "proposed_by",
+                    "approved_by",
+                    "decision_note",
+                },
+            )
+            for who in ("responsible", "proposed_by", "approved_by"):
+                known(record, item[who])
+            if item["approved_by"] is not None and item["approved_by"] == item["proposed_by"]:
+                raise DemoDataError(file, record, "approved by the person who proposed it")
+        for key, rule in spec["retention"].items():
+            known(f"retention.{key}", rule.get("owner"))
+        for item in spec["outside_documents"]:
+            record = item.get("title", "?")
+            _keys(
+                file,
+                record,
+                item,
+                {
+                    "title",
+                    "kind",
+                    "location",
+                    "owner",
+                    "retention_months",
+                    "disposal_method",
+                    "access_notes",
+                },
+            )
+            known(record, item["owner"])
+        _keys(file, "channel", spec["channel"], {"name", "anonymous_enabled", "intro", "handler"})
+        known("channel", spec["channel"]["handler"])
+        for item in spec["concerns"]:
+            record = item.get("summary", "?")
+            _keys(
+                file,
+                record,
+                item,
+                {
+                    "summary",
+                    "description",
+                    "category",
+                    "system",
+                    "anonymous",
+                    "handled_by",
+                    "handling_notes",
+                    "resolution",
+                    "reply",
+                },
+            )
+            system(record, slug, item["system"])
+            known(record, item["handled_by"])

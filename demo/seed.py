@@ -63,6 +63,21 @@ from impact_assessments.services import (
     impact_create_risk,
     thresholds_decide,
 )
+from policies.documented import record_types
+from policies.models import (
+    AIMSResource,
+    Concern,
+    ConcernChannel,
+    OutsideDocument,
+    PlannedChange,
+    RetentionRule,
+)
+from policies.services.support import (
+    concern_close,
+    concern_raise,
+    concern_review,
+    planned_change_approve,
+)
 from risks.models import (
     ActionStatus,
     Risk,
@@ -151,6 +166,8 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
             seed_incidents(
                 org=org, specs=data.incidents.get(slug, []), systems=systems[slug], run=run
             )
+            if slug in data.support:
+                seed_support(org=org, spec=data.support[slug], systems=systems[slug], run=run)
         # Last: an answer attaches evidence the steps above recorded.
         seed_information_requests(data=data, orgs=orgs, systems=systems, run=run)
     return created
@@ -848,3 +865,126 @@ def seed_soa_version(
     with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
         document_approve(version=version, user=approver, note=spec["approval_note"])
     run.created["approved SoA versions"] += 1
+
+
+# --- Support: resources, planned changes, documented information, concerns (policies) -------
+
+
+def seed_support(
+    *, org: Organization, spec: dict[str, Any], systems: dict[str, AISystem], run: SeedRun
+) -> None:
+    """Resources, planned changes (one approved, one awaiting a decision), retention for
+    every kind of record the product keeps, outside documents, the reporting channel and
+    one concern raised anonymously and resolved. Each part only while the organisation has
+    none of its kind, so a demo user's own records survive a second run."""
+    users = run.users
+    officer = users[spec["channel"]["handler"]]
+
+    def acting(email: str | None):
+        actor = users[email] if email else None
+        return change_context(source=ChangeSource.IMPORT, actor=actor, request_id=run.request_id)
+
+    if not AIMSResource.objects.filter(organization=org).exists():
+        for item in spec["resources"]:
+            with acting(item["owner"]):
+                resource = AIMSResource(
+                    organization=org,
+                    name=item["name"],
+                    kind=item["kind"],
+                    description=item["description"],
+                    quantity=item["quantity"],
+                    owner=users[item["owner"]],
+                    status=item["status"],
+                    review_date=_days(item["review_in_days"]),
+                )
+                resource.full_clean()
+                resource.save()
+                resource.ai_systems.set([systems[name] for name in item["systems"]])
+            run.created["AIMS resources"] += 1
+
+    if not PlannedChange.objects.filter(organization=org).exists():
+        for item in spec["changes"]:
+            with acting(item["proposed_by"]):
+                change = PlannedChange(
+                    organization=org,
+                    title=item["title"],
+                    purpose=item["purpose"],
+                    consequences=item["consequences"],
+                    resources_needed=item["resources_needed"],
+                    responsibilities=item["responsibilities"],
+                    responsible=users[item["responsible"]],
+                    planned_date=_days(item["planned_in_days"]),
+                    proposed_by=users[item["proposed_by"]],
+                )
+                change.full_clean()
+                change.save()
+            if item["approved_by"]:
+                approver = users[item["approved_by"]]
+                with acting(item["approved_by"]):
+                    planned_change_approve(
+                        change=change, actor=approver, note=item["decision_note"]
+                    )
+            run.created["planned changes"] += 1
+
+    if not RetentionRule.objects.filter(organization=org).exists():
+        rules = spec["retention"]
+        for kind in record_types():
+            rule = rules.get(kind.label, rules["default"])
+            with acting(rule.get("owner")):
+                record = RetentionRule(
+                    organization=org,
+                    record_type=kind.label,
+                    retention_months=rule["months"],
+                    disposal_method=rule["disposal"],
+                    owner=users[rule["owner"]] if rule.get("owner") else None,
+                    notes=rule.get("notes", ""),
+                )
+                record.full_clean()
+                record.save()
+            run.created["retention rules"] += 1
+
+    if not OutsideDocument.objects.filter(organization=org).exists():
+        for item in spec["outside_documents"]:
+            with acting(item["owner"]):
+                document = OutsideDocument(
+                    organization=org, **{**item, "owner": users[item["owner"]]}
+                )
+                document.full_clean()
+                document.save()
+            run.created["outside documents"] += 1
+
+    if not ConcernChannel.objects.filter(organization=org).exists():
+        channel = spec["channel"]
+        with acting(channel["handler"]):
+            ConcernChannel.objects.create(
+                organization=org,
+                name=channel["name"],
+                anonymous_enabled=channel["anonymous_enabled"],
+                intro=channel["intro"],
+                handler=officer,
+            )
+        run.created["concern channels"] += 1
+
+    if not Concern.objects.filter(organization=org).exists():
+        for item in spec["concerns"]:
+            # Raised through the link: no reporter, a follow-up code nobody keeps.
+            with acting(None):
+                concern, _code = concern_raise(
+                    organization=org,
+                    summary=item["summary"],
+                    description=item["description"],
+                    category=item["category"],
+                    ai_system=systems[item["system"]] if item["system"] else None,
+                )
+            handler = users[item["handled_by"]]
+            with acting(item["handled_by"]):
+                concern_review(concern=concern, actor=handler, note=item["handling_notes"])
+                if item["resolution"]:
+                    concern_close(
+                        concern=concern,
+                        actor=handler,
+                        status="resolved",
+                        resolution=item["resolution"],
+                        reply=item["reply"],
+                    )
+            run.created["concerns"] += 1

@@ -34,7 +34,7 @@ from controls.models import (
 )
 from controls.services import ISO_FRAMEWORK
 from impact_assessments.models import Impact, ImpactNature, PartyKind
-from readiness.rules import Facts
+from readiness.rules import CONCERN_HANDLING_DAYS, Facts
 from risks.models import Risk, RiskStatus, risk_reference
 
 # Clauses whose catalog pointers name controls that cannot be excluded while the clause
@@ -42,6 +42,8 @@ from risks.models import Risk, RiskStatus, risk_reference
 CLAUSES_REQUIRING_THEIR_CONTROLS = ("6.1.4",)
 # The control a provider of AI systems cannot exclude.
 PROVIDER_CONTROL = "A.10.4"
+# The control for reporting concerns (the support area of the policies app).
+CONCERNS_CONTROL = "A.3.3"
 
 
 @dataclass
@@ -391,7 +393,54 @@ def climate_relevant_without_issue(facts: ContradictionFacts) -> list[Contradict
     ]
 
 
+def concerns_unhandled_while_implemented(facts: ContradictionFacts) -> list[Contradiction]:
+    """The SoA marks A.3.3 (reporting of concerns) implemented, yet no reporting channel is
+    set up, or concerns have stayed open longer than the handling time."""
+    rows = [
+        row
+        for row in facts.soa_rows
+        if row.control.ref == CONCERNS_CONTROL
+        and row.control.status == ImplementationStatus.IMPLEMENTED
+    ]
+    support = facts.facts.support
+    if not rows or not support:
+        return []
+    late = support.get("concerns_late", 0)
+    if support.get("channels", 0) and not late:
+        return []
+    if not support.get("channels", 0):
+        message = _(
+            "The SoA marks %(control)s implemented, yet no reporting channel for concerns "
+            "is set up."
+        ) % {"control": CONCERNS_CONTROL}
+        todo = _("Set up the reporting channel, or correct the control's status in the SoA.")
+    else:
+        message = ngettext(
+            "The SoA marks %(control)s implemented, yet %(n)s concern has been open for more "
+            "than %(d)s days.",
+            "The SoA marks %(control)s implemented, yet %(n)s concerns have been open for more "
+            "than %(d)s days.",
+            late,
+        ) % {"control": CONCERNS_CONTROL, "n": late, "d": CONCERN_HANDLING_DAYS}
+        todo = _("Handle the open concerns, or correct the control's status in the SoA.")
+    url = facts.url("policies:concern_list")
+    return [
+        Contradiction(
+            rule="concerns_unhandled_while_implemented",
+            clause="6.1.3",
+            message=message,
+            todo=todo,
+            records=[
+                *(_control_record(row) for row in rows),
+                Record(_("Concerns"), f"{url}?open=true" if url else None),
+            ],
+            controls=[CONCERNS_CONTROL],
+        )
+    ]
+
+
 RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
+    "concerns_unhandled_while_implemented": concerns_unhandled_while_implemented,
     "excluded_while_clause_applies": excluded_while_clause_applies,
     "provider_excludes_customers": provider_excludes_customers,
     "high_risk_without_assessment": high_risk_without_assessment,

@@ -51,6 +51,8 @@ from audits.models import (
     IncidentCommunication,
     Nonconformity,
     NonconformityStatus,
+    Opportunity,
+    OpportunityStatus,
 )
 from controls.models import (
     Applicability,
@@ -67,6 +69,19 @@ from impact_assessments.models import (
     ImpactAssessment,
     PartyKind,
     UseThresholds,
+)
+from policies.documented import record_types
+from policies.models import (
+    OPEN_CONCERN_STATUSES,
+    AIMSResource,
+    ChangeStatus,
+    Concern,
+    ConcernChannel,
+    OutsideDocument,
+    OutsideDocumentStatus,
+    PlannedChange,
+    ResourceStatus,
+    RetentionRule,
 )
 from risks.models import (
     ActionStatus,
@@ -164,6 +179,8 @@ class Facts:
     thresholds_decided: bool = False  # the organisation decided its impact thresholds
     # Nonconformities and incidents (10.2, A.8.4): counts, see ``readiness_facts``.
     improvement: dict[str, int] = field(default_factory=dict)
+    # Support (6.3, 7.1, 7.5.3, A.3.3): counts from ``support_facts``.
+    support: dict[str, Any] = field(default_factory=dict)
 
     def url(self, name: str, **kwargs: Any) -> str | None:
         return safe_url(name, org=self.organization.slug, **kwargs)
@@ -779,6 +796,51 @@ def _a5_society(facts: Facts) -> Finding:
 # effectiveness check once its actions are finished, before readiness calls it stalled.
 NONCONFORMITY_ACTION_DAYS = 60
 NONCONFORMITY_CHECK_DAYS = 30
+# How long a suggestion may wait for its decision.
+OPPORTUNITY_DECISION_DAYS = 60
+
+
+def _improvement(facts: Facts) -> Finding:
+    """10.1: the AIMS improves: opportunities are recorded, decided in time, and at least
+    one was carried out in the last twelve months."""
+    counts = facts.improvement
+    url = facts.url("audits:opportunity_list")
+    if not counts.get("ofi_total"):
+        return Finding(
+            False,
+            _("No opportunity for improvement on record."),
+            _("Record the improvements the AIMS considers and makes, with their decisions."),
+            url,
+        )
+    if counts.get("ofi_waiting"):
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s suggestion has waited over %(days)s days for a decision.",
+                "%(n)s suggestions have waited over %(days)s days for a decision.",
+                counts["ofi_waiting"],
+            )
+            % {"n": counts["ofi_waiting"], "days": OPPORTUNITY_DECISION_DAYS},
+            _("Decide on them, with the reasons."),
+            url and f"{url}?status=proposed",
+        )
+    if not counts.get("ofi_done_year"):
+        return Finding(
+            False,
+            _("No improvement was carried out in the last twelve months."),
+            _("Carry out an accepted opportunity and record what it brought."),
+            url,
+        )
+    return Finding(
+        True,
+        ngettext(
+            "%(n)s improvement carried out in the last twelve months; suggestions decided in time.",
+            "%(n)s improvements carried out in the last twelve months; suggestions decided in time.",
+            counts["ofi_done_year"],
+        )
+        % {"n": counts["ofi_done_year"]},
+        url=url,
+    )
 
 
 def _nonconformity(facts: Facts) -> Finding:
@@ -892,6 +954,7 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
     "8.3": _treatment,
     "6.1.4": _impact_process,
     "8.4": _impact_current,
+    "10.1": _improvement,
     "10.2": _nonconformity,
 }
 
@@ -916,6 +979,9 @@ IMPROVEMENT_COUNTS = (
     "incidents_total",
     "incidents_silent",
     "reports_overdue",
+    "ofi_total",
+    "ofi_waiting",
+    "ofi_done_year",
 )
 
 
@@ -928,6 +994,7 @@ def _improvement_counts(*, user: Any, org: Any, now: datetime.datetime) -> dict[
         nonconformity__organization=org, status__in=OPEN_ACTION_STATUSES
     )
     incidents = restrict(Incident.objects.all(), user, Action.VIEW).filter(organization=org)
+    ideas = restrict(Opportunity.objects.all(), user, Action.VIEW).filter(organization=org)
     severe = incidents.filter(Q(severity__in=REASSESS_SEVERITIES) | ~Q(serious_incident="")).filter(
         ~Exists(
             IncidentCommunication.objects.filter(
@@ -959,7 +1026,249 @@ def _improvement_counts(*, user: Any, org: Any, now: datetime.datetime) -> dict[
         "incidents_total": subquery_count(incidents),
         "incidents_silent": subquery_count(severe),
         "reports_overdue": subquery_count(overdue),
+        "ofi_total": subquery_count(ideas),
+        "ofi_waiting": subquery_count(
+            ideas.filter(
+                status=OpportunityStatus.PROPOSED,
+                raised_on__lt=today - datetime.timedelta(days=OPPORTUNITY_DECISION_DAYS),
+            )
+        ),
+        "ofi_done_year": subquery_count(
+            ideas.filter(
+                status=OpportunityStatus.IMPLEMENTED, implemented_on__gte=months_before(today, 12)
+            )
+        ),
     }
+
+
+# --- Support: planned changes (6.3), resources (7.1), documented information (7.5.3) and
+# the reporting of concerns (A.3.3), from the policies app's support area ------------------
+
+# How long a concern may stay open (received or under review) before it counts as unhandled.
+CONCERN_HANDLING_DAYS = 30
+
+
+def support_facts(*, organization: Organization, user: Any, today: datetime.date) -> dict:
+    """The support area's counts, as far as ``user`` may see them: two queries."""
+    org = OuterRef("pk")
+
+    def seen(model):
+        return restrict(model.objects.all(), user, Action.VIEW).filter(organization=org)
+
+    changes = seen(PlannedChange)
+    resources = seen(AIMSResource)
+    concerns = seen(Concern)
+    open_concerns = concerns.filter(status__in=OPEN_CONCERN_STATUSES)
+    late = timezone.now() - datetime.timedelta(days=CONCERN_HANDLING_DAYS)
+    counts = dict(
+        changes_total=subquery_count(changes),
+        changes_implemented=subquery_count(changes.filter(status=ChangeStatus.IMPLEMENTED)),
+        changes_waiting=subquery_count(
+            changes.filter(status=ChangeStatus.PROPOSED, planned_date__lt=today)
+        ),
+        changes_overdue=subquery_count(
+            changes.filter(status=ChangeStatus.APPROVED, planned_date__lt=today)
+        ),
+        resources_total=subquery_count(resources),
+        resources_overdue=subquery_count(resources.filter(review_date__lt=today)),
+        resources_undated=subquery_count(resources.filter(review_date__isnull=True)),
+        resources_committed=subquery_count(resources.filter(status=ResourceStatus.COMMITTED)),
+        outside_current=subquery_count(
+            seen(OutsideDocument).filter(status=OutsideDocumentStatus.CURRENT)
+        ),
+        channels=subquery_count(seen(ConcernChannel)),
+        channels_open=subquery_count(seen(ConcernChannel).filter(anonymous_enabled=True)),
+        concerns_total=subquery_count(concerns),
+        concerns_open=subquery_count(open_concerns),
+        concerns_late=subquery_count(open_concerns.filter(created_at__lt=late)),
+    )
+    facts = Organization.objects.filter(pk=organization.pk).annotate(**counts).values(*counts).get()
+    ruled = set(
+        restrict(RetentionRule.objects.all(), user, Action.VIEW)
+        .filter(organization=organization)
+        .values_list("record_type", flat=True)
+    )
+    facts["unruled_types"] = [t.name for t in record_types() if t.label not in ruled]
+    return facts
+
+
+def _changes(facts: Facts) -> Finding:
+    """6.3: changes to the AIMS are planned: proposed with their purpose and consequences,
+    decided by someone other than the proposer, implemented only once approved (the
+    database refuses anything else), and none left waiting past its planned date."""
+    url = facts.url("policies:change_list")
+    s = facts.support
+    total = s.get("changes_total", 0)
+    if not total:
+        return Finding(
+            False,
+            _("No planned change to the AIMS is on record."),
+            _(
+                "Record the changes made to the AIMS (scope, processes, tools) with their "
+                "purpose and consequences, and have each approved before it is carried out."
+            ),
+            url,
+        )
+    found = ngettext(
+        "%(t)s planned change, %(i)s implemented after approval.",
+        "%(t)s planned changes, %(i)s implemented after approval.",
+        total,
+    ) % {"t": total, "i": s.get("changes_implemented", 0)}
+    todo = []
+    if s.get("changes_waiting"):
+        todo.append(
+            ngettext(
+                "Decide the proposed change whose planned date has passed.",
+                "Decide the %(n)s proposed changes whose planned date has passed.",
+                s["changes_waiting"],
+            )
+            % {"n": s["changes_waiting"]}
+        )
+    if s.get("changes_overdue"):
+        todo.append(
+            ngettext(
+                "Implement the approved change past its planned date, or re-plan it.",
+                "Implement the %(n)s approved changes past their planned date, or re-plan them.",
+                s["changes_overdue"],
+            )
+            % {"n": s["changes_overdue"]}
+        )
+    if todo:
+        return Finding(False, found, " ".join(str(t) for t in todo), url)
+    return Finding(True, found, url=url)
+
+
+def _resources(facts: Facts) -> Finding:
+    """7.1: the resources the AIMS needs are determined, each with a review date, none past it."""
+    url = facts.url("policies:resource_list")
+    s = facts.support
+    total = s.get("resources_total", 0)
+    if not total:
+        return Finding(
+            False,
+            _("No resources for the AIMS are recorded."),
+            _("Record what the AIMS needs: people's time, budget, tooling, compute, expertise."),
+            url,
+        )
+    found = ngettext(
+        "%(t)s resource recorded, %(c)s committed.",
+        "%(t)s resources recorded, %(c)s committed.",
+        total,
+    ) % {"t": total, "c": s.get("resources_committed", 0)}
+    todo = []
+    if s.get("resources_overdue"):
+        todo.append(
+            ngettext(
+                "Review the resource past its review date.",
+                "Review the %(n)s resources past their review date.",
+                s["resources_overdue"],
+            )
+            % {"n": s["resources_overdue"]}
+        )
+    if s.get("resources_undated"):
+        todo.append(
+            ngettext(
+                "Give a review date to the resource that has none.",
+                "Give review dates to the %(n)s resources that have none.",
+                s["resources_undated"],
+            )
+            % {"n": s["resources_undated"]}
+        )
+    if todo:
+        return Finding(
+            False,
+            found,
+            " ".join(str(t) for t in todo),
+            f"{url}?review_overdue=true" if url and s.get("resources_overdue") else url,
+        )
+    return Finding(True, found, url=url)
+
+
+def _documented_information(facts: Facts) -> Finding:
+    """7.5.3: every kind of documented information the product keeps has a retention period
+    and a disposal method, and the register of documents kept elsewhere is in use."""
+    url = facts.url("policies:document_register")
+    s = facts.support
+    missing = s.get("unruled_types", [])
+    todo = []
+    if missing:
+        todo.append(
+            _("Set the retention period and disposal of: %(kinds)s.")
+            % {"kinds": ", ".join(missing)}
+        )
+    if not s.get("outside_current", 0):
+        todo.append(
+            _(
+                "List the documented information kept outside the product (contracts, "
+                "technical files, HR records) in the register."
+            )
+        )
+    if todo:
+        found = (
+            ngettext(
+                "%(n)s kind of record has no retention rule.",
+                "%(n)s kinds of record have no retention rule.",
+                len(missing),
+            )
+            % {"n": len(missing)}
+            if missing
+            else _("Every kind of record the product keeps has a retention rule.")
+        )
+        if not s.get("outside_current", 0):
+            found = f"{found} {_('No outside document is registered.')}"
+        return Finding(False, found, " ".join(str(t) for t in todo), url)
+    return Finding(
+        True,
+        ngettext(
+            "Retention and disposal set for every kind of record; %(n)s outside document registered.",
+            "Retention and disposal set for every kind of record; %(n)s outside documents registered.",
+            s["outside_current"],
+        )
+        % {"n": s["outside_current"]},
+        url=url,
+    )
+
+
+def _concerns(facts: Facts) -> Finding:
+    """A.3.3: a way to report concerns is set up (a reporting link, open or not, records the
+    officer's decision) and concerns are handled: none open longer than the handling time."""
+    url = facts.url("policies:concern_list")
+    s = facts.support
+    if not s.get("channels", 0):
+        return Finding(
+            False,
+            _("No reporting channel for concerns is set up."),
+            _(
+                "Set up the reporting channel: decide whether people without an account may "
+                "report anonymously through a secret link, and who handles concerns."
+            ),
+            url,
+        )
+    late = s.get("concerns_late", 0)
+    found = ngettext(
+        "%(t)s concern received, %(o)s open.",
+        "%(t)s concerns received, %(o)s open.",
+        s.get("concerns_total", 0),
+    ) % {"t": s.get("concerns_total", 0), "o": s.get("concerns_open", 0)}
+    if late:
+        return Finding(
+            False,
+            found,
+            ngettext(
+                "Handle the concern open for more than %(d)s days.",
+                "Handle the %(n)s concerns open for more than %(d)s days.",
+                late,
+            )
+            % {"n": late, "d": CONCERN_HANDLING_DAYS},
+            f"{url}?open=true" if url else url,
+        )
+    return Finding(True, found, url=url)
+
+
+RULES["6.3"] = _changes
+RULES["7.1"] = _resources
+RULES["7.5.3"] = _documented_information
+CONTROL_RULES["A.3.3"] = _concerns
 
 
 def readiness_facts(
@@ -1089,6 +1398,7 @@ def readiness_facts(
 
     return Facts(
         organization=organization,
+        support=support_facts(organization=organization, user=user, today=today),
         scope=approved_scope,
         context=context_facts(organization=organization, user=user, today=today),
         impact=impact,

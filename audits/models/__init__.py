@@ -2,11 +2,14 @@
 
 - ``incidents``: AI incidents and their communication (A.8.4)
 - ``nonconformities``: nonconformities and corrective actions (10.2)
+- ``improvements``: opportunities for improvement (10.1)
 """
 
+from audits.models.improvements import *  # noqa: F403
+from audits.models.improvements import __all__ as _improvements
 from audits.models.incidents import *  # noqa: F403
 from audits.models.incidents import __all__ as _incidents
 from audits.models.nonconformities import *  # noqa: F403
 from audits.models.nonconformities import __all__ as _nonconformities
 
-__all__ = [*_incidents, *_nonconformities]
+__all__ = [*_incidents, *_nonconformities, *_improvements]

@@ -5,3 +5,6 @@ from rest_framework.routers import BaseRouter
 
 def register(router: BaseRouter) -> None:
     """Register every area's viewsets on the project's API router."""
+    from policies.api import support
+
+    support.register(router)

@@ -6,3 +6,22 @@ the rest of the project import them from ``policies.models``.
 - ``objectives``: AI objectives, KPI measurements (6.2, 9.1) and the communication plan (7.4)
 - ``support``: resources (7.1), planned changes (6.3), documented information (7.5.3), concerns (A.3.3)
 """
+
+from policies.models.support import (  # noqa: F401
+    OPEN_CONCERN_STATUSES,
+    AIMSResource,
+    ChangeStatus,
+    Concern,
+    ConcernCategory,
+    ConcernChannel,
+    ConcernSource,
+    ConcernStatus,
+    DisposalMethod,
+    OutsideDocument,
+    OutsideDocumentKind,
+    OutsideDocumentStatus,
+    PlannedChange,
+    ResourceKind,
+    ResourceStatus,
+    RetentionRule,
+)

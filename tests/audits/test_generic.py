@@ -12,8 +12,15 @@ from audits.forms import (
     IncidentCommunicationForm,
     IncidentForm,
     NonconformityForm,
+    OpportunityForm,
 )
-from audits.models import CorrectiveAction, Incident, IncidentCommunication, Nonconformity
+from audits.models import (
+    CorrectiveAction,
+    Incident,
+    IncidentCommunication,
+    Nonconformity,
+    Opportunity,
+)
 from tests import factories
 from tests.generic import EDIT_ROLES, READ_ROLES, GenericModelTests, ModelCase
 
@@ -190,3 +197,47 @@ class TestNonconformity(GenericModelTests):
 
 class TestCorrectiveAction(GenericModelTests):
     case = ACTION
+
+
+def _opportunity(ctx):
+    item = Opportunity.objects.create(
+        organization=ctx.org,
+        title="Share fairness test results with recruiters",
+        description="A monthly digest would catch drift earlier.",
+        source="suggestion",
+    )
+    item.ai_systems.add(factories.AISystemFactory(organization=ctx.org))
+    return item
+
+
+OPPORTUNITY = ModelCase(
+    model=Opportunity,
+    make=_opportunity,
+    owner_of=lambda record, user: Opportunity.objects.filter(pk=record.pk).update(owner=user),
+    api_basename="opportunity",
+    create_payload=lambda ctx: {
+        "organization": ctx.org.pk,
+        "title": "Automate the evidence expiry check",
+        "description": "A weekly job instead of a manual look.",
+        "source": "monitoring",
+    },
+    update_payload=lambda ctx, obj: {"description": "Reworded."},
+    list_params=lambda ctx, objs: {"organization": ctx.org.pk},
+    ui_list=lambda ctx: _url("audits:opportunity_list", ctx),
+    ui_detail=lambda ctx, obj: _url("audits:opportunity_detail", ctx, pk=obj.pk),
+    ui_add=lambda ctx: _url("audits:opportunity_add", ctx),
+    ui_add_data=lambda ctx: {
+        "title": "Plain-language notices",
+        "description": "Rewrite the chatbot notice.",
+        "source": "suggestion",
+        "raised_on": "2026-11-30",
+    },
+    ui_edit=lambda ctx, obj: _url("audits:opportunity_edit", ctx, pk=obj.pk),
+    ui_form=OpportunityForm,
+    ui_changes={"description": "Rewrite the chatbot notice in plain language."},
+    ui_delete=lambda ctx, obj: _url("audits:opportunity_delete", ctx, pk=obj.pk),
+)
+
+
+class TestOpportunity(GenericModelTests):
+    case = OPPORTUNITY

@@ -102,3 +102,28 @@ def test_an_auditor_counts_only_what_their_engagement_shows(ready_org, users, cl
     factories.engage(org, users.auditor, systems=[system])
     clauses, _controls = _rows(client_for(users.auditor), org)
     assert "10.2" not in clauses or clauses["10.2"].finding.fulfilled is True
+
+
+def test_improvement_needs_records_decisions_and_results(org):
+    from readiness.rules import _improvement
+
+    assert "No opportunity" in _finding(org, _improvement).found
+    waiting = _finding(org, _improvement, ofi_total=3, ofi_waiting=1, ofi_done_year=1)
+    assert waiting.fulfilled is False and "waited over 60 days" in waiting.found
+    idle = _finding(org, _improvement, ofi_total=3)
+    assert idle.fulfilled is False and "last twelve months" in idle.found
+    assert _finding(org, _improvement, ofi_total=3, ofi_done_year=2).fulfilled is True
+
+
+def test_the_improvement_counts_come_from_the_register(ready_org, users, client_for):
+    from audits.models import Opportunity
+
+    org = ready_org
+    Opportunity.objects.create(
+        organization=org,
+        title="Old idea",
+        description="d",
+        raised_on=timezone.localdate() - datetime.timedelta(days=90),
+    )
+    clauses, _controls = _rows(client_for(users.officer), org)
+    assert "waited over 60 days" in clauses["10.1"].finding.found
