@@ -20,6 +20,10 @@ One file per kind of record, each keyed by organisation slug where the records b
   criteria's rule); ``kind`` (optional) is "risk" or "opportunity"; plus Northwind's
   approved risk assessment.
 - ``evidence.json``: evidence links, valid from/until in days from today.
+- ``objectives.json``: per organisation, AI objectives (target, owner, plan, the Annex C
+  objectives they serve) with twelve monthly KPI values, oldest first, each covering the
+  last day of one of the twelve months before the current one; and the communication
+  plan, ``last_done_in_days`` from today.
 - ``context.json``: the context registers (4.1, 4.2): issues (identified and next review
   in days from today), the climate decisions in the order taken (the last is in force) and
   interested parties with their requirements (``controls``: Annex A refs). ``scope.json``
@@ -55,6 +59,7 @@ DATA_FILES = (
     "impact_thresholds.json",
     "incidents.json",
     "support.json",
+    "objectives.json",
     "context.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
@@ -111,6 +116,7 @@ class DemoData:
     context: dict[str, dict[str, Any]]
     impact_thresholds: dict[str, dict[str, Any]]
     incidents: dict[str, list[dict[str, Any]]]
+    objectives: dict[str, dict[str, Any]]
     # Resources, planned changes, retention, outside documents, the concern channel (policies).
     support: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -157,6 +163,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         impact_thresholds=raw["impact_thresholds.json"],
         incidents=raw["incidents.json"],
         support=raw["support.json"],
+        objectives=raw["objectives.json"],
         context=raw["context.json"],
     )
     _check(data)
@@ -642,6 +649,53 @@ def _check(data: DemoData) -> None:
                         "create_risk",
                     },
                 )
+
+    objective_keys = {
+        "title",
+        "description",
+        "guides",
+        "annex_c",
+        "metric",
+        "unit",
+        "direction",
+        "target",
+        "target_upper",
+        "margin",
+        "frequency",
+        "owner",
+        "due_in_days",
+        "status",
+        "plan",
+        "source",
+        "entered_by",
+        "monthly_values",
+    }
+    plan_keys = {"actions", "resources", "responsible", "timeline", "evaluation"}
+    communication_keys = {
+        "subject",
+        "details",
+        "kind",
+        "audience",
+        "channel",
+        "frequency",
+        "owner",
+        "last_done_in_days",
+    }
+    for slug, spec in data.objectives.items():
+        organization("objectives.json", slug)
+        _keys("objectives.json", slug, spec, {"objectives", "communication"})
+        for objective in spec["objectives"]:
+            record = objective.get("title", "?")
+            _keys("objectives.json", record, objective, objective_keys)
+            _keys("objectives.json", record, objective["plan"], plan_keys)
+            person("objectives.json", record, objective["owner"])
+            person("objectives.json", record, objective["entered_by"])
+            if len(objective["monthly_values"]) != 12:
+                raise DemoDataError("objectives.json", record, "expected 12 monthly values")
+        for item in spec["communication"]:
+            record = item.get("subject", "?")
+            _keys("objectives.json", record, item, communication_keys)
+            person("objectives.json", record, item["owner"])
 
     for slug, specs in data.evidence.items():
         organization("evidence.json", slug)

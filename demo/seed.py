@@ -18,6 +18,7 @@ import datetime
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -64,14 +65,18 @@ from impact_assessments.services import (
     thresholds_decide,
 )
 from policies.documented import record_types
+from policies.kpis import add_months, period_start
 from policies.models import (
     AIMSResource,
+    AIObjective,
+    CommunicationItem,
     Concern,
     ConcernChannel,
     OutsideDocument,
     PlannedChange,
     RetentionRule,
 )
+from policies.services.objectives import measurement_record
 from policies.services.support import (
     concern_close,
     concern_raise,
@@ -156,6 +161,10 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
                 )
             if slug in data.controls:
                 seed_soa_version(org=org, spec=data.controls[slug]["soa_version"], run=run)
+            if slug in data.objectives:
+                seed_objectives(
+                    org=org, spec=data.objectives[slug], role_holders=role_holders, run=run
+                )
         for slug, org in orgs.items():
             if slug in data.impact_thresholds:
                 seed_impact_thresholds(org=org, spec=data.impact_thresholds[slug], run=run)
@@ -338,6 +347,85 @@ def seed_impact_assessments(
         approver = run.users[spec["approver"]]
         with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
             document_approve(version=draft, user=approver)
+
+
+def seed_objectives(
+    *, org: Organization, spec: dict[str, Any], role_holders: dict[str, str], run: SeedRun
+) -> None:
+    """AI objectives, set up by the officer, with a year of monthly KPI values (each covering
+    the last day of one of the twelve months before this one, recorded through the service as
+    the person who entered them), and the communication plan. Each is looked up by its title
+    (subject) first."""
+    this_month = period_start(timezone.localdate(), "monthly")
+    author = run.users[role_holders["officer"]]
+    for item in spec["objectives"]:
+        if AIObjective.objects.filter(organization=org, title=item["title"]).exists():
+            continue
+        with change_context(source=ChangeSource.IMPORT, actor=author, request_id=run.request_id):
+            plan = item["plan"]
+            objective = AIObjective(
+                organization=org,
+                title=item["title"],
+                description=item["description"],
+                guides=item["guides"],
+                metric=item["metric"],
+                unit=item["unit"],
+                direction=item["direction"],
+                target_value=Decimal(item["target"]),
+                target_upper=Decimal(item["target_upper"]) if item["target_upper"] else None,
+                at_risk_margin=Decimal(item["margin"]),
+                frequency=item["frequency"],
+                owner=run.users[item["owner"]],
+                due_date=_days(item["due_in_days"]),
+                status=item["status"],
+                plan_actions=plan["actions"],
+                plan_resources=plan["resources"],
+                plan_responsible=plan["responsible"],
+                plan_timeline=plan["timeline"],
+                plan_evaluation=plan["evaluation"],
+            )
+            objective.full_clean()
+            objective.save()
+            objective.annex_c_objectives.set(
+                Requirement.objects.filter(framework__code="iso42001", ref__in=item["annex_c"])
+            )
+        entered_by = run.users[item["entered_by"]]
+        values = item["monthly_values"]
+        with change_context(
+            source=ChangeSource.IMPORT, actor=entered_by, request_id=run.request_id
+        ):
+            for index, value in enumerate(values):
+                covers = add_months(this_month, index - len(values) + 1) - datetime.timedelta(
+                    days=1
+                )
+                measurement_record(
+                    objective=objective,
+                    user=entered_by,
+                    measured_on=covers,
+                    value=Decimal(value),
+                    source=item["source"],
+                )
+        run.created["AI objectives"] += 1
+        run.created["KPI measurements"] += len(values)
+    for item in spec["communication"]:
+        if CommunicationItem.objects.filter(organization=org, subject=item["subject"]).exists():
+            continue
+        owner = run.users[item["owner"]]
+        with change_context(source=ChangeSource.IMPORT, actor=owner, request_id=run.request_id):
+            communication = CommunicationItem(
+                organization=org,
+                subject=item["subject"],
+                details=item["details"],
+                kind=item["kind"],
+                audience=item["audience"],
+                channel=item["channel"],
+                frequency=item["frequency"],
+                owner=owner,
+                last_done=_days(item["last_done_in_days"]),
+            )
+            communication.full_clean()
+            communication.save()
+        run.created["communication plan items"] += 1
 
 
 def seed_incidents(

@@ -34,6 +34,7 @@ from controls.models import (
 )
 from controls.services import ISO_FRAMEWORK
 from impact_assessments.models import Impact, ImpactNature, PartyKind
+from policies.kpis import KPIStatus
 from readiness.rules import CONCERN_HANDLING_DAYS, Facts
 from risks.models import Risk, RiskStatus, risk_reference
 
@@ -439,6 +440,47 @@ def concerns_unhandled_while_implemented(facts: ContradictionFacts) -> list[Cont
     ]
 
 
+def objective_unmeasured(facts: ContradictionFacts) -> list[Contradiction]:
+    """An active AI objective with no measurement in its period (``policies.kpis``): the
+    monitoring it stands for (9.1) is not happening. An objective never measured counts once
+    it has existed for a whole period; a new one is given its first period."""
+    late = [
+        o
+        for o in facts.facts.objectives
+        if o.active
+        and (
+            o.kpi == KPIStatus.OVERDUE
+            or (o.kpi == KPIStatus.NOT_MEASURED and o.created_on < o.due_from)
+        )
+    ]
+    if not late:
+        return []
+    slug = facts.organization.slug
+    return [
+        Contradiction(
+            rule="objective_unmeasured",
+            clause="9.1",
+            message=ngettext(
+                "%(n)s active AI objective has no measurement in its period.",
+                "%(n)s active AI objectives have no measurement in their period.",
+                len(late),
+            )
+            % {"n": len(late)},
+            todo=_(
+                "Record the latest measurement of each, or mark the objective no longer pursued."
+            ),
+            records=[
+                Record(
+                    _("“%(t)s”: nothing measured since %(d)s")
+                    % {"t": o.title, "d": _date(o.due_from)},
+                    reverse("policies:objective_detail", kwargs={"org": slug, "pk": o.pk}),
+                )
+                for o in late
+            ],
+        )
+    ]
+
+
 RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "concerns_unhandled_while_implemented": concerns_unhandled_while_implemented,
     "excluded_while_clause_applies": excluded_while_clause_applies,
@@ -450,6 +492,7 @@ RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "soa_behind_risks": soa_behind_risks,
     "expired_evidence_on_implemented": expired_evidence_on_implemented,
     "climate_relevant_without_issue": climate_relevant_without_issue,
+    "objective_unmeasured": objective_unmeasured,
 }
 
 

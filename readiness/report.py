@@ -42,7 +42,7 @@ def _clause_statuses(
                 kind=RequirementKind.CLAUSE,
                 assessable=True,
                 withdrawn=False,
-                ref__in=list(rules.RULES),
+                ref__in=sorted(set(rules.RULES) - rules.NOT_REACHED_BY_SYSTEMS),
             )
             .order_by("sort_key")
         )

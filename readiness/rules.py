@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -71,18 +71,24 @@ from impact_assessments.models import (
     UseThresholds,
 )
 from policies.documented import record_types
+from policies.kpis import KPIStatus, kpi_status, measurement_due_from
 from policies.models import (
     OPEN_CONCERN_STATUSES,
     AIMSResource,
+    AIObjective,
     ChangeStatus,
+    CommunicationItem,
     Concern,
     ConcernChannel,
+    ObjectiveGuides,
+    ObjectiveStatus,
     OutsideDocument,
     OutsideDocumentStatus,
     PlannedChange,
     ResourceStatus,
     RetentionRule,
 )
+from policies.models.objectives import PLAN_FIELDS, PURSUED
 from risks.models import (
     ActionStatus,
     AssessmentStatus,
@@ -154,6 +160,31 @@ class ContextFacts:
 
 
 @dataclass
+class ObjectiveFact:
+    """A pursued AI objective as the 6.2 rules read it (``kpi`` from ``policies.kpis``)."""
+
+    pk: int
+    title: str
+    status: str
+    guides: str
+    has_owner: bool
+    plan_complete: bool
+    annex_c: int  # Annex C objectives it is linked to
+    kpi: str
+    created_on: datetime.date
+    due_from: datetime.date  # the earliest day a measurement in its period may cover
+
+    @property
+    def active(self) -> bool:
+        return self.status == ObjectiveStatus.ACTIVE
+
+    @property
+    def unmeasured(self) -> bool:
+        """Active, and no measurement covers a day of its period."""
+        return self.active and self.kpi in (KPIStatus.NOT_MEASURED, KPIStatus.OVERDUE)
+
+
+@dataclass
 class Facts:
     """Everything the rules read, gathered once per page."""
 
@@ -181,6 +212,10 @@ class Facts:
     improvement: dict[str, int] = field(default_factory=dict)
     # Support (6.3, 7.1, 7.5.3, A.3.3): counts from ``support_facts``.
     support: dict[str, Any] = field(default_factory=dict)
+    # AI objectives pursued (planned or active), as the 6.2 rules read them.
+    objectives: list[ObjectiveFact] = field(default_factory=list)
+    # The communication plan (7.4): "total", "unowned", "overdue" items.
+    communication: dict[str, int] = field(default_factory=dict)
 
     def url(self, name: str, **kwargs: Any) -> str | None:
         return safe_url(name, org=self.organization.slug, **kwargs)
@@ -206,7 +241,6 @@ class Facts:
 # Clauses whose records belong to modules still to come: they rely on status + evidence.
 LATER_MODULES: dict[str, Any] = {
     "5.2": gettext_lazy("policies"),
-    "6.2": gettext_lazy("objectives"),
     "7.2": gettext_lazy("competence"),
     "7.3": gettext_lazy("awareness"),
     "9.1": gettext_lazy("monitoring and KPIs"),
@@ -942,6 +976,153 @@ def _incident_communication(facts: Facts) -> Finding:
     )
 
 
+# --- 6.2 AI objectives, 7.4 communication ----------------------------------------------------
+
+
+def _objective_names(objectives: list[ObjectiveFact]) -> str:
+    return ", ".join(f"“{o.title}”" for o in objectives[:5]) + (
+        _(" and %(n)s more") % {"n": len(objectives) - 5} if len(objectives) > 5 else ""
+    )
+
+
+def _objectives(facts: Facts) -> Finding:
+    """6.2: measurable objectives exist, each pursued one with an owner and a complete plan
+    (what, resources, who, when, how evaluated), and every active one measured in its
+    period (``policies.kpis``). A target is always there: the model requires one."""
+    url = facts.url("policies:objective_list")
+    objectives = facts.objectives
+    if not objectives:
+        return Finding(
+            False,
+            _("No AI objectives on record."),
+            _("Set measurable AI objectives, each with a target, an owner and a plan."),
+            url,
+        )
+    if not any(o.active for o in objectives):
+        return Finding(
+            False,
+            _("%(n)s AI objectives are planned; none is active yet.") % {"n": len(objectives)},
+            _("Start pursuing the objectives: mark them active and measure them."),
+            url,
+        )
+    unowned = [o for o in objectives if not o.has_owner]
+    unplanned = [o for o in objectives if not o.plan_complete]
+    unmeasured = [o for o in objectives if o.unmeasured]
+    todo = []
+    if unowned:
+        todo.append(_("Name an owner for %(names)s.") % {"names": _objective_names(unowned)})
+    if unplanned:
+        todo.append(
+            _("Complete the plan (what, resources, who, when, how evaluated) of %(names)s.")
+            % {"names": _objective_names(unplanned)}
+        )
+    if unmeasured:
+        todo.append(
+            _("Record this period’s measurement of %(names)s.")
+            % {"names": _objective_names(unmeasured)}
+        )
+    found = ngettext(
+        "%(n)s AI objective: %(o)s without an owner, %(p)s with an incomplete plan, "
+        "%(m)s not measured in its period.",
+        "%(n)s AI objectives: %(o)s without an owner, %(p)s with an incomplete plan, "
+        "%(m)s not measured in their period.",
+        len(objectives),
+    ) % {"n": len(objectives), "o": len(unowned), "p": len(unplanned), "m": len(unmeasured)}
+    if todo:
+        return Finding(False, found, " ".join(str(t) for t in todo), url)
+    return Finding(
+        True,
+        ngettext(
+            "%(n)s AI objective with a target, an owner and a plan, measured in its period.",
+            "%(n)s AI objectives with targets, owners and plans, each measured in its period.",
+            len(objectives),
+        )
+        % {"n": len(objectives)},
+        url=url,
+    )
+
+
+def _communication(facts: Facts) -> Finding:
+    """7.4: a communication plan exists, each item with an owner, none overdue."""
+    url = facts.url("policies:communication_list")
+    plan = facts.communication
+    total, unowned, overdue = plan.get("total", 0), plan.get("unowned", 0), plan.get("overdue", 0)
+    if not total:
+        return Finding(
+            False,
+            _("No communication plan on record."),
+            _("Plan what is communicated about the AIMS, when, to whom, how and by whom."),
+            url,
+        )
+    found = ngettext(
+        "%(n)s planned communication: %(u)s without an owner, %(o)s overdue.",
+        "%(n)s planned communications: %(u)s without an owner, %(o)s overdue.",
+        total,
+    ) % {"n": total, "u": unowned, "o": overdue}
+    if unowned or overdue:
+        todo = []
+        if unowned:
+            todo.append(_("Give every communication an owner."))
+        if overdue:
+            todo.append(
+                _("Carry out the overdue communications and mark them done, or re-plan them.")
+            )
+        overdue_url = f"{url}?overdue=true" if url and overdue else url
+        return Finding(False, found, " ".join(str(t) for t in todo), overdue_url)
+    return Finding(True, found, url=url)
+
+
+def _objectives_for(guides: str, label: Any) -> Callable[[Facts], Finding]:
+    """A.6.1.2 / A.9.3: pursued objectives that guide responsible development (or use) of
+    AI systems, linked to the Annex C objectives they serve, with an owner."""
+
+    def rule(facts: Facts) -> Finding:
+        url = facts.url("policies:objective_list")
+        relevant = [o for o in facts.objectives if o.guides in (guides, ObjectiveGuides.BOTH)]
+        if not relevant:
+            return Finding(
+                False,
+                _("No pursued AI objective guides %(what)s.") % {"what": label},
+                _("Set objectives for %(what)s and link each to the Annex C objectives it serves.")
+                % {"what": label},
+                url,
+            )
+        unlinked = [o for o in relevant if not o.annex_c]
+        unowned = [o for o in relevant if not o.has_owner]
+        if unlinked or unowned:
+            todo = []
+            if unlinked:
+                todo.append(
+                    _("Link %(names)s to the Annex C objectives they serve.")
+                    % {"names": _objective_names(unlinked)}
+                )
+            if unowned:
+                todo.append(
+                    _("Name an owner for %(names)s.") % {"names": _objective_names(unowned)}
+                )
+            return Finding(
+                False,
+                _(
+                    "%(n)s objectives guide %(what)s; %(l)s not linked to Annex C, %(o)s without an owner."
+                )
+                % {"n": len(relevant), "what": label, "l": len(unlinked), "o": len(unowned)},
+                " ".join(str(t) for t in todo),
+                url,
+            )
+        return Finding(
+            True,
+            ngettext(
+                "%(n)s owned objective guides %(what)s, linked to Annex C.",
+                "%(n)s owned objectives guide %(what)s, each linked to Annex C.",
+                len(relevant),
+            )
+            % {"n": len(relevant), "what": label},
+            url=url,
+        )
+
+    return rule
+
+
 RULES: dict[str, Callable[[Facts], Finding]] = {
     "4.1": _issues,
     "4.2": _parties,
@@ -956,7 +1137,15 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
     "8.4": _impact_current,
     "10.1": _improvement,
     "10.2": _nonconformity,
+    "6.2": _objectives,
+    "7.4": _communication,
 }
+
+# Checked clauses whose records belong to the organisation as a whole and never to an AI
+# system (objectives, the communication plan): an engagement of AI systems only reaches none
+# of them, so its report leaves these clauses out (``readiness.report``) rather than find
+# them unmet.
+NOT_REACHED_BY_SYSTEMS: set[str] = {"6.2", "7.4"}
 
 # Annex A controls that a rule checks from the platform's records, by ref ("A.2.2"). The
 # readiness page and report show each one's finding beside the control's SoA status; an
@@ -967,6 +1156,12 @@ CONTROL_RULES: dict[str, Callable[[Facts], Finding]] = {
     "A.5.4": _a5_individuals,
     "A.5.5": _a5_society,
     "A.8.4": _incident_communication,
+    "A.6.1.2": _objectives_for(
+        ObjectiveGuides.DEVELOPMENT, gettext_lazy("the responsible development of AI systems")
+    ),
+    "A.9.3": _objectives_for(
+        ObjectiveGuides.USE, gettext_lazy("the responsible use of AI systems")
+    ),
 }
 
 
@@ -1396,9 +1591,21 @@ def readiness_facts(
         impact = {k: v for k, v in impact.items() if k in system_ids}
         impact_reach = {k: v for k, v in impact_reach.items() if k in system_ids}
 
+    objectives = objective_facts(organization=organization, user=user, today=today)
+    items = restrict(CommunicationItem.objects.all(), user, Action.VIEW).filter(
+        organization=organization
+    )
+    communication = items.aggregate(
+        total=Count("pk"),
+        unowned=Count("pk", filter=Q(owner__isnull=True)),
+        overdue=Count("pk", filter=Q(next_due__lt=today)),
+    )
+
     return Facts(
         organization=organization,
         support=support_facts(organization=organization, user=user, today=today),
+        objectives=objectives,
+        communication=communication,
         scope=approved_scope,
         context=context_facts(organization=organization, user=user, today=today),
         impact=impact,
@@ -1430,6 +1637,64 @@ def readiness_facts(
         systems_in_scope=systems_in_scope,
         systems_chosen=system_ids is not None,
     )
+
+
+def objective_facts(
+    *, organization: Organization, user: Any, today: datetime.date
+) -> list[ObjectiveFact]:
+    """The pursued objectives ``user`` may see, with their KPI status (one query)."""
+    rows = (
+        restrict(AIObjective.objects.all(), user, Action.VIEW)
+        .filter(organization=organization, status__in=PURSUED)
+        .with_latest()
+        .annotate(
+            annex_c=subquery_count(
+                AIObjective.annex_c_objectives.through.objects.filter(aiobjective_id=OuterRef("pk"))
+            )
+        )
+        .order_by("title", "pk")
+        .values(
+            "pk",
+            "title",
+            "status",
+            "guides",
+            "owner_id",
+            "frequency",
+            "direction",
+            "target_value",
+            "target_upper",
+            "at_risk_margin",
+            "latest_value",
+            "latest_on",
+            "annex_c",
+            "created_at",
+            *PLAN_FIELDS,
+        )
+    )
+    return [
+        ObjectiveFact(
+            pk=row["pk"],
+            title=row["title"],
+            status=row["status"],
+            guides=row["guides"],
+            has_owner=row["owner_id"] is not None,
+            plan_complete=all(str(row[name] or "").strip() for name in PLAN_FIELDS),
+            annex_c=row["annex_c"],
+            kpi=kpi_status(
+                latest_value=row["latest_value"],
+                latest_on=row["latest_on"],
+                today=today,
+                frequency=row["frequency"],
+                direction=row["direction"],
+                target=row["target_value"],
+                target_upper=row["target_upper"],
+                margin=row["at_risk_margin"],
+            ),
+            created_on=timezone.localtime(row["created_at"]).date(),
+            due_from=measurement_due_from(today, row["frequency"]),
+        )
+        for row in rows
+    ]
 
 
 class Basis:

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('inventory', '0007_ai_act_classified_on'),
         ('organizations', '0002_scope_frozen_links'),
-        ('policies', '0001_initial'),
+        ('policies', '0004_objectives'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

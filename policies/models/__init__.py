@@ -7,6 +7,17 @@ the rest of the project import them from ``policies.models``.
 - ``support``: resources (7.1), planned changes (6.3), documented information (7.5.3), concerns (A.3.3)
 """
 
+from policies.models.objectives import (
+    AIObjective,
+    Channel,
+    CommunicationFrequency,
+    CommunicationItem,
+    CommunicationKind,
+    KPIMeasurement,
+    MeasurementSource,
+    ObjectiveGuides,
+    ObjectiveStatus,
+)
 from policies.models.support import (  # noqa: F401
     OPEN_CONCERN_STATUSES,
     AIMSResource,
@@ -25,3 +36,15 @@ from policies.models.support import (  # noqa: F401
     ResourceStatus,
     RetentionRule,
 )
+
+__all__ = [
+    "AIObjective",
+    "Channel",
+    "CommunicationFrequency",
+    "CommunicationItem",
+    "CommunicationKind",
+    "KPIMeasurement",
+    "MeasurementSource",
+    "ObjectiveGuides",
+    "ObjectiveStatus",
+]

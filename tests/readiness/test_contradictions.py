@@ -19,6 +19,7 @@ from readiness.coverage import readiness_coverage
 from readiness.report import readiness_of
 from risks.models import Risk
 from tests import factories
+from tests.policies.objectives_helpers import make_measurement, make_objective
 
 
 def _report(org, user):
@@ -60,6 +61,7 @@ def test_every_rule_is_registered():
         "soa_behind_risks",
         "expired_evidence_on_implemented",
         "concerns_unhandled_while_implemented",
+        "objective_unmeasured",
     }
 
 
@@ -233,6 +235,8 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
             control.evidence.add(
                 factories.EvidenceItemFactory(organization=ready_org, valid_until=_yesterday())
             )
+            late = make_objective(ready_org, title="Measured long ago")
+            make_measurement(late, on=timezone.localdate() - datetime.timedelta(days=400))
             accepted = factories.RiskFactory(organization=ready_org)
             Risk.objects.filter(pk=accepted.pk).update(
                 status="monitored",
