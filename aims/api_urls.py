@@ -10,6 +10,7 @@ from aims.api.api import ChangeLogViewSet, JobViewSet
 from aims.evidence.api import register as register_evidence
 from aims.inventory.api import AISystemComponentViewSet, AISystemDatasetViewSet, AISystemViewSet
 from aims.organizations.api import MembershipViewSet, OrganizationViewSet, ScopeStatementViewSet
+from aims.organizations.api import register as register_context
 from audits.api import register as register_audits
 from controls.api import FrameworkViewSet, RequirementMappingViewSet, RequirementViewSet
 from controls.api import register as register_controls
@@ -23,6 +24,7 @@ router = DefaultRouter()
 router.register("organizations", OrganizationViewSet)
 router.register("memberships", MembershipViewSet)
 router.register("scope-statements", ScopeStatementViewSet)
+register_context(router)
 router.register("ai-systems", AISystemViewSet)
 router.register("ai-system-datasets", AISystemDatasetViewSet)
 router.register("ai-system-components", AISystemComponentViewSet)

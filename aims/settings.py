@@ -492,6 +492,8 @@ SPECTACULAR_SETTINGS = {
         "EUAIActRoleEnum": "aims.inventory.models.EUAIActRole",
         "EUAIActTierEnum": "aims.inventory.models.EUAIActTier",
         "RoleEnum": "aims.core.access.Role",
+        # Issues and interested parties are both internal or external (4.1, 4.2).
+        "ContextSideEnum": "aims.organizations.models.ContextSide",
     },
 }
 API_TOKEN_MAX_DAYS = _parse("API_TOKEN_MAX_DAYS", env.int, 365)

@@ -32,6 +32,10 @@ One file per kind of record, each keyed by organisation slug where the records b
   name, record types, clause refs), the AIMS roles (people by e-mail, reports-to by name),
   the RACI matrix (process → role → letter), the competence requirements per role and the
   training records (dates in days from today; ``meets`` lists [role, requirement] pairs).
+- ``context.json``: the context registers (4.1, 4.2): issues (identified and next review
+  in days from today), the climate decisions in the order taken (the last is in force) and
+  interested parties with their requirements (``controls``: Annex A refs). ``scope.json``
+  names the issues and parties its versions consider, by title and name.
 
 ``load_demo_data`` reads every file and checks, before anything is written, that each record
 has the keys the seeder reads and that every e-mail, role, organisation and system it names
@@ -67,6 +71,7 @@ DATA_FILES = (
     "objectives.json",
     "policies.json",
     "roles.json",
+    "context.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
 
@@ -119,6 +124,7 @@ class DemoData:
     evidence: dict[str, list[dict[str, Any]]]
     classifications: dict[str, list[dict[str, Any]]]
     impact_assessments: dict[str, list[dict[str, Any]]]
+    context: dict[str, dict[str, Any]]
     impact_thresholds: dict[str, dict[str, Any]]
     incidents: dict[str, list[dict[str, Any]]]
     objectives: dict[str, dict[str, Any]]
@@ -173,6 +179,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         objectives=raw["objectives.json"],
         policies=raw["policies.json"],
         roles=raw["roles.json"],
+        context=raw["context.json"],
     )
     _check(data)
     return data
@@ -364,11 +371,61 @@ def _check(data: DemoData) -> None:
                 "revision",
                 "revision_adds_systems",
             },
+            {"first_version_issues", "first_version_parties", "revision_adds_issues"},
         )
+        context = data.context.get(slug, {})
+        issue_titles = {issue["title"] for issue in context.get("issues", [])}
+        party_names = {party["name"] for party in context.get("parties", [])}
+        for title in (
+            *scope.get("first_version_issues", []),
+            *scope.get("revision_adds_issues", []),
+        ):
+            if title not in issue_titles:
+                raise DemoDataError("scope.json", slug, f"unknown issue {title!r}")
+        for name in scope.get("first_version_parties", []):
+            if name not in party_names:
+                raise DemoDataError("scope.json", slug, f"unknown interested party {name!r}")
         person("scope.json", slug, scope["author"])
         person("scope.json", slug, scope["approver"])
         systems("scope.json", slug, slug, scope["first_version_systems"])
         systems("scope.json", slug, slug, scope["revision_adds_systems"])
+
+    for slug, context in data.context.items():
+        organization("context.json", slug)
+        _keys("context.json", slug, context, {"issues", "climate_decisions", "parties"})
+        for issue in context["issues"]:
+            _keys(
+                "context.json",
+                issue.get("title", slug),
+                issue,
+                {"kind", "category", "title", "description", "effect", "owner", "status"},
+                {"identified_in_days", "review_in_days"},
+            )
+            person("context.json", issue["title"], issue["owner"])
+        for decision in context["climate_decisions"]:
+            _keys(
+                "context.json",
+                "climate_decisions",
+                decision,
+                {"relevant", "reasoning", "decided_by", "decided_in_days"},
+            )
+            person("context.json", "climate_decisions", decision["decided_by"])
+        for party in context["parties"]:
+            _keys(
+                "context.json",
+                party.get("name", slug),
+                party,
+                {"name", "kind", "category", "description", "owner", "requirements"},
+            )
+            person("context.json", party["name"], party["owner"])
+            for requirement in party["requirements"]:
+                _keys(
+                    "context.json",
+                    party["name"],
+                    requirement,
+                    {"requirement", "source", "addressed", "how"},
+                    {"controls"},
+                )
 
     for slug, controls in data.controls.items():
         organization("controls.json", slug)

@@ -32,8 +32,17 @@ from aims.core.permissions import forget_roles
 from aims.evidence.models import EvidenceItem
 from aims.evidence.services import evidence_create
 from aims.inventory.models import AISystem, AISystemComponent, AISystemDataset
-from aims.organizations.models import Membership, Organization, ScopeStatement, User
-from aims.organizations.services import scope_start_draft
+from aims.organizations.models import (
+    ClimateDecision,
+    ContextIssue,
+    InterestedParty,
+    Membership,
+    Organization,
+    PartyRequirement,
+    ScopeStatement,
+    User,
+)
+from aims.organizations.services import climate_decision_record, scope_start_draft
 from audits.models import CorrectiveAction, Incident, IncidentCommunication, Nonconformity
 from controls.catalog import load_catalog
 from controls.models import (
@@ -138,6 +147,8 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
             seed_classifications(
                 specs=data.classifications.get(slug, []), systems=systems[slug], run=run
             )
+            if slug in data.context:
+                seed_context(org=org, spec=data.context[slug], run=run)
             if slug in data.scope:
                 seed_scope(org=org, spec=data.scope[slug], systems=systems[slug], run=run)
             seed_controls(org=org, spec=data.controls.get(slug), role_holders=role_holders, run=run)
@@ -742,6 +753,10 @@ def seed_scope(
         first.full_clean()
         first.save()
         first.ai_systems.set([systems[name] for name in spec["first_version_systems"]])
+        issues = {i.title: i for i in ContextIssue.objects.filter(organization=org)}
+        parties = {p.name: p for p in InterestedParty.objects.filter(organization=org)}
+        first.issues.set([issues[t] for t in spec.get("first_version_issues", [])])
+        first.parties.set([parties[n] for n in spec.get("first_version_parties", [])])
         first = document_submit(version=first, user=author)
     with change_context(source=ChangeSource.IMPORT, actor=approver, request_id=run.request_id):
         first = document_approve(version=first, user=approver, note=spec["approval_note"])
@@ -752,7 +767,81 @@ def seed_scope(
         revision.full_clean()
         revision.save()
         revision.ai_systems.add(*(systems[name] for name in spec["revision_adds_systems"]))
+        revision.issues.add(*(issues[t] for t in spec.get("revision_adds_issues", [])))
     run.created["scope statement versions"] += 2
+
+
+def seed_context(*, org: Organization, spec: dict[str, Any], run: SeedRun) -> None:
+    """The issues, the climate decisions and the interested parties with their requirements,
+    only while the organisation has none of them."""
+    if (
+        ContextIssue.objects.filter(organization=org).exists()
+        or InterestedParty.objects.filter(organization=org).exists()
+        or ClimateDecision.objects.filter(organization=org).exists()
+    ):
+        return
+    rows = controls_ensure_for(organization=org)  # the SoA rows requirements link
+    if rows:
+        run.created["SoA and clause rows"] += rows
+    controls = {row.ref: row for row in ControlImplementation.objects.filter(organization=org)}
+    for item in spec["issues"]:
+        owner = run.users[item["owner"]]
+        with change_context(source=ChangeSource.IMPORT, actor=owner, request_id=run.request_id):
+            issue = ContextIssue(
+                organization=org,
+                kind=item["kind"],
+                category=item["category"],
+                title=item["title"],
+                description=item["description"],
+                effect=item["effect"],
+                owner=owner,
+                status=item["status"],
+                identified_on=_days(item.get("identified_in_days", 0)),
+                next_review_date=_days(item["review_in_days"])
+                if "review_in_days" in item
+                else None,
+            )
+            issue.full_clean()
+            issue.save()
+        run.created["context issues"] += 1
+    for item in spec["climate_decisions"]:
+        decider = run.users[item["decided_by"]]
+        with change_context(source=ChangeSource.IMPORT, actor=decider, request_id=run.request_id):
+            climate_decision_record(
+                organization=org,
+                actor=decider,
+                relevant=item["relevant"],
+                reasoning=item["reasoning"],
+                decided_by=decider,
+                decided_on=_days(item["decided_in_days"]),
+            )
+        run.created["climate decisions"] += 1
+    for item in spec["parties"]:
+        owner = run.users[item["owner"]]
+        with change_context(source=ChangeSource.IMPORT, actor=owner, request_id=run.request_id):
+            party = InterestedParty(
+                organization=org,
+                name=item["name"],
+                kind=item["kind"],
+                category=item["category"],
+                description=item["description"],
+                owner=owner,
+            )
+            party.full_clean()
+            party.save()
+            for entry in item["requirements"]:
+                requirement = PartyRequirement(
+                    party=party,
+                    requirement=entry["requirement"],
+                    source=entry["source"],
+                    addressed=entry["addressed"],
+                    how=entry["how"],
+                )
+                requirement.full_clean()
+                requirement.save()
+                requirement.controls.set([controls[ref] for ref in entry.get("controls", [])])
+                run.created["party requirements"] += 1
+        run.created["interested parties"] += 1
 
 
 # --- SoA, risks, evidence --------------------------------------------------------------------

@@ -367,6 +367,34 @@ def expired_evidence_on_implemented(facts: ContradictionFacts) -> list[Contradic
     ]
 
 
+def climate_relevant_without_issue(facts: ContradictionFacts) -> list[Contradiction]:
+    """The decision in force says climate change is relevant, yet no open or monitored
+    environmental and climate issue is recorded: the register does not carry the decision."""
+    context = facts.facts.context
+    if not context.climate_relevant or context.issues_environmental:
+        return []
+    url = reverse(
+        "organizations:climate_detail",
+        kwargs={"org": facts.organization.slug, "pk": context.climate_pk},
+    )
+    return [
+        Contradiction(
+            rule="climate_relevant_without_issue",
+            clause="4.1",
+            message=_(
+                "Climate change was decided relevant on %(day)s, yet no environmental or "
+                "climate issue is recorded as open or monitored."
+            )
+            % {"day": _date(context.climate_decided_on)},
+            todo=_(
+                "Record the climate-related issue and what the AIMS does about it, or record "
+                "a new decision if climate change is no longer relevant."
+            ),
+            records=[Record(_("Climate change decision"), url)],
+        )
+    ]
+
+
 def concerns_unhandled_while_implemented(facts: ContradictionFacts) -> list[Contradiction]:
     """The SoA marks A.3.3 (reporting of concerns) implemented, yet no reporting channel is
     set up, or concerns have stayed open longer than the handling time."""
@@ -544,6 +572,7 @@ RULES: dict[str, Callable[[ContradictionFacts], list[Contradiction]]] = {
     "acceptance_expired": acceptance_expired,
     "soa_behind_risks": soa_behind_risks,
     "expired_evidence_on_implemented": expired_evidence_on_implemented,
+    "climate_relevant_without_issue": climate_relevant_without_issue,
     "objective_unmeasured": objective_unmeasured,
     "ai_policy_past_review": ai_policy_past_review,
     "competence_control_implemented_with_expired": competence_control_implemented_with_expired,

@@ -30,7 +30,16 @@ from aims.core.permissions import Action, restrict
 from aims.core.queries import subquery_count, subquery_first
 from aims.core.views import record_url, safe_url
 from aims.inventory.models import AISystem, SystemStatus
-from aims.organizations.models import Organization
+from aims.organizations.models import (
+    ClimateDecision,
+    ContextIssue,
+    ContextSide,
+    InterestedParty,
+    IssueCategory,
+    IssueStatus,
+    Organization,
+    PartyRequirement,
+)
 from aims.organizations.services import current_scope
 from audits.models import (
     OPEN_ACTION_STATUSES,
@@ -141,6 +150,24 @@ class Assessed:
 
 
 @dataclass
+class ContextFacts:
+    """The context registers (4.1, 4.2) as the rules read them: counts over the records
+    the reader may see, and the climate decision in force."""
+
+    issues_internal: int = 0  # not closed
+    issues_external: int = 0  # not closed
+    issues_overdue: int = 0  # not closed, next review date passed
+    issues_environmental: int = 0  # not closed, environmental and climate
+    climate_pk: int | None = None
+    climate_relevant: bool | None = None
+    climate_decided_on: datetime.date | None = None
+    parties: int = 0
+    parties_without_requirements: int = 0
+    requirements: int = 0
+    requirements_undecided: int = 0
+
+
+@dataclass
 class ObjectiveFact:
     """A pursued AI objective as the 6.2 rules read it (``kpi`` from ``policies.kpis``)."""
 
@@ -212,6 +239,7 @@ class Facts:
     aims_roles: dict[str, int] = field(default_factory=dict)
     # Competence (7.2): each person in a role against each requirement of the role.
     competence: CompetenceGaps = field(default_factory=CompetenceGaps)
+    context: ContextFacts = field(default_factory=ContextFacts)
     # What those assessments considered, by system: (individuals or groups named, society
     # or the environment named or harmed) — for A.5.4 and A.5.5.
     impact_reach: dict[int, tuple[bool, bool]] = field(default_factory=dict)
@@ -261,32 +289,209 @@ LATER_MODULES: dict[str, Any] = {
 }
 
 
-def _scope_field(field_name: str, what: str) -> Callable[[Facts], Finding]:
-    def rule(facts: Facts) -> Finding:
-        scope = facts.scope
-        url = facts.url("organizations:scope")
-        if scope is None:
-            return Finding(
-                False,
-                _("No approved scope statement yet."),
-                _("Approve the scope statement and describe %(what)s in it.") % {"what": what},
-                url,
-            )
-        if not str(getattr(scope, field_name, "") or "").strip():
-            return Finding(
-                False,
-                _("The approved scope statement (v%(n)s) does not describe %(what)s.")
-                % {"n": scope.number, "what": what},
-                _("Start a new scope version and describe %(what)s.") % {"what": what},
-                record_url(scope) or url,
-            )
-        return Finding(
-            True,
-            _("Described in the approved scope statement (v%(n)s).") % {"n": scope.number},
-            url=record_url(scope) or url,
-        )
+# --- Context of the organisation (4.1, 4.2) -----------------------------------------------
 
-    return rule
+
+def _scope_names(facts: Facts, links: str) -> int | None:
+    """How many register entries of ``links`` the approved scope names (None: no approved
+    scope). Read from the links frozen at approval, so it costs no query."""
+    if facts.scope is None:
+        return None
+    return len(facts.scope.linked(links))
+
+
+def _issues(facts: Facts) -> Finding:
+    """4.1: internal and external issues are on record, none is past its review date, the
+    decision on climate change is recorded, and the approved scope considers the issues."""
+    c = facts.context
+    url = facts.url("organizations:issue_list")
+    gaps, todos = [], []
+    if not c.issues_internal and not c.issues_external:
+        gaps.append(_("No internal or external issues are recorded."))
+        todos.append(
+            _("Record the issues inside and outside the organisation that bear on the AIMS.")
+        )
+    elif not c.issues_internal or not c.issues_external:
+        gaps.append(
+            _("No internal issue is recorded.")
+            if not c.issues_internal
+            else _("No external issue is recorded.")
+        )
+        todos.append(_("Record the missing side: both internal and external issues count."))
+    if c.issues_overdue:
+        gaps.append(
+            ngettext(
+                "%(n)s issue is past its review date.",
+                "%(n)s issues are past their review date.",
+                c.issues_overdue,
+            )
+            % {"n": c.issues_overdue}
+        )
+        todos.append(_("Review the overdue issues and set their next review date."))
+        url = f"{url}?review_overdue=true" if url else url
+    if c.climate_pk is None:
+        gaps.append(_("Whether climate change is a relevant issue is not decided."))
+        todos.append(_("Record the decision on climate change, with its reasoning."))
+    named = _scope_names(facts, "issues")
+    if (c.issues_internal or c.issues_external) and not named:
+        gaps.append(
+            _("No approved scope considers the issues yet.")
+            if named is None
+            else _("The approved scope (v%(n)s) names none of the issues.")
+            % {"n": facts.scope.number}
+        )
+        todos.append(_("Name the issues the scope takes into account in its next version."))
+    if gaps:
+        return Finding(False, " ".join(gaps), " ".join(todos), url)
+    climate = _("relevant") if c.climate_relevant else _("not relevant")
+    return Finding(
+        True,
+        _(
+            "%(internal)s internal and %(external)s external issues on record, none overdue "
+            "for review; climate change decided %(climate)s on %(day)s; the approved scope "
+            "(v%(v)s) considers %(named)s of them."
+        )
+        % {
+            "internal": c.issues_internal,
+            "external": c.issues_external,
+            "climate": climate,
+            "day": date_format(c.climate_decided_on, "j M Y"),
+            "v": facts.scope.number,
+            "named": named,
+        },
+        url=url,
+    )
+
+
+def _parties(facts: Facts) -> Finding:
+    """4.2: interested parties are on record, each with its requirements, each requirement
+    with a decision on whether the AIMS addresses it, and the approved scope considers them."""
+    c = facts.context
+    url = facts.url("organizations:party_list")
+    if not c.parties:
+        return Finding(
+            False,
+            _("No interested parties are recorded."),
+            _("Record the interested parties and what each of them requires."),
+            url,
+        )
+    gaps, todos = [], []
+    if c.parties_without_requirements:
+        gaps.append(
+            ngettext(
+                "%(n)s interested party has no requirement recorded.",
+                "%(n)s interested parties have no requirement recorded.",
+                c.parties_without_requirements,
+            )
+            % {"n": c.parties_without_requirements}
+        )
+        todos.append(_("Record what each party requires, or remove parties that do not matter."))
+    if c.requirements_undecided:
+        gaps.append(
+            ngettext(
+                "%(n)s requirement has no decision on whether the AIMS addresses it.",
+                "%(n)s requirements have no decision on whether the AIMS addresses them.",
+                c.requirements_undecided,
+            )
+            % {"n": c.requirements_undecided}
+        )
+        todos.append(_("Decide for each requirement whether the AIMS takes it on, and say how."))
+        url = f"{url}?undecided=true" if url else url
+    named = _scope_names(facts, "parties")
+    if not named:
+        gaps.append(
+            _("No approved scope considers the interested parties yet.")
+            if named is None
+            else _("The approved scope (v%(n)s) names none of the interested parties.")
+            % {"n": facts.scope.number}
+        )
+        todos.append(_("Name the parties the scope takes into account in its next version."))
+    if gaps:
+        return Finding(False, " ".join(gaps), " ".join(todos), url)
+    return Finding(
+        True,
+        ngettext(
+            "%(n)s interested party on record",
+            "%(n)s interested parties on record",
+            c.parties,
+        )
+        % {"n": c.parties}
+        + ngettext(
+            " with %(r)s requirement, decided;",
+            " with %(r)s requirements, each decided;",
+            c.requirements,
+        )
+        % {"r": c.requirements}
+        + " "
+        + _("the approved scope (v%(v)s) considers %(named)s of them.")
+        % {"v": facts.scope.number, "named": named},
+        url=url,
+    )
+
+
+def context_facts(*, organization: Organization, user: Any, today: datetime.date) -> ContextFacts:
+    """The context registers' counts and the climate decision in force, in one query over
+    the records ``user`` may see."""
+    org = OuterRef("pk")
+    issues = (
+        restrict(ContextIssue.objects.all(), user, Action.VIEW)
+        .filter(organization=org)
+        .exclude(status=IssueStatus.CLOSED)
+    )
+    parties = restrict(InterestedParty.objects.all(), user, Action.VIEW).filter(organization=org)
+    requirements = restrict(PartyRequirement.objects.all(), user, Action.VIEW).filter(
+        party__organization=org
+    )
+    climate = (
+        restrict(ClimateDecision.objects.all(), user, Action.VIEW)
+        .filter(organization=org)
+        .order_by("-decided_on", "-pk")
+    )
+    row = (
+        Organization.objects.filter(pk=organization.pk)
+        .annotate(
+            issues_internal=subquery_count(issues.filter(kind=ContextSide.INTERNAL)),
+            issues_external=subquery_count(issues.filter(kind=ContextSide.EXTERNAL)),
+            issues_overdue=subquery_count(issues.filter(next_review_date__lt=today)),
+            issues_environmental=subquery_count(
+                issues.filter(category=IssueCategory.ENVIRONMENTAL)
+            ),
+            climate_pk=subquery_first(climate, "pk"),
+            climate_relevant=subquery_first(climate, "relevant"),
+            climate_decided_on=subquery_first(climate, "decided_on"),
+            parties_total=subquery_count(parties),
+            parties_bare=subquery_count(parties.filter(requirements__isnull=True)),
+            requirements_total=subquery_count(requirements),
+            requirements_undecided=subquery_count(requirements.filter(addressed="")),
+        )
+        .values(
+            "issues_internal",
+            "issues_external",
+            "issues_overdue",
+            "issues_environmental",
+            "climate_pk",
+            "climate_relevant",
+            "climate_decided_on",
+            "parties_total",
+            "parties_bare",
+            "requirements_total",
+            "requirements_undecided",
+        )
+        .get()
+    )
+    return ContextFacts(
+        issues_internal=row["issues_internal"],
+        issues_external=row["issues_external"],
+        issues_overdue=row["issues_overdue"],
+        issues_environmental=row["issues_environmental"],
+        climate_pk=row["climate_pk"],
+        climate_relevant=row["climate_relevant"],
+        climate_decided_on=row["climate_decided_on"],
+        parties=row["parties_total"],
+        parties_without_requirements=row["parties_bare"],
+        requirements=row["requirements_total"],
+        requirements_undecided=row["requirements_undecided"],
+    )
 
 
 def _scope(facts: Facts) -> Finding:
@@ -1114,10 +1319,8 @@ def _competence(facts: Facts) -> Finding:
 
 
 RULES: dict[str, Callable[[Facts], Finding]] = {
-    "4.1": _scope_field(
-        "external_internal_issues", gettext_lazy("the external and internal issues")
-    ),
-    "4.2": _scope_field("interested_parties", gettext_lazy("the interested parties")),
+    "4.1": _issues,
+    "4.2": _parties,
     "4.3": _scope,
     "6.1.1": _criteria,
     "6.1.2": _risk_assessment_process,
@@ -1610,6 +1813,7 @@ def readiness_facts(
         objectives=objectives,
         communication=communication,
         scope=approved_scope,
+        context=context_facts(organization=organization, user=user, today=today),
         impact=impact,
         impact_reach=impact_reach,
         thresholds_decided=row["thresholds_decided"],

@@ -113,6 +113,26 @@ class ScopeStatementFactory(factory.django.DjangoModelFactory):
     in_scope = "The customer-support AI systems of the EU business unit."
 
 
+class ContextIssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organizations.ContextIssue"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = "external"
+    category = "legal"
+    title = factory.Sequence(lambda n: f"Issue {n}")
+
+
+class InterestedPartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "organizations.InterestedParty"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = "external"
+    category = "customers"
+    name = factory.Sequence(lambda n: f"Party {n}")
+
+
 class JobFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Job
@@ -331,6 +351,10 @@ LINK_TARGETS = {
     "evidence.EvidenceItem": lambda org, **kw: EvidenceItemFactory(organization=org, **kw),
     "organizations.User": _member_of,
     "policies.Policy": lambda org, **kw: _policy_of(org, **kw),
+    "organizations.ContextIssue": lambda org, **kw: ContextIssueFactory(organization=org, **kw),
+    "organizations.InterestedParty": lambda org, **kw: InterestedPartyFactory(
+        organization=org, **kw
+    ),
 }
 
 

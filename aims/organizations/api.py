@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
 from aims.core.api import (
@@ -8,14 +10,26 @@ from aims.core.api import (
     RestrictedModelViewSet,
     TrackedSerializer,
 )
-from aims.core.permissions import Action
+from aims.core.permissions import Action, can_add
 from aims.organizations import services
 from aims.organizations.filters import (
+    ClimateDecisionFilterSet,
+    ContextIssueFilterSet,
+    InterestedPartyFilterSet,
     MembershipFilterSet,
     OrganizationFilterSet,
+    PartyRequirementFilterSet,
     ScopeStatementFilterSet,
 )
-from aims.organizations.models import Membership, Organization, ScopeStatement
+from aims.organizations.models import (
+    ClimateDecision,
+    ContextIssue,
+    InterestedParty,
+    Membership,
+    Organization,
+    PartyRequirement,
+    ScopeStatement,
+)
 
 
 class OrganizationSerializer(TrackedSerializer):
@@ -72,7 +86,22 @@ class MembershipSerializer(TrackedSerializer):
         return super().validate(attrs)
 
 
+def _same_organization(attrs, organization_id, names) -> None:
+    """Links name records of the record's own organisation only (a consultant sees several)."""
+    for name in names:
+        if any(item.organization_id != organization_id for item in attrs.get(name) or []):
+            raise serializers.ValidationError(
+                {name: ["Choose records of the record's own organisation."]}
+            )
+
+
 class ScopeStatementSerializer(TrackedSerializer):
+    def validate(self, attrs):
+        organization = attrs.get("organization") or getattr(self.instance, "organization", None)
+        if organization is not None:
+            _same_organization(attrs, organization.pk, ("ai_systems", "issues", "parties"))
+        return super().validate(attrs)
+
     class Meta:
         model = ScopeStatement
         fields = [
@@ -85,6 +114,8 @@ class ScopeStatementSerializer(TrackedSerializer):
             "in_scope",
             "exclusions",
             "ai_roles",
+            "issues",
+            "parties",
             "external_internal_issues",
             "interested_parties",
             "interfaces",
@@ -154,7 +185,7 @@ class ScopeStatementViewSet(ControlledDocumentViewSet):
 
     queryset = ScopeStatement.objects.select_related(
         "organization", "author", "approved_by"
-    ).prefetch_related("ai_systems")
+    ).prefetch_related("ai_systems", "issues", "parties")
     serializer_class = ScopeStatementSerializer
     filterset_class = ScopeStatementFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -166,3 +197,177 @@ class ScopeStatementViewSet(ControlledDocumentViewSet):
         )
         serializer.instance = draft
         serializer.save()
+
+
+# --- Context of the organisation (4.1, 4.2) ---------------------------------------------
+
+
+class ContextIssueSerializer(TrackedSerializer):
+    review_overdue = serializers.SerializerMethodField(
+        help_text="The next review date has passed and the issue is not closed."
+    )
+
+    class Meta:
+        model = ContextIssue
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "category",
+            "title",
+            "description",
+            "effect",
+            "owner",
+            "status",
+            "identified_on",
+            "next_review_date",
+            "review_overdue",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_review_overdue(self, obj: ContextIssue) -> bool:
+        return obj.review_overdue()
+
+
+class ContextIssueViewSet(RestrictedModelViewSet):
+    """Internal and external issues (4.1)."""
+
+    queryset = ContextIssue.objects.select_related("organization", "owner")
+    serializer_class = ContextIssueSerializer
+    filterset_class = ContextIssueFilterSet
+
+
+class ClimateDecisionSerializer(TrackedSerializer):
+    current = serializers.SerializerMethodField(
+        help_text="This is the decision in force (no later decision supersedes it)."
+    )
+
+    class Meta:
+        model = ClimateDecision
+        fields = [
+            "id",
+            "organization",
+            "relevant",
+            "reasoning",
+            "decided_by",
+            "decided_on",
+            "supersedes",
+            "current",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["supersedes"]
+        extra_kwargs = {
+            "decided_by": {"required": False, "help_text": "Who decided; the caller if omitted."},
+            "decided_on": {"required": False, "help_text": "When; today if omitted."},
+        }
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        organization = attrs.get("organization")
+        if organization is not None and not can_add(user, ClimateDecision, organization.pk):
+            # Before defaulting the decider to the caller: a role that may not decide is
+            # told so (403), not that it cannot be named as the decider.
+            raise exceptions.PermissionDenied(
+                "Your role does not allow recording this decision here."
+            )
+        attrs.setdefault("decided_by", user)
+        return super().validate(attrs)
+
+    def get_current(self, obj: ClimateDecision) -> bool:
+        try:
+            obj.superseded_by  # noqa: B018  (the reverse one-to-one, selected with the row)
+        except ClimateDecision.DoesNotExist:
+            return True
+        return False
+
+
+class ClimateDecisionViewSet(RestrictedModelViewSet):
+    """Decisions on whether climate change is relevant (4.1). Never changed or deleted: a
+    new POST supersedes the decision in force, which stays on record."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    queryset = ClimateDecision.objects.select_related("organization", "superseded_by")
+    serializer_class = ClimateDecisionSerializer
+    filterset_class = ClimateDecisionFilterSet
+
+    def create_instance(self, serializer) -> None:
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.climate_decision_record(
+                organization=data["organization"],
+                actor=self.request.user,
+                relevant=data["relevant"],
+                reasoning=data["reasoning"],
+                decided_by=data.get("decided_by", self.request.user),
+                decided_on=data.get("decided_on"),
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(get_error_detail(exc)) from exc
+
+
+class InterestedPartySerializer(TrackedSerializer):
+    class Meta:
+        model = InterestedParty
+        fields = [
+            "id",
+            "organization",
+            "name",
+            "kind",
+            "category",
+            "description",
+            "owner",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class InterestedPartyViewSet(RestrictedModelViewSet):
+    """Interested parties (4.2); their requirements are ``party-requirements``."""
+
+    queryset = InterestedParty.objects.select_related("organization", "owner")
+    serializer_class = InterestedPartySerializer
+    filterset_class = InterestedPartyFilterSet
+
+
+class PartyRequirementSerializer(TrackedSerializer):
+    def validate(self, attrs):
+        party = attrs.get("party") or getattr(self.instance, "party", None)
+        if party is not None:
+            _same_organization(attrs, party.organization_id, ("controls",))
+        return super().validate(attrs)
+
+    class Meta:
+        model = PartyRequirement
+        fields = [
+            "id",
+            "party",
+            "requirement",
+            "source",
+            "addressed",
+            "how",
+            "controls",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PartyRequirementViewSet(RestrictedModelViewSet):
+    """The requirements of interested parties and whether the AIMS addresses each."""
+
+    queryset = PartyRequirement.objects.select_related("party").prefetch_related("controls")
+    serializer_class = PartyRequirementSerializer
+    filterset_class = PartyRequirementFilterSet
+
+
+def register(router) -> None:
+    """Add the context resources to the API router."""
+    router.register("context-issues", ContextIssueViewSet)
+    router.register("climate-decisions", ClimateDecisionViewSet)
+    router.register("interested-parties", InterestedPartyViewSet)
+    router.register("party-requirements", PartyRequirementViewSet)

@@ -10,9 +10,24 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aims.core.documents import DocumentStatus, document_start_next, next_number
-from aims.core.permissions import Action, Role, can, can_add, forget_roles, restrict
+from aims.core.permissions import (
+    Action,
+    Role,
+    UserPurpose,
+    can,
+    can_add,
+    forget_roles,
+    restrict,
+    users_choosable,
+)
 from aims.core.transactions import lock_series_owner
-from aims.organizations.models import Membership, Organization, ScopeStatement, User
+from aims.organizations.models import (
+    ClimateDecision,
+    Membership,
+    Organization,
+    ScopeStatement,
+    User,
+)
 
 
 def _other_admins(membership: Membership) -> bool:
@@ -149,3 +164,69 @@ def current_scope(
     approved = next((v for v in versions if v.status == DocumentStatus.APPROVED), None)
     draft = next((v for v in versions if v.status != DocumentStatus.APPROVED), None)
     return approved, draft
+
+
+# --- Climate decision (4.1) ---------------------------------------------------------------
+
+
+def climate_current(*, organization: Organization, user: Any) -> ClimateDecision | None:
+    """The decision in force: the latest one ``user`` may see (None when none is recorded)."""
+    return (
+        restrict(ClimateDecision.objects.all(), user, Action.VIEW)
+        .filter(organization=organization)
+        .select_related("decided_by")
+        .order_by("-decided_on", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def climate_decision_record(
+    *,
+    organization: Organization,
+    actor: Any,
+    relevant: bool,
+    reasoning: str,
+    decided_by: Any,
+    decided_on: datetime.date | None = None,
+) -> ClimateDecision:
+    """Record a new decision on whether climate change is relevant; it supersedes the one in
+    force, which stays on record unchanged. A decision dated before the current one is
+    refused: the history reads in order."""
+    if not can_add(actor, ClimateDecision, organization.pk):
+        raise PermissionDenied(_("Your role does not allow recording this decision."))
+    if (
+        not users_choosable(organization=organization, purpose=UserPurpose.OWNER)
+        .filter(pk=getattr(decided_by, "pk", None))
+        .exists()
+    ):
+        raise ValidationError(
+            {"decided_by": _("Choose a member of the organisation (not an external auditor).")}
+        )
+    lock_series_owner(organization)  # two decisions at once: the second supersedes the first
+    current = (
+        ClimateDecision.objects.filter(organization=organization)
+        .order_by("-decided_on", "-pk")
+        .first()
+    )
+    decision = ClimateDecision(
+        organization=organization,
+        relevant=relevant,
+        reasoning=reasoning,
+        decided_by=decided_by,
+        supersedes=current,
+    )
+    if decided_on is not None:
+        decision.decided_on = decided_on
+    if current is not None and decision.decided_on < current.decided_on:
+        raise ValidationError(
+            {
+                "decided_on": _(
+                    "The decision in force was taken on %(day)s; a new one cannot be dated earlier."
+                )
+                % {"day": current.decided_on.isoformat()}
+            }
+        )
+    decision.full_clean()
+    decision.save()
+    return decision

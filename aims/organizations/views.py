@@ -5,7 +5,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -17,14 +20,31 @@ from aims.core.models import ChangeLogEntry
 from aims.core.permissions import Action, can, can_add, restrict
 from aims.core.recorded import annotate_recorded
 from aims.organizations import services
-from aims.organizations.filters import MembershipFilterSet
+from aims.organizations.filters import (
+    ClimateDecisionFilterSet,
+    ContextIssueFilterSet,
+    InterestedPartyFilterSet,
+    MembershipFilterSet,
+)
 from aims.organizations.forms import (
+    ClimateDecisionForm,
+    ContextIssueForm,
+    InterestedPartyForm,
     MemberAddForm,
     MembershipForm,
     OrganizationForm,
+    PartyRequirementForm,
     ScopeStatementForm,
 )
-from aims.organizations.models import Membership, Organization, ScopeStatement
+from aims.organizations.models import (
+    ClimateDecision,
+    ContextIssue,
+    InterestedParty,
+    Membership,
+    Organization,
+    PartyRequirement,
+    ScopeStatement,
+)
 
 
 class ChooseOrganizationView(LoginRequiredMixin, TemplateView):
@@ -207,7 +227,7 @@ class ScopeView(generic.OrganizationPageView):
 class ScopeVersionView(generic.ObjectDetailView):
     model = ScopeStatement
     select_related = ("author", "approved_by")
-    prefetch_related = ("ai_systems",)
+    prefetch_related = ("ai_systems", "issues", "parties")
     template_name = "organizations/scope_version.html"
 
     def get_context_data(self, **kwargs):
@@ -245,3 +265,263 @@ class ScopeActionView(generic.DocumentActionView):
 
     model = ScopeStatement
     actions = generic.document_actions()
+
+
+# --- Context of the organisation (4.1, 4.2) ---------------------------------------------
+
+
+def _context_frame(view: generic.OrganizationPageView | generic.ModelViewMixin) -> dict:
+    """What every context page shows above its table: the climate decision in force and
+    the AI roles of the approved scope (the roles stay on the scope: see ScopeStatement)."""
+    user = view.request.user
+    approved, draft = services.current_scope(organization=view.organization, user=user)
+    return {
+        "climate": services.climate_current(organization=view.organization, user=user),
+        "scope_approved": approved,
+        "scope_draft": draft,
+        "can_decide_climate": can_add(user, ClimateDecision, view.organization.pk),
+    }
+
+
+class IssueListView(generic.ObjectListView):
+    model = ContextIssue
+    filterset_class = ContextIssueFilterSet
+    select_related = ("organization", "owner")
+    template_name = "organizations/context_list.html"
+    table_template = "organizations/_issue_table.html"
+    add_url_name = "organizations:issue_add"
+    title = gettext_lazy("Internal and external issues")
+    intro = gettext_lazy(
+        "What inside and outside the organisation bears on what the AIMS must achieve "
+        "(clause 4.1): each issue with its effect, its owner and when to look at it again."
+    )
+    empty_text = gettext_lazy(
+        "No issues recorded yet. Add the legal, technological, societal, economic, "
+        "environmental and organisational issues that shape the AIMS."
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(_context_frame(self), today=timezone.localdate(), context_tab="issues")
+        return context
+
+
+class IssueDetailView(generic.ObjectDetailView):
+    model = ContextIssue
+    select_related = ("organization", "owner")
+    prefetch_related = ("scope_statements",)
+    template_name = "organizations/issue_detail.html"
+    list_url_name = "organizations:issue_list"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["scopes"] = restrict(
+            context["object"].scope_statements.all(), self.request.user, Action.VIEW
+        ).order_by("-number")
+        return context
+
+
+class IssueHistoryView(generic.ObjectHistoryView):
+    model = ContextIssue
+    list_url_name = "organizations:issue_list"
+    detail_template = "organizations/_issue_layout.html"
+
+
+class IssueEditView(generic.ObjectEditView):
+    model = ContextIssue
+    form_class = ContextIssueForm
+    list_url_name = "organizations:issue_list"
+
+
+class IssueDeleteView(generic.ObjectDeleteView):
+    model = ContextIssue
+    success_url_name = "organizations:issue_list"
+
+
+class ClimateListView(generic.ObjectListView):
+    model = ClimateDecision
+    filterset_class = ClimateDecisionFilterSet
+    select_related = ("organization", "decided_by", "supersedes")
+    table_template = "organizations/_climate_table.html"
+    add_url_name = "organizations:climate_add"
+    title = gettext_lazy("Climate change decisions")
+    intro = gettext_lazy(
+        "Whether climate change is a relevant issue for the AIMS, as decided over time. The "
+        "latest decision is in force; each earlier one stays with its reasoning."
+    )
+    empty_text = gettext_lazy(
+        "No decision recorded yet. Record whether climate change is relevant, and why."
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = services.climate_current(organization=self.organization, user=self.request.user)
+        context["current_pk"] = current.pk if current else None
+        return context
+
+
+class ClimateDetailView(generic.ObjectDetailView):
+    model = ClimateDecision
+    select_related = ("organization", "decided_by", "supersedes")
+    template_name = "organizations/climate_detail.html"
+    list_url_name = "organizations:climate_list"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decision = context["object"]
+        context["superseded_by"] = (
+            restrict(ClimateDecision.objects.all(), self.request.user, Action.VIEW)
+            .filter(supersedes=decision)
+            .select_related("decided_by")
+            .first()
+        )
+        context["can_decide_climate"] = can_add(
+            self.request.user, ClimateDecision, self.organization.pk
+        )
+        return context
+
+
+class ClimateHistoryView(generic.ObjectHistoryView):
+    model = ClimateDecision
+    list_url_name = "organizations:climate_list"
+    detail_template = "organizations/_climate_layout.html"
+
+
+class ClimateRecordView(generic.ObjectEditView):
+    """Record a new decision, prefilled from the one in force."""
+
+    model = ClimateDecision
+    form_class = ClimateDecisionForm
+    list_url_name = "organizations:climate_list"
+
+    def new_instance(self) -> ClimateDecision:
+        current = services.climate_current(organization=self.organization, user=self.request.user)
+        instance = ClimateDecision(organization=self.organization, decided_by=self.request.user)
+        if current is not None:
+            instance.relevant, instance.reasoning = current.relevant, current.reasoning
+        return instance
+
+    def post(self, request, *args, **kwargs):
+        self.setup_object()
+        form = self.get_form(data=request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = self.save(form)
+            except ValidationError as exc:  # refused by the service: a date, a person
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Decision recorded; it is now the one in force."))
+                return redirect(saved.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def save(self, form: ClimateDecisionForm) -> ClimateDecision:
+        data = form.cleaned_data
+        return services.climate_decision_record(
+            organization=self.organization,
+            actor=self.request.user,
+            relevant=data["relevant"],
+            reasoning=data["reasoning"],
+            decided_by=data["decided_by"],
+            decided_on=data.get("decided_on"),
+        )
+
+
+class PartyListView(generic.ObjectListView):
+    model = InterestedParty
+    filterset_class = InterestedPartyFilterSet
+    select_related = ("organization", "owner")
+    template_name = "organizations/context_list.html"
+    table_template = "organizations/_party_table.html"
+    add_url_name = "organizations:party_add"
+    title = gettext_lazy("Interested parties")
+    intro = gettext_lazy(
+        "Who has a stake in the AIMS and its AI systems (clause 4.2), what each of them "
+        "requires, and whether the AIMS takes each requirement on."
+    )
+    empty_text = gettext_lazy(
+        "No interested parties recorded yet. Add customers, affected people, regulators, "
+        "staff, suppliers and investors, then their requirements."
+    )
+
+    def list_queryset(self):
+        return self.base_queryset().annotate(
+            requirement_count=Count("requirements", distinct=True),
+            undecided_count=Count(
+                "requirements", filter=Q(requirements__addressed=""), distinct=True
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(_context_frame(self), context_tab="parties")
+        return context
+
+
+class PartyDetailView(generic.ObjectDetailView):
+    model = InterestedParty
+    select_related = ("organization", "owner")
+    template_name = "organizations/party_detail.html"
+    list_url_name = "organizations:party_list"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        party = context["object"]
+        user = self.request.user
+        requirements = list(
+            restrict(PartyRequirement.objects.all(), user, Action.VIEW)
+            .filter(party=party)
+            .prefetch_related("controls__requirement")
+        )
+        context.update(
+            requirements=requirements,
+            can_add_requirement=can_add(
+                user, PartyRequirement, party.organization_id, parent=party
+            ),
+            scopes=restrict(party.scope_statements.all(), user, Action.VIEW).order_by("-number"),
+        )
+        return context
+
+
+class PartyHistoryView(generic.ObjectHistoryView):
+    model = InterestedParty
+    list_url_name = "organizations:party_list"
+    detail_template = "organizations/_party_layout.html"
+
+
+class PartyEditView(generic.ObjectEditView):
+    model = InterestedParty
+    form_class = InterestedPartyForm
+    list_url_name = "organizations:party_list"
+
+
+class PartyDeleteView(generic.ObjectDeleteView):
+    model = InterestedParty
+    success_url_name = "organizations:party_list"
+
+
+class RequirementEditView(generic.ObjectEditView):
+    model = PartyRequirement
+    form_class = PartyRequirementForm
+    parent_model = InterestedParty
+    select_related = ("party",)
+    list_url_name = "organizations:party_list"
+
+    def model_context(self):
+        # Requirements have no list of their own: the breadcrumb leads to the parties.
+        return {**super().model_context(), "verbose_name_plural": _("interested parties")}
+
+
+class RequirementDeleteView(generic.ObjectDeleteView):
+    model = PartyRequirement
+    select_related = ("party",)
+
+    def success_url(self, obj):
+        return self.org_url("organizations:party_detail", pk=obj.party_id)
+
+
+class RequirementHistoryView(generic.ObjectHistoryView):
+    model = PartyRequirement
+    select_related = ("party",)
+    list_url_name = "organizations:party_list"
+    detail_template = "organizations/_requirement_layout.html"

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims.core import documents
+from aims.organizations.services import climate_decision_record
 from controls.models import ControlImplementation
 from controls.services import soa_version_start
 from readiness import contradictions
@@ -55,6 +56,7 @@ def test_every_rule_is_registered():
         "provider_excludes_customers",
         "high_risk_without_assessment",
         "high_risk_without_impact_assessment",
+        "climate_relevant_without_issue",
         "a5_excluded_while_harms_found",
         "acceptance_expired",
         "soa_behind_risks",
@@ -259,6 +261,13 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
         return len(queries)
 
     add_records(1)
+    climate_decision_record(  # relevant, and no environmental issue on record
+        organization=ready_org,
+        actor=users.officer,
+        relevant=True,
+        reasoning="Training uses a lot of energy.",
+        decided_by=users.admin,
+    )
     _approve(soa_version_start(organization=ready_org, user=users.officer), users.officer, reviewer)
     for risk in Risk.objects.filter(organization=ready_org):
         risk.save()  # changed since the SoA was approved
@@ -275,10 +284,9 @@ def test_the_readiness_page_stays_bounded_with_contradictions(
         "ai_policy_past_review",  # no AI policy here
     }
     assert before == after
-    assert (
-        after <= 22
-    )  # 21 today: the clause rules (two for the support area) plus seven for the contradictions
-    assert after <= 24  # 21 today: the clause rules plus seven for the contradictions
+    # The clause rules (two for the support area, one for the context registers), the
+    # objectives and seven for the contradictions.
+    assert after <= 24
 
 
 def test_the_risk_page_and_the_controls_evidence_tab_flag_their_contradiction(

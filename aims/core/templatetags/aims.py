@@ -58,6 +58,13 @@ TONES = {
     "open": "warning",
     "answered": "info",
     "closed": "muted",
+    "monitored": "info",
+    "addressed_yes": "success",
+    "addressed_partly": "warning",
+    "addressed_no": "danger",
+    "addressed_": "neutral",
+    "climate_relevant": "warning",
+    "climate_not_relevant": "neutral",
 }
 
 
