@@ -342,6 +342,7 @@ def audit_report_start(
     if not can_add(user, AuditReport, audit.organization_id):
         raise PermissionDenied(_("Your role does not allow writing an audit report."))
     lock_series_owner(audit.organization)
+    audit = Audit.objects.select_related("organization").get(pk=audit.pk)  # as it is now
     if audit.status == AuditStatus.PLANNED:
         raise ValidationError(_("Start the audit before writing its report."))
     if audit.status == AuditStatus.CLOSED:
