@@ -49,6 +49,7 @@ DATA_FILES = (
     "classifications.json",
     "impact_assessments.json",
     "impact_thresholds.json",
+    "audits.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
 
@@ -102,6 +103,7 @@ class DemoData:
     classifications: dict[str, list[dict[str, Any]]]
     impact_assessments: dict[str, list[dict[str, Any]]]
     impact_thresholds: dict[str, dict[str, Any]]
+    audits: dict[str, dict[str, Any]]
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""
@@ -144,6 +146,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         classifications=raw["classifications.json"],
         impact_assessments=raw["impact_assessments.json"],
         impact_thresholds=raw["impact_thresholds.json"],
+        audits=raw["audits.json"],
     )
     _check(data)
     return data
@@ -481,6 +484,71 @@ def _check(data: DemoData) -> None:
         organization("impact_thresholds.json", slug)
         _keys("impact_thresholds.json", slug, spec, {"decided_by", "thresholds"})
         person("impact_thresholds.json", slug, spec["decided_by"])
+
+    for slug, spec in data.audits.items():
+        organization("audits.json", slug)
+        _keys("audits.json", slug, spec, {"programme", "audits"})
+        programme = spec["programme"]
+        _keys(
+            "audits.json",
+            "programme",
+            programme,
+            {"title", "owner", "starts_in_days", "objectives", "approach"},
+        )
+        person("audits.json", "programme", programme["owner"])
+        for audit in spec["audits"]:
+            record = audit.get("title", "?")
+            _keys(
+                "audits.json",
+                record,
+                audit,
+                {
+                    "title",
+                    "planned_in_days",
+                    "lead_auditor",
+                    "auditors",
+                    "clauses",
+                    "controls",
+                    "systems",
+                    "criteria",
+                    "objectives",
+                    "plan",
+                },
+                optional={
+                    "held_in_days",
+                    "lines",
+                    "corrective_actions",
+                    "root_causes",
+                    "report",
+                    "close",
+                },
+            )
+            systems("audits.json", record, slug, audit["systems"])
+            for email in (audit["lead_auditor"], *audit["auditors"]):
+                person("audits.json", record, email)
+            for ref, line in audit.get("lines", {}).items():
+                _keys("audits.json", ref, line, {"result", "sampled", "notes"}, {"evidence"})
+            for ref, action in audit.get("corrective_actions", {}).items():
+                _keys(
+                    "audits.json",
+                    ref,
+                    action,
+                    {"owner", "description"},
+                    {"done_in_days", "due_in_days", "verified_by", "verification"},
+                )
+                person("audits.json", ref, action["owner"])
+                if "verified_by" in action:
+                    person("audits.json", ref, action["verified_by"])
+            if "report" in audit:
+                report = audit["report"]
+                _keys(
+                    "audits.json",
+                    record,
+                    report,
+                    {"author", "approver", "summary", "conclusions", "approval_note"},
+                )
+                person("audits.json", record, report["author"])
+                person("audits.json", record, report["approver"])
 
     for slug, specs in data.impact_assessments.items():
         organization("impact_assessments.json", slug)
