@@ -4,7 +4,7 @@ audit reports (a controlled document with a PDF)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -28,6 +28,7 @@ from audits.forms import (
     ChecklistLineForm,
 )
 from audits.models import (
+    ANSWERABLE_STATUSES,
     Audit,
     AuditChecklistLine,
     AuditProgramme,
@@ -294,6 +295,14 @@ class ChecklistLineEditView(generic.ObjectEditView):
     model = AuditChecklistLine
     form_class = ChecklistLineForm
     select_related = ("audit", "audit__organization", "requirement", "nonconformity")
+
+    def setup_object(self):
+        super().setup_object()
+        if self.object.audit.status not in ANSWERABLE_STATUSES:
+            raise PermissionDenied(
+                _("The checklist is answered while the audit is in progress (it is %(s)s).")
+                % {"s": self.object.audit.get_status_display().lower()}
+            )
 
     def save(self, form):
         self.check_fresh(form)

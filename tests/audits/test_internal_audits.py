@@ -476,3 +476,14 @@ def test_a_viewer_cannot_start_an_audit(audit, users, api_client_for):
     assert response.status_code == 403
     audit.refresh_from_db()
     assert audit.status == "planned"
+
+
+def test_the_line_form_opens_only_while_the_audit_is_in_progress(audit, users, client_for):
+    services.audit_checklist_generate(audit=audit, user=users.officer)  # still planned
+    line = audit.lines.get(ref="5.2")
+    url = reverse("audits:audit_line_edit", kwargs={"org": audit.organization.slug, "pk": line.pk})
+    client = client_for(users.officer)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"result": "minor", "notes": "x", "_version": 1}).status_code == 403
+    line.refresh_from_db()
+    assert line.result == "" and not Nonconformity.objects.exists()
