@@ -27,6 +27,8 @@ from audits.filters import (
 )
 from audits.forms import audit_clause_choices, audit_control_choices
 from audits.models import (
+    HELD_STATUSES,
+    SCOPE_FIELDS,
     Audit,
     AuditChecklistLine,
     AuditProgramme,
@@ -325,6 +327,24 @@ class AuditSerializer(TrackedSerializer):
             raise serializers.ValidationError(
                 {"programme": [_("An audit under way stays in its programme.")]}
             )
+        if instance is not None and instance.status in HELD_STATUSES:
+            changed = [
+                name
+                for name in SCOPE_FIELDS
+                if name in attrs
+                and (
+                    set(attrs[name]) != set(getattr(instance, name).all())
+                    if name != "lead_auditor"
+                    else attrs[name] != instance.lead_auditor
+                )
+            ]
+            if changed:
+                raise serializers.ValidationError(
+                    {
+                        name: [_("The audit has been reported: its scope and team stay.")]
+                        for name in changed
+                    }
+                )
         attrs = super().validate(attrs)
 
         def value(name):

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import CleanInputFormMixin, TrackedModelForm
 from audits.models import (
+    HELD_STATUSES,
+    SCOPE_FIELDS,
     Audit,
     AuditChecklistLine,
     AuditProgramme,
@@ -252,6 +254,9 @@ class AuditForm(TrackedModelForm):
         ):
             # Added from its programme's page, or under way: it stays in its programme.
             self.fields["programme"].disabled = True
+        if self.instance.pk and self.instance.status in HELD_STATUSES:
+            for name in SCOPE_FIELDS:
+                self.fields[name].disabled = True
         if self.instance.pk and self.instance.status == AuditStatus.CLOSED:
             for field in self.fields.values():
                 field.disabled = True

@@ -146,6 +146,8 @@ class AuditStatus(models.TextChoices):
 
 
 HELD_STATUSES = (AuditStatus.REPORTED, AuditStatus.CLOSED)
+# Once reported, what the audit covered and who audited it stay as they were.
+SCOPE_FIELDS = ("clauses", "controls", "ai_systems", "auditors", "lead_auditor")
 
 
 def audit_reference(number: int | None) -> str:
@@ -306,6 +308,12 @@ class Audit(OrganizationScopedModel):
             errors["actual_start"] = _("Start the audit first; the dates held come with it.")
         if errors:
             raise ValidationError(errors)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        # An audit that was held is part of the record: its checklist and findings stay.
+        if self.status != AuditStatus.PLANNED:
+            raise ValidationError(_("Only a planned audit can be deleted."))
+        return super().delete(*args, **kwargs)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.number:
@@ -642,6 +650,7 @@ __all__ = [
     "COVERAGE_YEARS",
     "HELD_STATUSES",
     "NONCONFORMITY_RESULTS",
+    "SCOPE_FIELDS",
     "Audit",
     "AuditChecklistLine",
     "AuditProgramme",

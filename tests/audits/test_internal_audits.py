@@ -487,3 +487,33 @@ def test_the_line_form_opens_only_while_the_audit_is_in_progress(audit, users, c
     assert client.post(url, {"result": "minor", "notes": "x", "_version": 1}).status_code == 403
     line.refresh_from_db()
     assert line.result == "" and not Nonconformity.objects.exists()
+
+
+def _reported(audit, users):
+    if audit.status == "planned":
+        _started(audit, users.officer)
+    _answer_all(audit, users)
+    report = services.audit_report_start(
+        audit=audit, user=users.officer, summary="S", conclusions="C"
+    )
+    document_approve(version=document_submit(version=report, user=users.officer), user=users.admin)
+    audit.refresh_from_db()
+    return audit
+
+
+def test_a_held_audit_is_not_deleted_and_a_reported_one_keeps_its_scope(
+    audit, users, api_client_for
+):
+    _started(audit, users.officer)
+    api = api_client_for(users.officer)
+    response = api.delete(f"/api/v1/audits/{audit.pk}/")
+    assert response.status_code == 400 and "Only a planned audit" in str(response.json())
+    assert Audit.objects.filter(pk=audit.pk).exists()
+    audit.refresh_from_db()
+    _reported(audit, users)
+    other = factories.AISystemFactory(organization=audit.organization)
+    response = api.patch(f"/api/v1/audits/{audit.pk}/", {"ai_systems": [other.pk]}, format="json")
+    assert response.status_code == 400 and "scope and team stay" in str(response.json())
+    assert not audit.ai_systems.filter(pk=other.pk).exists()
+    response = api.patch(f"/api/v1/audits/{audit.pk}/", {"plan": "Noted after."}, format="json")
+    assert response.status_code == 200
