@@ -517,3 +517,22 @@ def test_a_held_audit_is_not_deleted_and_a_reported_one_keeps_its_scope(
     assert not audit.ai_systems.filter(pk=other.pk).exists()
     response = api.patch(f"/api/v1/audits/{audit.pk}/", {"plan": "Noted after."}, format="json")
     assert response.status_code == 200
+
+
+def test_auditors_see_the_programme_through_clause_9_2_and_audits_through_their_scope(
+    audit, users, api_client_for, programme
+):
+    api = api_client_for(users.auditor)
+
+    def ids(path):
+        response = api.get(path, {"organization": audit.organization.pk})
+        assert response.status_code == 200
+        return {row["id"] for row in response.json()["results"]}
+
+    engagement = factories.engage(audit.organization, users.auditor, clauses=[_req("9.2.2")])
+    assert ids("/api/v1/audit-programmes/") == {programme.pk}
+    assert ids("/api/v1/audits/") == {audit.pk}
+    engagement.delete()
+    factories.engage(audit.organization, users.auditor, clauses=[_req("5.2")])
+    assert ids("/api/v1/audit-programmes/") == set()
+    assert ids("/api/v1/audits/") == {audit.pk}  # it audits clause 5.2
