@@ -6,9 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aims.core.filters import organization_members
+from aims.core.permissions import Action, restrict
 from audits.models import (
     OPEN_ACTION_STATUSES,
+    Audit,
+    AuditChecklistLine,
+    AuditProgramme,
+    AuditReport,
+    AuditStatus,
     CorrectiveAction,
+    FindingResult,
     Incident,
     IncidentCommunication,
     IncidentSeverity,
@@ -22,6 +29,14 @@ from audits.models import (
     OpportunityStatus,
 )
 from risks.filters import visible_ai_systems
+
+
+def visible_programmes(request):
+    if request is None:
+        return AuditProgramme.objects.none()
+    queryset = restrict(AuditProgramme.objects.all(), request.user, Action.VIEW)
+    organization = getattr(request, "organization", None)
+    return queryset.filter(organization=organization) if organization else queryset
 
 
 class IncidentFilterSet(django_filters.FilterSet):
@@ -127,3 +142,85 @@ class OpportunityFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+
+class AuditProgrammeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    current = django_filters.BooleanFilter(method="filter_current", label=_("Covers today"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("period_start", "start"), ("title", "title")), label=_("Sort by")
+    )
+
+    class Meta:
+        model = AuditProgramme
+        fields = ["organization"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(objectives__icontains=value))
+
+    def filter_current(self, queryset, name, value):
+        today = timezone.localdate()
+        covering = Q(period_start__lte=today, period_end__gte=today)
+        return queryset.filter(covering if value else ~covering)
+
+
+class AuditFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=AuditStatus.choices, label=_("Status"))
+    programme = django_filters.ModelChoiceFilter(queryset=visible_programmes, label=_("Programme"))
+    requirement = django_filters.CharFilter(
+        method="filter_requirement", label=_("Clause or control")
+    )
+    ai_system = django_filters.ModelChoiceFilter(
+        field_name="ai_systems", queryset=visible_ai_systems, label=_("AI system")
+    )
+    lead_auditor = django_filters.ModelChoiceFilter(
+        queryset=organization_members, label=_("Lead auditor")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("planned_start", "planned"), ("number", "number"), ("status", "status")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Audit
+        fields = ["organization"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(objectives__icontains=value))
+
+    def filter_requirement(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                Audit.clauses.through.objects.filter(
+                    audit=OuterRef("pk"), requirement__ref=value.strip()
+                )
+            )
+            | Exists(
+                Audit.controls.through.objects.filter(
+                    audit=OuterRef("pk"), requirement__ref=value.strip()
+                )
+            )
+        )
+
+
+class AuditChecklistLineFilterSet(django_filters.FilterSet):
+    organization = django_filters.NumberFilter(field_name="audit__organization")
+    result = django_filters.ChoiceFilter(
+        choices=[("none", _("Not yet answered")), *FindingResult.choices],
+        method="filter_result",
+        label=_("Result"),
+    )
+
+    class Meta:
+        model = AuditChecklistLine
+        fields = ["audit", "kind", "excluded"]
+
+    def filter_result(self, queryset, name, value):
+        return queryset.filter(result="" if value == "none" else value)
+
+
+class AuditReportFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = AuditReport
+        fields = ["organization", "audit", "status"]

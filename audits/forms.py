@@ -4,11 +4,20 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.forms import CleanInputFormMixin, TrackedModelForm
 from audits.models import (
+    HELD_STATUSES,
+    SCOPE_FIELDS,
+    Audit,
+    AuditChecklistLine,
+    AuditProgramme,
+    AuditReport,
+    AuditStatus,
     CorrectiveAction,
+    FindingResult,
     Incident,
     IncidentCommunication,
     Nonconformity,
     Opportunity,
+    independence_conflicts,
 )
 from controls.models import Requirement, RequirementKind
 
@@ -170,6 +179,154 @@ class VerificationForm(CleanInputFormMixin, forms.Form):
 class ReopenForm(CleanInputFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why it is reopened"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+# --- Internal audit (9.2) --------------------------------------------------------------------
+
+
+def audit_clause_choices():
+    return Requirement.objects.filter(
+        framework__code="iso42001", withdrawn=False, kind=RequirementKind.CLAUSE, assessable=True
+    ).order_by("sort_key")
+
+
+def audit_control_choices():
+    return Requirement.objects.filter(
+        framework__code="iso42001", withdrawn=False, kind=RequirementKind.CONTROL
+    ).order_by("sort_key")
+
+
+def _ref_label(requirement: Requirement) -> str:
+    return f"{requirement.ref} {requirement.title}"
+
+
+class AuditProgrammeForm(TrackedModelForm):
+    class Meta:
+        model = AuditProgramme
+        fields = ["title", "period_start", "period_end", "owner", "objectives", "approach"]
+        widgets = {
+            "period_start": TrackedModelForm.date_widget(),
+            "period_end": TrackedModelForm.date_widget(),
+        }
+
+
+class AuditForm(TrackedModelForm):
+    """An audit's plan. Nobody audits their own area: the auditors (and the lead) may own
+    no AI system, SoA control or clause in the scope."""
+
+    sections = [
+        (_("The audit"), "", ["programme", "title", "objectives", "criteria"]),
+        (
+            _("Scope"),
+            _("The checklist has a line per clause and per control chosen here."),
+            ["clauses", "controls", "ai_systems"],
+        ),
+        (
+            _("Auditors and dates"),
+            _("The lead auditor leads the team; the auditors are the others in it."),
+            ["lead_auditor", "auditors", "planned_start", "planned_end"],
+        ),
+        (_("Plan"), "", ["plan"]),
+    ]
+
+    class Meta:
+        model = Audit
+        fields = [
+            "programme",
+            "title",
+            "objectives",
+            "criteria",
+            "clauses",
+            "controls",
+            "ai_systems",
+            "lead_auditor",
+            "auditors",
+            "planned_start",
+            "planned_end",
+            "plan",
+        ]
+        widgets = {
+            "planned_start": TrackedModelForm.date_widget(),
+            "planned_end": TrackedModelForm.date_widget(),
+            "clauses": forms.SelectMultiple(attrs={"size": 8}),
+            "controls": forms.SelectMultiple(attrs={"size": 10}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clauses"].queryset = audit_clause_choices()
+        self.fields["clauses"].label_from_instance = _ref_label
+        self.fields["controls"].queryset = audit_control_choices()
+        self.fields["controls"].label_from_instance = _ref_label
+        if self.instance.programme_id and (
+            not self.instance.pk or self.instance.status != AuditStatus.PLANNED
+        ):
+            # Added from its programme's page, or under way: it stays in its programme.
+            self.fields["programme"].disabled = True
+        if self.instance.pk and self.instance.status in HELD_STATUSES:
+            for name in SCOPE_FIELDS:
+                self.fields[name].disabled = True
+        if self.instance.pk and self.instance.status == AuditStatus.CLOSED:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and self.instance.status == AuditStatus.CLOSED:
+            raise forms.ValidationError(_("The audit is closed: it no longer changes."))
+        people = list(data.get("auditors") or [])
+        lead = data.get("lead_auditor")
+        if lead is not None and lead not in people:
+            people.append(lead)
+        conflicts = independence_conflicts(
+            organization=self.organization,
+            auditors=people,
+            clauses=data.get("clauses") or [],
+            controls=data.get("controls") or [],
+            ai_systems=data.get("ai_systems") or [],
+        )
+        if conflicts:
+            self.add_error(
+                "auditors",
+                [
+                    _("Nobody audits their own area; choose other auditors or narrow the scope."),
+                    *conflicts,
+                ],
+            )
+        return data
+
+
+class ChecklistLineForm(TrackedModelForm):
+    """What the auditor found on one line: the result, the evidence sampled, the finding."""
+
+    class Meta:
+        model = AuditChecklistLine
+        fields = ["result", "evidence", "sampled", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [("", _("Not yet answered")), *FindingResult.choices]
+
+
+class AuditReportForm(TrackedModelForm):
+    class Meta:
+        model = AuditReport
+        fields = ["summary", "conclusions", "change_summary", "review_interval_months"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "conclusions": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("summary", "conclusions"):
+            self.fields[name].widget.attrs["rows"] = 6
+
+
+class AuditStartForm(CleanInputFormMixin, forms.Form):
+    started_on = forms.DateField(
+        label=_("Held from"), required=False, widget=TrackedModelForm.date_widget()
     )
 
 

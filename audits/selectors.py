@@ -1,17 +1,29 @@
-"""Read-side helpers of the audits app: nonconformity trends."""
+"""Read-side helpers of the audits app: nonconformity trends, audit programme coverage."""
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
+from aims.core.documents import DocumentStatus
 from aims.core.permissions import Action, restrict
-from audits.models import Nonconformity, NonconformitySource, NonconformityStatus
+from audits.models import (
+    COVERAGE_YEARS,
+    HELD_STATUSES,
+    Audit,
+    AuditProgramme,
+    Nonconformity,
+    NonconformitySource,
+    NonconformityStatus,
+    years_after,
+)
+from controls.models import Applicability, Requirement, RequirementKind, SoAVersion
 
 TREND_QUARTERS = 8
 
@@ -83,3 +95,114 @@ def nonconformity_trends(*, organization: Any, user: Any) -> dict[str, Any]:
         "quarter_max": max((q["n"] for q in quarters), default=0),
         "total": sum(s["total"] for s in sources),
     }
+
+
+# --- Audit programme coverage (9.2.2) --------------------------------------------------------
+
+
+@dataclass
+class CoverageRow:
+    """One clause or Annex A control: the last audit that covered it and the next one."""
+
+    requirement: Requirement
+    kind: str  # "clause" or "control"
+    last: Audit | None = None
+    next: Audit | None = None
+    in_programme: int = 0  # audits of the chosen programme that cover it
+    not_applicable: bool = False  # a control the approved SoA excludes
+
+    @property
+    def gap(self) -> bool:
+        """Left unaudited: no audit of the programme covers it (applicable ones only)."""
+        return not self.not_applicable and self.in_programme == 0
+
+    @property
+    def stale(self) -> bool:
+        """Last audited more than three years ago (or never), with nothing planned."""
+        if self.not_applicable or self.next is not None:
+            return False
+        if self.last is None:
+            return True
+        return self.last.held_on < years_after(timezone.localdate(), -COVERAGE_YEARS)
+
+
+@dataclass
+class Coverage:
+    programme: AuditProgramme | None
+    window: tuple[datetime.date, datetime.date]
+    clauses: list[CoverageRow] = field(default_factory=list)
+    controls: list[CoverageRow] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[CoverageRow]:
+        return [row for row in (*self.clauses, *self.controls) if row.gap]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        rows = [*self.clauses, *self.controls]
+        applicable = [r for r in rows if not r.not_applicable]
+        return {
+            "total": len(applicable),
+            "covered": sum(1 for r in applicable if not r.gap),
+            "gaps": sum(1 for r in applicable if r.gap),
+            "excluded": len(rows) - len(applicable),
+        }
+
+
+def coverage_window(programme: AuditProgramme | None) -> tuple[datetime.date, datetime.date]:
+    """The programme's period, or the three years from today without one."""
+    if programme is not None:
+        return programme.period_start, programme.period_end
+    today = timezone.localdate()
+    return today, years_after(today, COVERAGE_YEARS)
+
+
+def audit_coverage(*, organization: Any, user: Any, programme: AuditProgramme | None) -> Coverage:
+    """For each assessable clause and each Annex A control, the last audit held that covered
+    it and the next one planned (among the audits ``user`` may see), and whether the chosen
+    programme's audits cover it. Five queries."""
+    window = coverage_window(programme)
+    requirements = list(
+        Requirement.objects.filter(framework__code="iso42001", withdrawn=False)
+        .filter(Q(kind=RequirementKind.CLAUSE, assessable=True) | Q(kind=RequirementKind.CONTROL))
+        .order_by("sort_key")
+    )
+    audits = {
+        a.pk: a
+        for a in restrict(Audit.objects.all(), user, Action.VIEW)
+        .filter(organization=organization)
+        .select_related("programme", "organization")
+    }
+    covered: dict[int, list[Audit]] = {}
+    for through in (Audit.clauses.through, Audit.controls.through):
+        for audit_id, requirement_id in through.objects.filter(
+            audit_id__in=list(audits)
+        ).values_list("audit_id", "requirement_id"):
+            covered.setdefault(requirement_id, []).append(audits[audit_id])
+    soa = (
+        SoAVersion.objects.filter(organization=organization, status=DocumentStatus.APPROVED)
+        .only("rows")
+        .first()
+    )
+    excluded = {
+        row["ref"]
+        for row in (soa.rows if soa else [])
+        if row.get("applicability") == Applicability.NOT_APPLICABLE
+    }
+    today = timezone.localdate()
+    result = Coverage(programme=programme, window=window)
+    for requirement in requirements:
+        kind = "clause" if requirement.kind == RequirementKind.CLAUSE else "control"
+        mine = covered.get(requirement.pk, [])
+        held = [a for a in mine if a.status in HELD_STATUSES or a.status == "in_progress"]
+        planned = [a for a in mine if a.status == "planned" and a.planned_end >= today]
+        row = CoverageRow(
+            requirement=requirement,
+            kind=kind,
+            last=max(held, key=lambda a: a.held_on, default=None),
+            next=min(planned, key=lambda a: a.planned_start, default=None),
+            in_programme=sum(1 for a in mine if programme and a.programme_id == programme.pk),
+            not_applicable=kind == "control" and requirement.ref in excluded,
+        )
+        (result.clauses if kind == "clause" else result.controls).append(row)
+    return result

@@ -1,4 +1,5 @@
-"""Workflows of the audits app: AI incidents, nonconformities and their corrective actions."""
+"""Workflows of the audits app: AI incidents, nonconformities and their corrective actions,
+internal audits (start, checklist, report, close)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aims.core.documents import DocumentStatus, document_start_next
+from aims.core.documents import next_number as document_next_number
 from aims.core.permissions import Action, can_add, restrict
-from aims.core.transactions import lock_record
+from aims.core.transactions import lock_record, lock_series_owner
 from aims.inventory.models import AISystem
 from audits.models import (
     REASSESS_SEVERITIES,
+    Audit,
+    AuditChecklistLine,
+    AuditReport,
+    AuditStatus,
     Effectiveness,
     Incident,
+    LineKind,
     Nonconformity,
+    NonconformitySource,
     NonconformityStatus,
     Opportunity,
     OpportunityStatus,
+    independence_conflicts,
 )
+from controls.models import Applicability, SoAVersion
 from impact_assessments.services import mark_review_needed
 
 
@@ -145,6 +156,153 @@ def opportunity_decide(
     return locked
 
 
+# --- Internal audit (9.2) --------------------------------------------------------------------
+
+
+def audit_scope_conflicts(audit: Audit) -> list[str]:
+    """The independence conflicts of an audit as it is saved (its auditors and lead)."""
+    people = list(audit.auditors.all())
+    if audit.lead_auditor is not None and audit.lead_auditor_id not in {p.pk for p in people}:
+        people.append(audit.lead_auditor)
+    return independence_conflicts(
+        organization=audit.organization,
+        auditors=people,
+        clauses=audit.clauses.all(),
+        controls=audit.controls.all(),
+        ai_systems=audit.ai_systems.all(),
+    )
+
+
+def _locked_audit(audit: Audit, user: Any, action: Action = Action.CHANGE) -> Audit:
+    locked = lock_record(restrict(Audit.objects.all(), user, action), audit)
+    if locked is None:
+        raise PermissionDenied(_("Your role does not allow changing this audit."))
+    return locked
+
+
+def _line_answered(line: AuditChecklistLine, evidence_ids: set[int]) -> bool:
+    return bool(
+        line.result
+        or line.sampled.strip()
+        or line.notes.strip()
+        or line.nonconformity_id
+        or line.pk in evidence_ids
+    )
+
+
+@transaction.atomic
+def audit_checklist_generate(*, audit: Audit, user: Any) -> dict[str, int]:
+    """(Re)build the checklist from the audit's scope: a line per clause chosen and a line
+    per control chosen, the controls as the approved Statement of Applicability has them
+    (a control it marks not applicable is listed as excluded, with the reason). Lines
+    already answered are kept as they are, whatever the scope now says; unanswered lines
+    follow the scope. Returns how many lines were added, updated, kept and removed."""
+    locked = _locked_audit(audit, user)
+    if locked.status not in (AuditStatus.PLANNED, AuditStatus.IN_PROGRESS):
+        raise ValidationError(
+            _("The audit is %(s)s: its checklist no longer changes.")
+            % {"s": locked.get_status_display().lower()}
+        )
+    clauses = list(locked.clauses.order_by("sort_key"))
+    controls = list(locked.controls.order_by("sort_key"))
+    if not clauses and not controls:
+        raise ValidationError(_("Choose the clauses or controls the audit covers first."))
+    rows: dict[str, dict[str, Any]] = {}
+    if controls:
+        soa = (
+            SoAVersion.objects.filter(
+                organization_id=locked.organization_id, status=DocumentStatus.APPROVED
+            )
+            .only("rows", "number")
+            .first()
+        )
+        if soa is None:
+            raise ValidationError(
+                _(
+                    "The checklist's control lines come from the approved Statement of "
+                    "Applicability, and there is none yet: approve the SoA first."
+                )
+            )
+        rows = {row["ref"]: row for row in soa.rows}
+    wanted: dict[tuple[str, str], dict[str, Any]] = {}
+    for clause in clauses:
+        wanted[(LineKind.CLAUSE, clause.ref)] = {
+            "requirement": clause,
+            "title": clause.title[:250],
+            "sort_key": clause.sort_key,
+            "excluded": False,
+            "exclusion_reason": "",
+        }
+    for control in controls:
+        row = rows.get(control.ref, {})
+        not_applicable = row.get("applicability") == Applicability.NOT_APPLICABLE
+        wanted[(LineKind.CONTROL, control.ref)] = {
+            "requirement": control,
+            "title": str(row.get("title") or control.title)[:250],
+            "sort_key": control.sort_key,
+            "excluded": not_applicable,
+            "exclusion_reason": str(row.get("justification", "")) if not_applicable else "",
+        }
+    existing = {(line.kind, line.ref): line for line in locked.lines.all()}
+    with_evidence = set(
+        AuditChecklistLine.evidence.through.objects.filter(
+            auditchecklistline__audit=locked
+        ).values_list("auditchecklistline_id", flat=True)
+    )
+    counts = {"added": 0, "updated": 0, "kept": 0, "removed": 0}
+    for key, line in existing.items():
+        if _line_answered(line, with_evidence):
+            counts["kept"] += 1
+            continue
+        spec = wanted.get(key)
+        if spec is None:
+            line.delete()
+            counts["removed"] += 1
+            continue
+        changed = False
+        for name, value in spec.items():
+            current = line.requirement_id if name == "requirement" else getattr(line, name)
+            target = value.pk if name == "requirement" else value
+            if current != target:
+                setattr(line, name, value)
+                changed = True
+        if changed:
+            line.save()
+            counts["updated"] += 1
+    for key, spec in wanted.items():
+        if key in existing:
+            continue
+        AuditChecklistLine.objects.create(audit=locked, kind=key[0], ref=key[1], **spec)
+        counts["added"] += 1
+    return counts
+
+
+@transaction.atomic
+def audit_start(*, audit: Audit, user: Any, started_on: Any = None) -> Audit:
+    """Planned → in progress: the audit has a lead auditor, a scope and independent
+    auditors; its checklist is built from the scope."""
+    locked = _locked_audit(audit, user)
+    if locked.status != AuditStatus.PLANNED:
+        raise ValidationError(_("Only a planned audit can start."))
+    if locked.lead_auditor_id is None:
+        raise ValidationError(_("Name the lead auditor before the audit starts."))
+    conflicts = audit_scope_conflicts(locked)
+    if conflicts:
+        raise ValidationError(
+            [_("Nobody audits their own area; change the auditors or the scope:"), *conflicts],
+            code="independence",
+        )
+    today = timezone.localdate()
+    started_on = started_on or today
+    if started_on > today:
+        raise ValidationError(_("An audit starts today or earlier, not in the future."))
+    locked.status = AuditStatus.IN_PROGRESS
+    locked.actual_start = started_on
+    locked.save()
+    audit_checklist_generate(audit=locked, user=user)
+    return locked
+
+
 @transaction.atomic
 def opportunity_implement(
     *, opportunity: Opportunity, user: Any, outcome: str, implemented_on: Any = None
@@ -165,3 +323,96 @@ def opportunity_implement(
     locked.implemented_on = day
     locked.save()
     return locked
+
+
+def audit_close(*, audit: Audit, user: Any) -> Audit:
+    """Reported → closed, once every nonconformity it raised has a corrective action under
+    way (or is closed)."""
+    locked = _locked_audit(audit, user, Action.APPROVE)
+    if locked.status != AuditStatus.REPORTED:
+        raise ValidationError(_("An audit closes once its report is approved."))
+    waiting = [
+        nc.reference
+        for nc in Nonconformity.objects.filter(
+            audit_line__audit=locked, status=NonconformityStatus.OPEN
+        ).order_by("number")
+    ]
+    if waiting:
+        raise ValidationError(
+            _("Plan a corrective action for each nonconformity it raised first: %(refs)s.")
+            % {"refs": ", ".join(waiting)}
+        )
+    locked.status = AuditStatus.CLOSED
+    locked.save()
+    return locked
+
+
+def checklist_line_raise(*, line: AuditChecklistLine, user: Any) -> Nonconformity | None:
+    """After a line is answered: a major or minor nonconformity result raises a
+    nonconformity (once per line), recorded against the line's requirement and the audit's
+    AI systems; a later change between major and minor follows on a nonconformity not yet
+    closed. Call it inside the transaction that saved the line."""
+    if not line.raises_nonconformity:
+        return line.nonconformity
+    audit = line.audit
+    nc = line.nonconformity
+    if nc is not None:
+        if nc.severity != line.result and nc.status != NonconformityStatus.CLOSED:
+            nc = Nonconformity.objects.select_for_update().get(pk=nc.pk)
+            nc.severity = line.result
+            nc.save()
+        return nc
+    nc = Nonconformity(
+        organization_id=audit.organization_id,
+        title=(
+            _("%(audit)s: %(ref)s %(title)s")
+            % {
+                "audit": audit.reference,
+                "ref": line.ref,
+                "title": line.title,
+            }
+        )[:200],
+        description=line.notes.strip() or line.title,
+        requirement_id=line.requirement_id,
+        severity=line.result,
+        source=NonconformitySource.INTERNAL_AUDIT,
+        found_on=min(timezone.localdate(), audit.actual_end or timezone.localdate()),
+        owner=None,
+    )
+    nc.full_clean()
+    nc.save()
+    nc.ai_systems.set(audit.ai_systems.all())
+    line.nonconformity = nc
+    line.save()
+    return nc
+
+
+@transaction.atomic
+def audit_report_start(
+    *, audit: Audit, user: Any, summary: str = "", conclusions: str = ""
+) -> AuditReport:
+    """The next version of the audit's report: a copy of the approved one, or a first draft.
+    An audit is reported on once it is in progress."""
+    if not can_add(user, AuditReport, audit.organization_id):
+        raise PermissionDenied(_("Your role does not allow writing an audit report."))
+    lock_series_owner(audit.organization)
+    audit = Audit.objects.select_related("organization").get(pk=audit.pk)  # as it is now
+    if audit.status == AuditStatus.PLANNED:
+        raise ValidationError(_("Start the audit before writing its report."))
+    if audit.status == AuditStatus.CLOSED:
+        raise ValidationError(_("The audit is closed: its report no longer changes."))
+    draft = document_start_next(
+        model=AuditReport, user=user, organization=audit.organization, audit=audit
+    )
+    if draft is None:
+        draft = AuditReport(
+            organization=audit.organization,
+            audit=audit,
+            number=document_next_number(AuditReport, organization=audit.organization, audit=audit),
+            author=user,
+            summary=summary,
+            conclusions=conclusions,
+        )
+        draft.full_clean()
+        draft.save()
+    return draft

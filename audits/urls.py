@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import views
+from audits import views, views_audits
 
 app_name = "audits"
 
@@ -95,5 +95,65 @@ urlpatterns = [
         "improvements/<int:pk>/<slug:action>/",
         views.OpportunityDecisionView.as_view(),
         name="opportunity_decision",
+    ),
+    # Internal audit (9.2)
+    path("audit-programmes/", views_audits.ProgrammeListView.as_view(), name="programme_list"),
+    path("audit-programmes/coverage/", views_audits.CoverageView.as_view(), name="audit_coverage"),
+    path("audit-programmes/add/", views_audits.ProgrammeEditView.as_view(), name="programme_add"),
+    path(
+        "audit-programmes/<int:pk>/",
+        views_audits.ProgrammeDetailView.as_view(),
+        name="programme_detail",
+    ),
+    path(
+        "audit-programmes/<int:pk>/edit/",
+        views_audits.ProgrammeEditView.as_view(),
+        name="programme_edit",
+    ),
+    path(
+        "audit-programmes/<int:pk>/delete/",
+        views_audits.ProgrammeDeleteView.as_view(),
+        name="programme_delete",
+    ),
+    path(
+        "audit-programmes/<int:pk>/history/",
+        views_audits.ProgrammeHistoryView.as_view(),
+        name="programme_history",
+    ),
+    path(
+        "audit-programmes/<int:parent_pk>/audits/add/",
+        views_audits.ProgrammeAuditAddView.as_view(),
+        name="programme_audit_add",
+    ),
+    path("audits/", views_audits.AuditListView.as_view(), name="audit_list"),
+    path("audits/add/", views_audits.AuditEditView.as_view(), name="audit_add"),
+    path("audits/<int:pk>/", views_audits.AuditDetailView.as_view(), name="audit_detail"),
+    path("audits/<int:pk>/edit/", views_audits.AuditEditView.as_view(), name="audit_edit"),
+    path("audits/<int:pk>/delete/", views_audits.AuditDeleteView.as_view(), name="audit_delete"),
+    path("audits/<int:pk>/history/", views_audits.AuditHistoryView.as_view(), name="audit_history"),
+    path(
+        "audits/<int:pk>/do/<slug:action>/",
+        views_audits.AuditActionView.as_view(),
+        name="audit_action",
+    ),
+    path(
+        "audits/lines/<int:pk>/edit/",
+        views_audits.ChecklistLineEditView.as_view(),
+        name="audit_line_edit",
+    ),
+    path("audits/reports/<int:pk>/", views_audits.ReportDetailView.as_view(), name="report_detail"),
+    path(
+        "audits/reports/<int:pk>/edit/", views_audits.ReportEditView.as_view(), name="report_edit"
+    ),
+    path(
+        "audits/reports/<int:pk>/history/",
+        views_audits.ReportHistoryView.as_view(),
+        name="report_history",
+    ),
+    path("audits/reports/<int:pk>/pdf/", views_audits.ReportPdfView.as_view(), name="report_pdf"),
+    path(
+        "audits/reports/<int:pk>/<slug:action>/",
+        views_audits.ReportActionView.as_view(),
+        name="report_action",
     ),
 ]

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,7 @@ DATA_FILES = (
     "policies.json",
     "roles.json",
     "context.json",
+    "audits.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
 
@@ -131,7 +132,8 @@ class DemoData:
     policies: dict[str, list[dict[str, Any]]]
     roles: dict[str, dict[str, Any]]
     # Resources, planned changes, retention, outside documents, the concern channel (policies).
-    support: dict[str, dict[str, Any]] = field(default_factory=dict)
+    support: dict[str, dict[str, Any]]
+    audits: dict[str, dict[str, Any]]
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""
@@ -180,6 +182,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         policies=raw["policies.json"],
         roles=raw["roles.json"],
         context=raw["context.json"],
+        audits=raw["audits.json"],
     )
     _check(data)
     return data
@@ -622,6 +625,70 @@ def _check(data: DemoData) -> None:
                         {"description", "owner", "due_in_days", "status"},
                     )
                     person("incidents.json", record, step["owner"])
+    for slug, spec in data.audits.items():
+        organization("audits.json", slug)
+        _keys("audits.json", slug, spec, {"programme", "audits"})
+        programme = spec["programme"]
+        _keys(
+            "audits.json",
+            "programme",
+            programme,
+            {"title", "owner", "starts_in_days", "objectives", "approach"},
+        )
+        person("audits.json", "programme", programme["owner"])
+        for audit in spec["audits"]:
+            record = audit.get("title", "?")
+            _keys(
+                "audits.json",
+                record,
+                audit,
+                {
+                    "title",
+                    "planned_in_days",
+                    "lead_auditor",
+                    "auditors",
+                    "clauses",
+                    "controls",
+                    "systems",
+                    "criteria",
+                    "objectives",
+                    "plan",
+                },
+                optional={
+                    "held_in_days",
+                    "lines",
+                    "corrective_actions",
+                    "root_causes",
+                    "report",
+                    "close",
+                },
+            )
+            systems("audits.json", record, slug, audit["systems"])
+            for email in (audit["lead_auditor"], *audit["auditors"]):
+                person("audits.json", record, email)
+            for ref, line in audit.get("lines", {}).items():
+                _keys("audits.json", ref, line, {"result", "sampled", "notes"}, {"evidence"})
+            for ref, action in audit.get("corrective_actions", {}).items():
+                _keys(
+                    "audits.json",
+                    ref,
+                    action,
+                    {"owner", "description"},
+                    {"done_in_days", "due_in_days", "verified_by", "verification"},
+                )
+                person("audits.json", ref, action["owner"])
+                if "verified_by" in action:
+                    person("audits.json", ref, action["verified_by"])
+            if "report" in audit:
+                report = audit["report"]
+                _keys(
+                    "audits.json",
+                    record,
+                    report,
+                    {"author", "approver", "summary", "conclusions", "approval_note"},
+                )
+                person("audits.json", record, report["author"])
+                person("audits.json", record, report["approver"])
 
     for slug, specs in data.impact_assessments.items():
         organization("impact_assessments.json", slug)

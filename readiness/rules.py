@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -42,9 +43,15 @@ from aims.organizations.models import (
 )
 from aims.organizations.services import current_scope
 from audits.models import (
+    COVERAGE_YEARS,
+    HELD_STATUSES,
     OPEN_ACTION_STATUSES,
     REASSESS_SEVERITIES,
     REPORT_DAYS,
+    Audit,
+    AuditProgramme,
+    AuditReport,
+    AuditStatus,
     CommunicationStatus,
     CorrectiveAction,
     Incident,
@@ -53,12 +60,17 @@ from audits.models import (
     NonconformityStatus,
     Opportunity,
     OpportunityStatus,
+    audit_reference,
+    years_after,
 )
 from controls.models import (
     Applicability,
     ClauseStatus,
+    ControlImplementation,
     ImplementationStatus,
     ReadinessStatus,
+    Requirement,
+    RequirementKind,
     SoAVersion,
 )
 from impact_assessments.models import (
@@ -214,6 +226,36 @@ class PolicyFact:
 
 
 @dataclass
+class ProgrammeFact:
+    """An audit programme as the 9.2 rules read it."""
+
+    pk: int
+    title: str
+    period_start: datetime.date
+    period_end: datetime.date
+    # Assessable clauses and Annex A controls (not marked not applicable) that no audit of
+    # the programme covers.
+    uncovered: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AuditFact:
+    """An internal audit as the 9.2 rules read it."""
+
+    pk: int
+    number: int
+    title: str
+    status: str
+    planned_end: datetime.date
+    held_on: datetime.date | None  # the last day it was held
+    report_approved: bool
+
+    @property
+    def reference(self) -> str:
+        return audit_reference(self.number)
+
+
+@dataclass
 class Facts:
     """Everything the rules read, gathered once per page."""
 
@@ -254,6 +296,9 @@ class Facts:
     communication: dict[str, int] = field(default_factory=dict)
     # The approved policies, procedures and guidelines the reader may see (policies app).
     policies: list[PolicyFact] = field(default_factory=list)
+    # Internal audit (9.2): the programmes and audits the reader may see.
+    programmes: list[ProgrammeFact] = field(default_factory=list)
+    audits: list[AuditFact] = field(default_factory=list)
 
     def url(self, name: str, **kwargs: Any) -> str | None:
         return safe_url(name, org=self.organization.slug, **kwargs)
@@ -281,8 +326,6 @@ LATER_MODULES: dict[str, Any] = {
     "5.2": gettext_lazy("policies"),
     "6.2": gettext_lazy("objectives"),
     "9.1": gettext_lazy("monitoring and KPIs"),
-    "9.2.1": gettext_lazy("internal audit"),
-    "9.2.2": gettext_lazy("internal audit"),
     "9.3.1": gettext_lazy("management review"),
     "9.3.2": gettext_lazy("management review"),
     "9.3.3": gettext_lazy("management review"),
@@ -1079,6 +1122,106 @@ def _objectives(facts: Facts) -> Finding:
     )
 
 
+# --- Internal audit (9.2) --------------------------------------------------------------------
+
+# An in-progress audit whose planned end passed this long ago without an approved report is
+# late in reporting.
+AUDIT_REPORT_GRACE_DAYS = 30
+# Internal audits are held at least this often (the common yearly cycle).
+AUDIT_INTERVAL_MONTHS = 12
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "j M Y")
+
+
+def _internal_audit(facts: Facts) -> Finding:
+    """9.2.1: internal audits are held as planned and reported: at least one held with an
+    approved report within the interval, none planned that should have started, none held
+    long ago still waiting for its report."""
+    url = facts.url("audits:audit_list")
+    audits = facts.audits
+    if not audits:
+        return Finding(
+            False,
+            _("No internal audit on record."),
+            _("Plan internal audits in an audit programme and hold the first one."),
+            facts.url("audits:programme_list"),
+        )
+    today = facts.today
+    late = [a for a in audits if a.status == AuditStatus.PLANNED and a.planned_end < today]
+    if late:
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s audit was planned to be held by now and has not started: %(refs)s.",
+                "%(n)s audits were planned to be held by now and have not started: %(refs)s.",
+                len(late),
+            )
+            % {
+                "n": len(late),
+                "refs": ", ".join(
+                    f"{a.reference} ({_('planned until')} {_day(a.planned_end)})" for a in late
+                ),
+            },
+            _("Hold these audits, or re-plan them with new dates."),
+            url,
+        )
+    grace = today - datetime.timedelta(days=AUDIT_REPORT_GRACE_DAYS)
+    unreported = [
+        a
+        for a in audits
+        if a.status == AuditStatus.IN_PROGRESS and a.planned_end < grace and not a.report_approved
+    ]
+    if unreported:
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s audit ended over a month ago without an approved report: %(refs)s.",
+                "%(n)s audits ended over a month ago without an approved report: %(refs)s.",
+                len(unreported),
+            )
+            % {"n": len(unreported), "refs": ", ".join(a.reference for a in unreported)},
+            _("Finish the checklist, write the report and have it approved."),
+            url,
+        )
+    held = sorted(
+        (a for a in audits if a.status in HELD_STATUSES and a.report_approved and a.held_on),
+        key=lambda a: a.held_on,
+    )
+    if not held:
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s internal audit on record; none held with an approved report yet.",
+                "%(n)s internal audits on record; none held with an approved report yet.",
+                len(audits),
+            )
+            % {"n": len(audits)},
+            _("Hold the first planned audit and have its report approved."),
+            url,
+        )
+    latest = held[-1]
+    if latest.held_on < months_before(today, AUDIT_INTERVAL_MONTHS):
+        return Finding(
+            False,
+            _("The last internal audit (%(ref)s) was held on %(day)s, over a year ago.")
+            % {"ref": latest.reference, "day": _day(latest.held_on)},
+            _("Hold the next audit of the programme."),
+            url,
+        )
+    return Finding(
+        True,
+        ngettext(
+            "%(n)s internal audit held with an approved report; the latest, %(ref)s, on %(day)s.",
+            "%(n)s internal audits held with approved reports; the latest, %(ref)s, on %(day)s.",
+            len(held),
+        )
+        % {"n": len(held), "ref": latest.reference, "day": _day(latest.held_on)},
+        url=url,
+    )
+
+
 def _communication(facts: Facts) -> Finding:
     """7.4: a communication plan exists, each item with an owner, none overdue."""
     url = facts.url("policies:communication_list")
@@ -1195,6 +1338,61 @@ def _processes(facts: Facts) -> Finding:
             total,
         )
         % {"t": total},
+        url=url,
+    )
+
+
+def _audit_programme(facts: Facts) -> Finding:
+    """9.2.2: a programme covers today, and its audits cover every assessable clause and
+    every Annex A control not marked not applicable over its period (three years at most
+    between audits of the same area)."""
+    current = [p for p in facts.programmes if p.period_start <= facts.today <= p.period_end]
+    if not current:
+        return Finding(
+            False,
+            _("No audit programme covers today."),
+            _("Plan an audit programme over the coming years (three is usual)."),
+            facts.url("audits:programme_add"),
+        )
+    programme = min(current, key=lambda p: len(p.uncovered))
+    url = safe_url("audits:programme_detail", org=facts.organization.slug, pk=programme.pk)
+    period = {
+        "title": programme.title,
+        "start": _day(programme.period_start),
+        "end": _day(programme.period_end),
+    }
+    if programme.period_end > years_after(programme.period_start, COVERAGE_YEARS):
+        return Finding(
+            False,
+            _(
+                "The programme “%(title)s” runs from %(start)s to %(end)s: longer than three "
+                "years, so an area could go unaudited for longer."
+            )
+            % period,
+            _("Shorten the programme to three years and plan the next one after it."),
+            url,
+        )
+    if programme.uncovered:
+        shown = ", ".join(programme.uncovered[:12])
+        more = len(programme.uncovered) - 12
+        return Finding(
+            False,
+            ngettext(
+                "The programme “%(title)s” leaves %(n)s clause or control unaudited: %(refs)s.",
+                "The programme “%(title)s” leaves %(n)s clauses and controls unaudited: %(refs)s.",
+                len(programme.uncovered),
+            )
+            % {**period, "n": len(programme.uncovered), "refs": shown + (" …" if more > 0 else "")},
+            _("Plan audits that cover them within the programme's period."),
+            safe_url("audits:audit_coverage", org=facts.organization.slug),
+        )
+    return Finding(
+        True,
+        _(
+            "The programme “%(title)s” (%(start)s – %(end)s) plans audits of every clause "
+            "and every applicable control."
+        )
+        % period,
         url=url,
     )
 
@@ -1318,6 +1516,72 @@ def _competence(facts: Facts) -> Finding:
     )
 
 
+def audit_facts(*, organization: Organization, user: Any) -> tuple[list, list]:
+    """The programmes (each with what its audits leave uncovered) and the audits, as
+    ``user`` may see them: two queries."""
+    covered_here = Q(
+        Exists(
+            Audit.clauses.through.objects.filter(
+                audit__programme=OuterRef(OuterRef("pk")), requirement=OuterRef("pk")
+            )
+        )
+    ) | Q(
+        Exists(
+            Audit.controls.through.objects.filter(
+                audit__programme=OuterRef(OuterRef("pk")), requirement=OuterRef("pk")
+            )
+        )
+    )
+    excluded = Exists(
+        ControlImplementation.objects.filter(
+            organization=OuterRef(OuterRef("organization")),
+            requirement=OuterRef("pk"),
+            applicability=Applicability.NOT_APPLICABLE,
+        )
+    )
+    uncovered = (
+        Requirement.objects.filter(framework__code="iso42001", withdrawn=False)
+        .filter(Q(kind=RequirementKind.CLAUSE, assessable=True) | Q(kind=RequirementKind.CONTROL))
+        .exclude(covered_here)
+        .exclude(excluded)
+        .order_by("sort_key")
+        .values("ref")
+    )
+    programmes = [
+        ProgrammeFact(p.pk, p.title, p.period_start, p.period_end, list(p.uncovered_refs or []))
+        for p in restrict(AuditProgramme.objects.all(), user, Action.VIEW)
+        .filter(organization=organization)
+        .annotate(uncovered_refs=ArraySubquery(uncovered))
+        .only("pk", "title", "period_start", "period_end")
+    ]
+    approved = AuditReport.objects.filter(audit=OuterRef("pk"), status=DocumentStatus.APPROVED)
+    audits = [
+        AuditFact(
+            a["pk"],
+            a["number"],
+            a["title"],
+            a["status"],
+            a["planned_end"],
+            a["actual_end"] or a["actual_start"],
+            a["report_approved"],
+        )
+        for a in restrict(Audit.objects.all(), user, Action.VIEW)
+        .filter(organization=organization)
+        .annotate(report_approved=Exists(approved))
+        .values(
+            "pk",
+            "number",
+            "title",
+            "status",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "report_approved",
+        )
+    ]
+    return programmes, audits
+
+
 RULES: dict[str, Callable[[Facts], Finding]] = {
     "4.1": _issues,
     "4.2": _parties,
@@ -1334,6 +1598,8 @@ RULES: dict[str, Callable[[Facts], Finding]] = {
     "10.2": _nonconformity,
     "6.2": _objectives,
     "7.4": _communication,
+    "9.2.1": _internal_audit,
+    "9.2.2": _audit_programme,
 }
 
 # Checked clauses whose records belong to the organisation as a whole and never to an AI
@@ -1789,6 +2055,7 @@ def readiness_facts(
     ):
         impact[system_id] = (pk, next_review, (reason or _("review needed")) if needed else "")
         impact_reach[system_id] = (people, society)
+    programmes, audits = audit_facts(organization=organization, user=user)
     if system_ids is not None:
         impact = {k: v for k, v in impact.items() if k in system_ids}
         impact_reach = {k: v for k, v in impact_reach.items() if k in system_ids}
@@ -1819,6 +2086,8 @@ def readiness_facts(
         thresholds_decided=row["thresholds_decided"],
         improvement={key: row[key] for key in IMPROVEMENT_COUNTS},
         policies=policy_facts(organization=organization, user=user),
+        programmes=programmes,
+        audits=audits,
         criteria=criteria,
         risks={
             "total": row["risks_total"],

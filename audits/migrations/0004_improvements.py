@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0002_nonconformities'),
+        ('audits', '0003_internal_audits'),
         ('controls', '0005_clause_status_declaration'),
         ('inventory', '0007_ai_act_classified_on'),
         ('organizations', '0002_scope_frozen_links'),

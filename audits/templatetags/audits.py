@@ -50,3 +50,38 @@ def report_deadline(incident, now):
         due,
         _("%(amount)s left") % {"amount": amount},
     )
+
+
+RESULT_TONES = {
+    "conformity": "success",
+    "major": "danger",
+    "minor": "warning",
+    "observation": "info",
+    "improvement": "info",
+    "": "neutral",
+}
+AUDIT_TONES = {
+    "planned": "neutral",
+    "in_progress": "info",
+    "reported": "success",
+    "closed": "muted",
+}
+
+
+@register.simple_tag
+def result_chip(value, label=""):
+    """A checklist result as a chip with its label (never colour alone)."""
+    if not value:
+        return format_html('<span class="chip chip-neutral">{}</span>', _("Not answered"))
+    return format_html(
+        '<span class="chip chip-{}">{}</span>', RESULT_TONES.get(value, "neutral"), label or value
+    )
+
+
+@register.simple_tag
+def audit_chip(audit):
+    return format_html(
+        '<span class="chip chip-{}">{}</span>',
+        AUDIT_TONES.get(audit.status, "neutral"),
+        audit.get_status_display(),
+    )

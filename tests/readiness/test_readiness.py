@@ -114,10 +114,10 @@ def test_it_reads_the_soa_for_8_1(ready_org, users, client_for):
 
 def test_it_says_plainly_which_clauses_are_not_checked(ready_org, users, client_for):
     client = client_for(users.viewer)
-    row = readiness_rows(client, ready_org)["9.2.2"]
+    row = readiness_rows(client, ready_org)["9.3.2"]
     assert (row.finding.fulfilled, row.basis) == (None, "declared")
     found = str(row.finding.found)
-    assert found.startswith("No internal audit records in the platform.")
+    assert found.startswith("No management review records in the platform.")
     assert "module arrives" not in found
 
 
@@ -187,7 +187,12 @@ def test_the_api_serves_the_readiness_summary(ready_org, users, api_client_for):
     assert body["clauses_total"] == 32 and len(body["clauses"]) == 32
     assert client.get(reverse("readiness-list"), {"organization": 999999}).status_code == 404
     statuses = client.get(
+        reverse("clausestatus-list"), {"organization": ready_org.pk, "ref": "9.3.2"}
+    )
+    (row,) = statuses.json()["results"]
+    assert row["later_module"] == "management review" and row["automatic_rule"] is False
+    statuses = client.get(
         reverse("clausestatus-list"), {"organization": ready_org.pk, "ref": "9.2.2"}
     )
     (row,) = statuses.json()["results"]
-    assert row["later_module"] == "internal audit" and row["automatic_rule"] is False
+    assert row["later_module"] is None and row["automatic_rule"] is True
