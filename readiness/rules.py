@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -472,9 +472,9 @@ def _parties(facts: Facts) -> Finding:
     )
 
 
-def context_facts(*, organization: Organization, user: Any, today: datetime.date) -> ContextFacts:
-    """The context registers' counts and the climate decision in force, in one query over
-    the records ``user`` may see."""
+def context_counts(*, user: Any, today: datetime.date) -> dict[str, Any]:
+    """The context registers' counts and the climate decision in force, over the records
+    ``user`` may see: annotations of the organisation row ``readiness_facts`` reads."""
     org = OuterRef("pk")
     issues = (
         restrict(ContextIssue.objects.all(), user, Action.VIEW)
@@ -490,38 +490,33 @@ def context_facts(*, organization: Organization, user: Any, today: datetime.date
         .filter(organization=org)
         .order_by("-decided_on", "-pk")
     )
-    row = (
-        Organization.objects.filter(pk=organization.pk)
-        .annotate(
-            issues_internal=subquery_count(issues.filter(kind=ContextSide.INTERNAL)),
-            issues_external=subquery_count(issues.filter(kind=ContextSide.EXTERNAL)),
-            issues_overdue=subquery_count(issues.filter(next_review_date__lt=today)),
-            issues_environmental=subquery_count(
-                issues.filter(category=IssueCategory.ENVIRONMENTAL)
-            ),
-            climate_pk=subquery_first(climate, "pk"),
-            climate_relevant=subquery_first(climate, "relevant"),
-            climate_decided_on=subquery_first(climate, "decided_on"),
-            parties_total=subquery_count(parties),
-            parties_bare=subquery_count(parties.filter(requirements__isnull=True)),
-            requirements_total=subquery_count(requirements),
-            requirements_undecided=subquery_count(requirements.filter(addressed="")),
-        )
-        .values(
-            "issues_internal",
-            "issues_external",
-            "issues_overdue",
-            "issues_environmental",
-            "climate_pk",
-            "climate_relevant",
-            "climate_decided_on",
-            "parties_total",
-            "parties_bare",
-            "requirements_total",
-            "requirements_undecided",
-        )
-        .get()
+    return dict(
+        issues_internal=subquery_count(issues.filter(kind=ContextSide.INTERNAL)),
+        issues_external=subquery_count(issues.filter(kind=ContextSide.EXTERNAL)),
+        issues_overdue=subquery_count(issues.filter(next_review_date__lt=today)),
+        issues_environmental=subquery_count(issues.filter(category=IssueCategory.ENVIRONMENTAL)),
+        climate_pk=subquery_first(climate, "pk"),
+        climate_relevant=subquery_first(climate, "relevant"),
+        climate_decided_on=subquery_first(climate, "decided_on"),
+        parties_total=subquery_count(parties),
+        parties_bare=subquery_count(parties.filter(requirements__isnull=True)),
+        requirements_total=subquery_count(requirements),
+        requirements_undecided=subquery_count(requirements.filter(addressed="")),
     )
+
+
+def org_row(organization: Organization, counts: dict[str, Any]) -> dict[str, Any]:
+    """One area's counts for one organisation on their own (one query); ``readiness_facts``
+    folds every area's into a single row instead."""
+    return Organization.objects.filter(pk=organization.pk).annotate(**counts).values(*counts).get()
+
+
+def context_facts(*, organization: Organization, user: Any, today: datetime.date) -> ContextFacts:
+    return context_facts_from(org_row(organization, context_counts(user=user, today=today)))
+
+
+def context_facts_from(row: dict[str, Any]) -> ContextFacts:
+    """``ContextFacts`` from the values ``context_counts`` annotated."""
     return ContextFacts(
         issues_internal=row["issues_internal"],
         issues_external=row["issues_external"],
@@ -1704,8 +1699,9 @@ def _improvement_counts(*, user: Any, org: Any, now: datetime.datetime) -> dict[
 CONCERN_HANDLING_DAYS = 30
 
 
-def support_facts(*, organization: Organization, user: Any, today: datetime.date) -> dict:
-    """The support area's counts, as far as ``user`` may see them: two queries."""
+def support_counts(*, user: Any, today: datetime.date) -> dict[str, Any]:
+    """The support area's counts, as far as ``user`` may see them: annotations of the
+    organisation row ``readiness_facts`` reads."""
     org = OuterRef("pk")
 
     def seen(model):
@@ -1738,7 +1734,23 @@ def support_facts(*, organization: Organization, user: Any, today: datetime.date
         concerns_open=subquery_count(open_concerns),
         concerns_late=subquery_count(open_concerns.filter(created_at__lt=late)),
     )
-    facts = Organization.objects.filter(pk=organization.pk).annotate(**counts).values(*counts).get()
+    return counts
+
+
+def support_facts(*, organization: Organization, user: Any, today: datetime.date) -> dict:
+    return support_facts_from(
+        org_row(organization, support_counts(user=user, today=today)),
+        organization=organization,
+        user=user,
+    )
+
+
+def support_facts_from(
+    row: dict[str, Any], *, organization: Organization, user: Any
+) -> dict[str, Any]:
+    """The support facts: the counts ``support_counts`` annotated, and the record types
+    without a retention rule (one query)."""
+    facts = dict(row)
     ruled = set(
         restrict(RetentionRule.objects.all(), user, Action.VIEW)
         .filter(organization=organization)
@@ -1992,6 +2004,16 @@ def readiness_facts(
         risk__organization=org
     )
     open_actions = actions.filter(status__in=(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS))
+    # The areas' counts ride on the one organisation row, each key prefixed by its area.
+    areas = {
+        "context": context_counts(user=user, today=today),
+        "support": support_counts(user=user, today=today),
+        "roles": roles_counts(user=user),
+        "communication": communication_counts(user=user, today=today),
+    }
+    area_annotations = {
+        f"{area}_{key}": value for area, counts in areas.items() for key, value in counts.items()
+    }
     row = (
         Organization.objects.filter(pk=organization.pk)
         .annotate(
@@ -2010,6 +2032,7 @@ def readiness_facts(
                 restrict(UseThresholds.objects.all(), user, Action.VIEW).filter(organization=org)
             ),
             **_improvement_counts(user=user, org=org, now=timezone.now()),
+            **area_annotations,
         )
         .values()
         .get()
@@ -2061,26 +2084,19 @@ def readiness_facts(
         impact_reach = {k: v for k, v in impact_reach.items() if k in system_ids}
 
     objectives = objective_facts(organization=organization, user=user, today=today)
-    items = restrict(CommunicationItem.objects.all(), user, Action.VIEW).filter(
-        organization=organization
-    )
-    communication = items.aggregate(
-        total=Count("pk"),
-        unowned=Count("pk", filter=Q(owner__isnull=True)),
-        overdue=Count("pk", filter=Q(next_due__lt=today)),
-    )
-
-    aims_roles, competence = _roles_facts(organization=organization, user=user, today=today)
+    area_rows = {
+        area: {key: row[f"{area}_{key}"] for key in counts} for area, counts in areas.items()
+    }
 
     return Facts(
         organization=organization,
-        aims_roles=aims_roles,
-        competence=competence,
-        support=support_facts(organization=organization, user=user, today=today),
+        aims_roles=area_rows["roles"],
+        competence=competence_gaps(organization=organization, user=user, today=today),
+        support=support_facts_from(area_rows["support"], organization=organization, user=user),
         objectives=objectives,
-        communication=communication,
+        communication=area_rows["communication"],
         scope=approved_scope,
-        context=context_facts(organization=organization, user=user, today=today),
+        context=context_facts_from(area_rows["context"]),
         impact=impact,
         impact_reach=impact_reach,
         thresholds_decided=row["thresholds_decided"],
@@ -2173,11 +2189,9 @@ def objective_facts(
     ]
 
 
-def _roles_facts(
-    *, organization: Organization, user: Any, today: datetime.date
-) -> tuple[dict[str, int], CompetenceGaps]:
-    """4.4, 5.3, 7.2: one query for the counts of processes, roles and the RACI, one for the
-    competence checks (``competence_gaps``); records as ``user`` may see them."""
+def roles_counts(*, user: Any) -> dict[str, Any]:
+    """4.4, 5.3: the counts of processes, roles and the RACI, as ``user`` may see them:
+    annotations of the organisation row ``readiness_facts`` reads."""
     org = OuterRef("pk")
     processes = restrict(AIMSProcess.objects.all(), user, Action.VIEW).filter(organization=org)
     accountable = RACIAssignment.objects.filter(process=OuterRef("pk"), responsibility="A")
@@ -2187,33 +2201,40 @@ def _roles_facts(
     )
     requirements = restrict(CompetenceRequirement.objects.all(), user, Action.VIEW)
     staffed = roles.filter(Exists(people))
-    row = (
-        Organization.objects.filter(pk=organization.pk)
-        .annotate(
-            processes_total=subquery_count(processes),
-            processes_unowned=subquery_count(processes.filter(owner__isnull=True)),
-            processes_no_accountable=subquery_count(processes.filter(~Exists(accountable))),
-            roles_total=subquery_count(roles),
-            roles_unstaffed=subquery_count(roles.filter(~Exists(people))),
-            roles_staffed=subquery_count(staffed),
-            roles_without_requirements=subquery_count(
-                staffed.filter(~Exists(requirements.filter(role=OuterRef("pk"))))
-            ),
-            requirements_total=subquery_count(requirements.filter(organization=org)),
-        )
-        .values(
-            "processes_total",
-            "processes_unowned",
-            "processes_no_accountable",
-            "roles_total",
-            "roles_unstaffed",
-            "roles_staffed",
-            "roles_without_requirements",
-            "requirements_total",
-        )
-        .get()
+    return {
+        "processes_total": subquery_count(processes),
+        "processes_unowned": subquery_count(processes.filter(owner__isnull=True)),
+        "processes_no_accountable": subquery_count(processes.filter(~Exists(accountable))),
+        "roles_total": subquery_count(roles),
+        "roles_unstaffed": subquery_count(roles.filter(~Exists(people))),
+        "roles_staffed": subquery_count(staffed),
+        "roles_without_requirements": subquery_count(
+            staffed.filter(~Exists(requirements.filter(role=OuterRef("pk"))))
+        ),
+        "requirements_total": subquery_count(requirements.filter(organization=org)),
+    }
+
+
+def _roles_facts(
+    *, organization: Organization, user: Any, today: datetime.date
+) -> tuple[dict[str, int], CompetenceGaps]:
+    """4.4, 5.3, 7.2 on their own: the counts and the competence checks."""
+    return (
+        org_row(organization, roles_counts(user=user)),
+        competence_gaps(organization=organization, user=user, today=today),
     )
-    return row, competence_gaps(organization=organization, user=user, today=today)
+
+
+def communication_counts(*, user: Any, today: datetime.date) -> dict[str, Any]:
+    """7.4: the communication plan's items, unowned and overdue ones (annotations)."""
+    items = restrict(CommunicationItem.objects.all(), user, Action.VIEW).filter(
+        organization=OuterRef("pk")
+    )
+    return {
+        "total": subquery_count(items),
+        "unowned": subquery_count(items.filter(owner__isnull=True)),
+        "overdue": subquery_count(items.filter(next_due__lt=today)),
+    }
 
 
 class Basis:
