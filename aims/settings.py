@@ -494,6 +494,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "aims.core.access.Role",
         # Issues and interested parties are both internal or external (4.1, 4.2).
         "ContextSideEnum": "aims.organizations.models.ContextSide",
+        # Treatment actions (8.3) and corrective actions (10.2) share one action life cycle.
+        "ActionStatusEnum": "risks.models.ActionStatus",
     },
 }
 API_TOKEN_MAX_DAYS = _parse("API_TOKEN_MAX_DAYS", env.int, 365)
