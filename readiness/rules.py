@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -1513,41 +1512,43 @@ def _competence(facts: Facts) -> Finding:
 
 def audit_facts(*, organization: Organization, user: Any) -> tuple[list, list]:
     """The programmes (each with what its audits leave uncovered) and the audits, as
-    ``user`` may see them: two queries."""
-    covered_here = Q(
-        Exists(
-            Audit.clauses.through.objects.filter(
-                audit__programme=OuterRef(OuterRef("pk")), requirement=OuterRef("pk")
-            )
-        )
-    ) | Q(
-        Exists(
-            Audit.controls.through.objects.filter(
-                audit__programme=OuterRef(OuterRef("pk")), requirement=OuterRef("pk")
-            )
-        )
+    ``user`` may see them: two queries, and two more when a programme exists (what its
+    audits cover, and the clauses and controls to cover). Portable SQL: the embedded
+    default runs on SQLite."""
+    found = list(
+        restrict(AuditProgramme.objects.all(), user, Action.VIEW)
+        .filter(organization=organization)
+        .values_list("pk", "title", "period_start", "period_end")
     )
-    excluded = Exists(
-        ControlImplementation.objects.filter(
-            organization=OuterRef(OuterRef("organization")),
+    covered: dict[int, set[str]] = {pk: set() for pk, *_rest in found}
+    to_cover: list[str] = []
+    if found:
+        ids = list(covered)
+        clauses = Audit.clauses.through.objects.filter(audit__programme__in=ids).values_list(
+            "audit__programme_id", "requirement__ref"
+        )
+        controls = Audit.controls.through.objects.filter(audit__programme__in=ids).values_list(
+            "audit__programme_id", "requirement__ref"
+        )
+        for programme_id, ref in clauses.union(controls, all=True):
+            covered[programme_id].add(ref)
+        excluded = ControlImplementation.objects.filter(
+            organization=organization,
             requirement=OuterRef("pk"),
             applicability=Applicability.NOT_APPLICABLE,
         )
-    )
-    uncovered = (
-        Requirement.objects.filter(framework__code="iso42001", withdrawn=False)
-        .filter(Q(kind=RequirementKind.CLAUSE, assessable=True) | Q(kind=RequirementKind.CONTROL))
-        .exclude(covered_here)
-        .exclude(excluded)
-        .order_by("sort_key")
-        .values("ref")
-    )
+        to_cover = list(
+            Requirement.objects.filter(framework__code="iso42001", withdrawn=False)
+            .filter(
+                Q(kind=RequirementKind.CLAUSE, assessable=True) | Q(kind=RequirementKind.CONTROL)
+            )
+            .exclude(Exists(excluded))
+            .order_by("sort_key")
+            .values_list("ref", flat=True)
+        )
     programmes = [
-        ProgrammeFact(p.pk, p.title, p.period_start, p.period_end, list(p.uncovered_refs or []))
-        for p in restrict(AuditProgramme.objects.all(), user, Action.VIEW)
-        .filter(organization=organization)
-        .annotate(uncovered_refs=ArraySubquery(uncovered))
-        .only("pk", "title", "period_start", "period_end")
+        ProgrammeFact(pk, title, begins, ends, [r for r in to_cover if r not in covered[pk]])
+        for pk, title, begins, ends in found
     ]
     approved = AuditReport.objects.filter(audit=OuterRef("pk"), status=DocumentStatus.APPROVED)
     audits = [
