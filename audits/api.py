@@ -36,6 +36,7 @@ from audits.models import (
     AuditReport,
     AuditStatus,
     CorrectiveAction,
+    Effectiveness,
     Incident,
     IncidentCommunication,
     Nonconformity,
@@ -130,6 +131,10 @@ class IncidentCommunicationViewSet(RestrictedModelViewSet):
 
 class NonconformitySerializer(TrackedSerializer):
     reference = serializers.CharField(read_only=True)
+    # Empty until the effectiveness check is recorded.
+    effectiveness = serializers.ChoiceField(
+        choices=Effectiveness.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Nonconformity
