@@ -30,7 +30,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, models, transaction
@@ -129,3 +129,21 @@ def lock_record(queryset: models.QuerySet, instance: models.Model) -> models.Mod
     (the permission layer's, so a record out of reach now is ``None``), on that row only."""
     lock_parent(instance)
     return queryset.select_for_update(of=("self",)).filter(pk=instance.pk).first()
+
+
+class NumberedPerOrganization:
+    """Mixin for a model with a ``number`` in its organisation's sequence (INC-001, NC-001,
+    AUD-001…): a new row takes the next number under the organisation's lock (step 1)."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.number:
+            super().save(*args, **kwargs)
+            return
+        model = type(self)
+        organization = model._meta.get_field("organization").related_model
+        with transaction.atomic(using=kwargs.get("using")):
+            self.number = next_number(
+                model._default_manager.filter(organization_id=self.organization_id),
+                owner=organization(pk=self.organization_id),
+            )
+            super().save(*args, **kwargs)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel
 from aims.core.permissions import DEFAULT_ROLES, AccessPolicy, EngagementScope, UserPurpose
-from aims.core.transactions import next_number
-from aims.organizations.models import Organization
+from aims.core.transactions import NumberedPerOrganization
 
 
 class OpportunitySource(models.TextChoices):
@@ -41,7 +40,7 @@ def opportunity_reference(number: int | None) -> str:
     return f"OFI-{number:03d}" if number else "OFI-?"
 
 
-class Opportunity(OrganizationScopedModel):
+class Opportunity(NumberedPerOrganization, OrganizationScopedModel):
     number = models.PositiveIntegerField(_("number"), editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("the idea"), help_text=_("What could be better, and how."))
@@ -168,17 +167,6 @@ class Opportunity(OrganizationScopedModel):
             errors["incident"] = _("Choose an incident of this organisation.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.number:
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic(using=kwargs.get("using")):
-            self.number = next_number(
-                Opportunity.objects.filter(organization_id=self.organization_id),
-                owner=Organization(pk=self.organization_id),
-            )
-            super().save(*args, **kwargs)
 
 
 __all__ = ["Opportunity", "OpportunitySource", "OpportunityStatus", "opportunity_reference"]

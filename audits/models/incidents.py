@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +27,7 @@ from aims.core.permissions import (
     EngagementScope,
     UserPurpose,
 )
-from aims.core.transactions import next_number
-from aims.organizations.models import Organization
+from aims.core.transactions import NumberedPerOrganization
 
 
 class IncidentSeverity(models.TextChoices):
@@ -78,7 +77,7 @@ def report_deadline(kind: str, aware_at: datetime.datetime | None) -> datetime.d
     return aware_at + datetime.timedelta(days=REPORT_DAYS[kind])
 
 
-class Incident(OrganizationScopedModel):
+class Incident(NumberedPerOrganization, OrganizationScopedModel):
     number = models.PositiveIntegerField(_("number"), editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("what happened"))
@@ -230,17 +229,6 @@ class Incident(OrganizationScopedModel):
             errors["status"] = _("A serious incident is closed only once it has been reported.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.number:
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic(using=kwargs.get("using")):
-            self.number = next_number(
-                Incident.objects.filter(organization_id=self.organization_id),
-                owner=Organization(pk=self.organization_id),
-            )
-            super().save(*args, **kwargs)
 
 
 class CommunicationStatus(models.TextChoices):

@@ -40,9 +40,8 @@ from aims.core.permissions import (
     EngagementScope,
     UserPurpose,
 )
-from aims.core.transactions import next_number
+from aims.core.transactions import NumberedPerOrganization
 from aims.inventory.models import AISystem
-from aims.organizations.models import Organization
 from controls.models import ClauseStatus, ControlImplementation
 
 AUDIT_CLAUSE_REFS = ("9.2.1", "9.2.2")
@@ -154,7 +153,7 @@ def audit_reference(number: int | None) -> str:
     return f"AUD-{number:03d}" if number else "AUD-?"
 
 
-class Audit(OrganizationScopedModel):
+class Audit(NumberedPerOrganization, OrganizationScopedModel):
     """One internal audit of the programme: its scope, criteria, auditors, dates and plan."""
 
     programme = models.ForeignKey(
@@ -314,17 +313,6 @@ class Audit(OrganizationScopedModel):
         if self.status != AuditStatus.PLANNED:
             raise ValidationError(_("Only a planned audit can be deleted."))
         return super().delete(*args, **kwargs)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.number:
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic(using=kwargs.get("using")):
-            self.number = next_number(
-                Audit.objects.filter(organization_id=self.organization_id),
-                owner=Organization(pk=self.organization_id),
-            )
-            super().save(*args, **kwargs)
 
 
 def independence_conflicts(

@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
 from aims.core.permissions import AccessPolicy, EngagementScope, UserPurpose
-from aims.core.transactions import next_number
-from aims.organizations.models import Organization
+from aims.core.transactions import NumberedPerOrganization
 
 
 class NonconformitySeverity(models.TextChoices):
@@ -56,7 +55,7 @@ def nonconformity_reference(number: int | None) -> str:
     return f"NC-{number:03d}" if number else "NC-?"
 
 
-class Nonconformity(OrganizationScopedModel):
+class Nonconformity(NumberedPerOrganization, OrganizationScopedModel):
     number = models.PositiveIntegerField(_("number"), editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("what was found"))
@@ -213,17 +212,6 @@ class Nonconformity(OrganizationScopedModel):
         if stage != self.status:
             self.status = stage
             self.save(update_fields=["status"])
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.number:
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic(using=kwargs.get("using")):
-            self.number = next_number(
-                Nonconformity.objects.filter(organization_id=self.organization_id),
-                owner=Organization(pk=self.organization_id),
-            )
-            super().save(*args, **kwargs)
 
 
 class CorrectiveActionStatus(models.TextChoices):
