@@ -1,6 +1,7 @@
-"""The PDF of an audit report version, rendered like the other documents (``aims.core.pdf``).
+"""The PDFs of an audit report version and of management review minutes, rendered like
+the other documents (``aims.core.pdf``).
 
-The caller has fetched ``report`` through the permission layer. A version not approved is
+The caller has fetched the version through the permission layer. A version not approved is
 marked as such on every page (a watermark) and in its opening banner.
 """
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from aims.core.documents import FROZEN_STATUSES
 from aims.core.pdf import local_text, render_pdf
-from audits.models import AuditReport, FindingResult
+from audits.models import AuditReport, FindingResult, ReviewMinutes
 
 
 def report_title(report: AuditReport) -> str:
@@ -50,4 +51,36 @@ def report_export_pdf(*, report: AuditReport) -> tuple[str, bytes]:
         title=report_title(report),
     )
     filename = f"audit-report-{organization.slug}-{audit.reference.lower()}-v{report.number}.pdf"
+    return filename, content
+
+
+def minutes_title(minutes: ReviewMinutes) -> str:
+    return _("Management review %(review)s minutes, version %(n)s (%(status)s)") % {
+        "review": minutes.review.reference,
+        "n": minutes.number,
+        "status": minutes.get_status_display(),
+    }
+
+
+def minutes_export_pdf(*, minutes: ReviewMinutes) -> tuple[str, bytes]:
+    """(filename, PDF): approval, attendees, the agenda with each input's figures and
+    minutes, the decisions and the conclusions."""
+    organization = minutes.organization
+    review = minutes.review
+    content = render_pdf(
+        template_name="audits/minutes_print.html",
+        context={
+            "minutes": minutes,
+            "review": review,
+            "record": minutes.content(),
+            "is_approved": minutes.status in FROZEN_STATUSES,
+            "approved_at_text": local_text(minutes.approved_at, organization),
+            "submitted_at_text": local_text(minutes.submitted_at, organization),
+        },
+        organization=organization,
+        title=minutes_title(minutes),
+    )
+    filename = (
+        f"management-review-{organization.slug}-{review.reference.lower()}-v{minutes.number}.pdf"
+    )
     return filename, content

@@ -15,11 +15,13 @@ from audits.models import (
     AuditReport,
     AuditStatus,
     CorrectiveAction,
+    DecisionKind,
     FindingResult,
     Incident,
     IncidentCommunication,
     IncidentSeverity,
     IncidentStatus,
+    ManagementReview,
     Nonconformity,
     NonconformitySeverity,
     NonconformitySource,
@@ -27,6 +29,11 @@ from audits.models import (
     Opportunity,
     OpportunitySource,
     OpportunityStatus,
+    ReviewDecision,
+    ReviewInput,
+    ReviewInputKind,
+    ReviewMinutes,
+    ReviewStatus,
 )
 from risks.filters import visible_ai_systems
 
@@ -224,3 +231,79 @@ class AuditReportFilterSet(django_filters.FilterSet):
     class Meta:
         model = AuditReport
         fields = ["organization", "audit", "status"]
+
+
+# --- Management review (9.3) -----------------------------------------------------------------
+
+
+class ManagementReviewFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Status"))
+    chair = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Chair"))
+    held_from = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="gte", label=_("Held from")
+    )
+    held_until = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="lte", label=_("Held until")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("planned_for", "planned"), ("number", "number"), ("status", "status")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = ManagementReview
+        fields = ["organization"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(other_attendees__icontains=value))
+
+
+class ReviewInputFilterSet(django_filters.FilterSet):
+    organization = django_filters.NumberFilter(field_name="review__organization")
+    kind = django_filters.ChoiceFilter(choices=ReviewInputKind.choices, label=_("Input"))
+
+    class Meta:
+        model = ReviewInput
+        fields = ["review"]
+
+
+class ReviewDecisionFilterSet(django_filters.FilterSet):
+    organization = django_filters.NumberFilter(field_name="review__organization")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(
+        choices=ReviewDecision._meta.get_field("status").choices, label=_("Status")
+    )
+    kind = django_filters.ChoiceFilter(choices=DecisionKind.choices, label=_("About"))
+    owner = django_filters.ModelChoiceFilter(queryset=organization_members, label=_("Owner"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("Still open"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("due_date", "due"), ("review__number", "review"), ("status", "status")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = ReviewDecision
+        fields = ["review"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(decision__icontains=value) | Q(outcome__icontains=value))
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = Q(status__in=OPEN_ACTION_STATUSES)
+        return queryset.filter(condition if value else ~condition)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = Q(status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate())
+        return queryset.filter(condition if value else ~condition)
+
+
+class ReviewMinutesFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = ReviewMinutes
+        fields = ["organization", "review", "status"]

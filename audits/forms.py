@@ -15,8 +15,12 @@ from audits.models import (
     FindingResult,
     Incident,
     IncidentCommunication,
+    ManagementReview,
     Nonconformity,
     Opportunity,
+    ReviewDecision,
+    ReviewInput,
+    ReviewMinutes,
     independence_conflicts,
 )
 from controls.models import Requirement, RequirementKind
@@ -375,3 +379,79 @@ class OpportunityOutcomeForm(CleanInputFormMixin, forms.Form):
     implemented_on = forms.DateField(
         label=_("Implemented on"), required=False, widget=TrackedModelForm.date_widget()
     )
+
+
+# --- Management review (9.3) -----------------------------------------------------------------
+
+
+class ManagementReviewForm(TrackedModelForm):
+    """When the review meets and who takes part; the agenda is assembled on saving."""
+
+    sections = [
+        (_("The review"), "", ["title", "planned_for"]),
+        (
+            _("Who takes part"),
+            _("Top management chairs the review; list everyone present."),
+            ["chair", "attendees", "other_attendees"],
+        ),
+    ]
+
+    class Meta:
+        model = ManagementReview
+        fields = ["title", "planned_for", "chair", "attendees", "other_attendees"]
+        widgets = {
+            "planned_for": TrackedModelForm.date_widget(),
+            "other_attendees": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ReviewHoldForm(CleanInputFormMixin, forms.Form):
+    held_on = forms.DateField(
+        label=_("Held on"), required=False, widget=TrackedModelForm.date_widget()
+    )
+
+
+class ReviewInputForm(TrackedModelForm):
+    class Meta:
+        model = ReviewInput
+        fields = ["minutes"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 6})}
+
+
+class ReviewDecisionForm(TrackedModelForm):
+    class Meta:
+        model = ReviewDecision
+        fields = [
+            "decision",
+            "kind",
+            "review_input",
+            "owner",
+            "due_date",
+            "status",
+            "completed_on",
+            "outcome",
+        ]
+        widgets = {
+            "decision": forms.Textarea(attrs={"rows": 3}),
+            "due_date": TrackedModelForm.date_widget(),
+            "completed_on": TrackedModelForm.date_widget(),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        review = self.instance.review if self.instance.review_id else None
+        self.fields["review_input"].queryset = (
+            ReviewInput.objects.filter(review=review) if review else ReviewInput.objects.none()
+        )
+        self.fields["review_input"].label_from_instance = lambda item: item.get_kind_display()
+
+
+class ReviewMinutesForm(TrackedModelForm):
+    class Meta:
+        model = ReviewMinutes
+        fields = ["summary", "conclusions", "change_summary", "review_interval_months"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "conclusions": forms.Textarea(attrs={"rows": 6}),
+        }

@@ -1,8 +1,10 @@
 """Workflows of the audits app: AI incidents, nonconformities and their corrective actions,
-internal audits (start, checklist, report, close)."""
+internal audits (start, checklist, report, close), management reviews (agenda, meeting,
+minutes)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +19,7 @@ from aims.core.permissions import Action, can_add, restrict
 from aims.core.transactions import lock_record, lock_series_owner
 from aims.inventory.models import AISystem
 from audits.models import (
+    FIRST_REVIEW_LOOKBACK_DAYS,
     REASSESS_SEVERITIES,
     Audit,
     AuditChecklistLine,
@@ -25,11 +28,16 @@ from audits.models import (
     Effectiveness,
     Incident,
     LineKind,
+    ManagementReview,
     Nonconformity,
     NonconformitySource,
     NonconformityStatus,
     Opportunity,
     OpportunityStatus,
+    ReviewInput,
+    ReviewInputKind,
+    ReviewMinutes,
+    ReviewStatus,
     independence_conflicts,
 )
 from controls.models import Applicability, SoAVersion
@@ -409,6 +417,140 @@ def audit_report_start(
             organization=audit.organization,
             audit=audit,
             number=document_next_number(AuditReport, organization=audit.organization, audit=audit),
+            author=user,
+            summary=summary,
+            conclusions=conclusions,
+        )
+        draft.full_clean()
+        draft.save()
+    return draft
+
+
+# --- Management review (9.3) -----------------------------------------------------------------
+
+
+def review_covers_from(review: ManagementReview) -> datetime.date:
+    """The day changes are counted from: the latest earlier review's meeting, else a year
+    before this one."""
+    earlier = (
+        ManagementReview.objects.filter(
+            organization_id=review.organization_id, held_on__isnull=False
+        )
+        .exclude(pk=review.pk)
+        .filter(held_on__lte=review.planned_for)
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    return earlier or review.planned_for - datetime.timedelta(days=FIRST_REVIEW_LOOKBACK_DAYS)
+
+
+def _locked_review(review: ManagementReview, user: Any) -> ManagementReview:
+    locked = lock_record(restrict(ManagementReview.objects.all(), user, Action.CHANGE), review)
+    if locked is None:
+        raise PermissionDenied(_("Your role does not allow changing this review."))
+    return locked
+
+
+def _agenda_fill(review: ManagementReview, user: Any) -> None:
+    """Write the agenda items of a saved review: one per input, in order, with the figures
+    the registers give now; minutes already written are kept."""
+    from audits.review_agenda import Agenda  # the agenda reads every register: load it late
+
+    agenda = Agenda(review=review, user=user, today=timezone.localdate())
+    existing = {item.kind: item for item in ReviewInput.objects.filter(review=review)}
+    for position, kind in enumerate(ReviewInputKind.values, start=1):
+        item = existing.get(kind) or ReviewInput(review=review, kind=kind)
+        item.position = position
+        item.facts = agenda.facts(kind)
+        item.save()
+
+
+@transaction.atomic
+def review_agenda_build(*, review: ManagementReview, user: Any) -> ManagementReview:
+    """Reassemble the agenda from the registers as they stand now. The minutes already
+    written are kept; figures are replaced. Once the minutes are approved, the agenda no
+    longer changes."""
+    locked = _locked_review(review, user)
+    if locked.status == ReviewStatus.APPROVED:
+        raise ValidationError(_("The minutes are approved: the agenda no longer changes."))
+    locked.covers_from = review_covers_from(locked)
+    locked.agenda_built_at = timezone.now()
+    locked.save()
+    _agenda_fill(locked, user)
+    return locked
+
+
+@transaction.atomic
+def review_plan(
+    *, review: ManagementReview, user: Any, attendees: Iterable[Any] = ()
+) -> ManagementReview:
+    """Save a new review (unsaved ``review``, its fields filled in) and assemble its agenda
+    from the registers."""
+    if not can_add(user, ManagementReview, review.organization_id):
+        raise PermissionDenied(_("Your role does not allow planning a management review."))
+    lock_series_owner(review.organization)
+    review.covers_from = review_covers_from(review)
+    review.agenda_built_at = timezone.now()
+    review.full_clean()
+    review.save()
+    review.attendees.set(list(attendees))
+    _agenda_fill(review, user)
+    return review
+
+
+@transaction.atomic
+def review_hold(
+    *, review: ManagementReview, user: Any, held_on: datetime.date | None = None
+) -> ManagementReview:
+    """Planned → held: the meeting took place on ``held_on`` (today by default), chaired
+    and attended. Decisions can then be recorded and the minutes written."""
+    locked = _locked_review(review, user)
+    if locked.status != ReviewStatus.PLANNED:
+        raise ValidationError(_("The review has already been held."))
+    today = timezone.localdate()
+    held_on = held_on or today
+    if held_on > today:
+        raise ValidationError(_("A review is recorded as held on the day or later, not before."))
+    if held_on < locked.covers_from:
+        raise ValidationError(
+            _("It cannot be held before the previous review (%(day)s).")
+            % {"day": locked.covers_from}
+        )
+    if locked.chair_id is None:
+        raise ValidationError(_("Name the chair before recording the review as held."))
+    if not locked.attendees.exists():
+        raise ValidationError(_("Record who attended before recording the review as held."))
+    if not ReviewInput.objects.filter(review=locked).exists():
+        raise ValidationError(_("The review has no agenda; assemble it first."))
+    locked.status = ReviewStatus.HELD
+    locked.held_on = held_on
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def review_minutes_start(
+    *, review: ManagementReview, user: Any, summary: str = "", conclusions: str = ""
+) -> ReviewMinutes:
+    """The next version of the review's minutes: a copy of the approved one, or a first
+    draft. Minutes are written once the review has been held."""
+    if not can_add(user, ReviewMinutes, review.organization_id):
+        raise PermissionDenied(_("Your role does not allow writing review minutes."))
+    lock_series_owner(review.organization)
+    review = ManagementReview.objects.select_related("organization").get(pk=review.pk)
+    if review.status == ReviewStatus.PLANNED:
+        raise ValidationError(_("Record the review as held before writing its minutes."))
+    draft = document_start_next(
+        model=ReviewMinutes, user=user, organization=review.organization, review=review
+    )
+    if draft is None:
+        draft = ReviewMinutes(
+            organization=review.organization,
+            review=review,
+            number=document_next_number(
+                ReviewMinutes, organization=review.organization, review=review
+            ),
             author=user,
             summary=summary,
             conclusions=conclusions,

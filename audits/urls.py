@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import views, views_audits
+from audits import views, views_audits, views_reviews
 
 app_name = "audits"
 
@@ -155,5 +155,83 @@ urlpatterns = [
         "audits/reports/<int:pk>/<slug:action>/",
         views_audits.ReportActionView.as_view(),
         name="report_action",
+    ),
+    # Management review (9.3)
+    path("management-reviews/", views_reviews.ReviewListView.as_view(), name="review_list"),
+    path("management-reviews/add/", views_reviews.ReviewEditView.as_view(), name="review_add"),
+    path(
+        "management-reviews/decisions/",
+        views_reviews.DecisionListView.as_view(),
+        name="decision_list",
+    ),
+    path(
+        "management-reviews/<int:pk>/",
+        views_reviews.ReviewDetailView.as_view(),
+        name="review_detail",
+    ),
+    path(
+        "management-reviews/<int:pk>/edit/",
+        views_reviews.ReviewEditView.as_view(),
+        name="review_edit",
+    ),
+    path(
+        "management-reviews/<int:pk>/delete/",
+        views_reviews.ReviewDeleteView.as_view(),
+        name="review_delete",
+    ),
+    path(
+        "management-reviews/<int:pk>/history/",
+        views_reviews.ReviewHistoryView.as_view(),
+        name="review_history",
+    ),
+    path(
+        "management-reviews/<int:pk>/do/<slug:action>/",
+        views_reviews.ReviewActionView.as_view(),
+        name="review_action",
+    ),
+    path(
+        "management-reviews/inputs/<int:pk>/edit/",
+        views_reviews.ReviewInputEditView.as_view(),
+        name="review_input_edit",
+    ),
+    path(
+        "management-reviews/<int:parent_pk>/decisions/add/",
+        views_reviews.DecisionEditView.as_view(),
+        name="decision_add",
+    ),
+    path(
+        "management-reviews/decisions/<int:pk>/edit/",
+        views_reviews.DecisionEditView.as_view(),
+        name="decision_edit",
+    ),
+    path(
+        "management-reviews/decisions/<int:pk>/delete/",
+        views_reviews.DecisionDeleteView.as_view(),
+        name="decision_delete",
+    ),
+    path(
+        "management-reviews/minutes/<int:pk>/",
+        views_reviews.MinutesDetailView.as_view(),
+        name="minutes_detail",
+    ),
+    path(
+        "management-reviews/minutes/<int:pk>/edit/",
+        views_reviews.MinutesEditView.as_view(),
+        name="minutes_edit",
+    ),
+    path(
+        "management-reviews/minutes/<int:pk>/history/",
+        views_reviews.MinutesHistoryView.as_view(),
+        name="minutes_history",
+    ),
+    path(
+        "management-reviews/minutes/<int:pk>/pdf/",
+        views_reviews.MinutesPdfView.as_view(),
+        name="minutes_pdf",
+    ),
+    path(
+        "management-reviews/minutes/<int:pk>/<slug:action>/",
+        views_reviews.MinutesActionView.as_view(),
+        name="minutes_action",
     ),
 ]

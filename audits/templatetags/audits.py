@@ -85,3 +85,22 @@ def audit_chip(audit):
         AUDIT_TONES.get(audit.status, "neutral"),
         audit.get_status_display(),
     )
+
+
+REVIEW_TONES = {"planned": "neutral", "held": "info", "approved": "success"}
+# The tone an agenda figure was assembled with (``audits.review_agenda``), as a chip class.
+FACT_TONES = {"ok": "success", "warn": "warning", "bad": "danger"}
+
+
+@register.simple_tag
+def review_chip(review):
+    return format_html(
+        '<span class="chip chip-{}">{}</span>',
+        REVIEW_TONES.get(review.status, "neutral"),
+        review.get_status_display(),
+    )
+
+
+@register.filter
+def fact_tone(tone):
+    return FACT_TONES.get(tone, "neutral")
