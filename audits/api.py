@@ -14,7 +14,7 @@ from aims.core.api import (
     RestrictedModelViewSet,
     TrackedSerializer,
 )
-from audits import services
+from audits import api_reviews, services
 from audits.filters import (
     AuditChecklistLineFilterSet,
     AuditFilterSet,
@@ -659,3 +659,4 @@ def register(router) -> None:
     router.register("audits", AuditViewSet)
     router.register("audit-checklist-lines", AuditChecklistLineViewSet)
     router.register("audit-reports", AuditReportViewSet)
+    api_reviews.register(router)

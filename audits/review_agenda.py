@@ -16,11 +16,13 @@ review's ``covers_from`` day: the previous review's meeting, or a year back for 
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -108,7 +110,8 @@ class Agenda:
         )
 
     def facts(self, kind: str) -> dict[str, Any]:
-        return BUILDERS[kind](self)
+        # Kept as JSON: labels given lazily (a model's choice label) become plain text.
+        return json.loads(json.dumps(BUILDERS[kind](self), cls=DjangoJSONEncoder))
 
     # --- inputs, in agenda order ------------------------------------------------------------
 

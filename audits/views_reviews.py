@@ -32,14 +32,14 @@ from audits.forms import (
 )
 from audits.models import (
     OPEN_ACTION_STATUSES,
+    OPEN_MINUTES_STATUSES,
     ManagementReview,
     ReviewDecision,
     ReviewInput,
     ReviewMinutes,
     ReviewStatus,
+    minutes_editable,
 )
-
-OPEN_MINUTES = ("draft", "in_review")
 
 
 class ReviewListView(generic.ObjectListView):
@@ -98,7 +98,7 @@ class ReviewDetailView(generic.ObjectDetailView):
             .select_related("author", "approved_by")
         )
         can_change = context["can_change"]
-        open_minutes = any(m.status in OPEN_MINUTES for m in minutes)
+        open_minutes = any(m.status in OPEN_MINUTES_STATUSES for m in minutes)
         context.update(
             inputs=inputs,
             decisions=decisions,
@@ -116,16 +116,6 @@ class ReviewDetailView(generic.ObjectDetailView):
             hold_form=ReviewHoldForm(initial={"held_on": timezone.localdate()}),
         )
         return context
-
-
-def minutes_editable(review: ManagementReview, versions: list[ReviewMinutes] | None = None) -> bool:
-    """The minutes of each input are written until the minutes are approved, and again
-    while a new version of them is open."""
-    if review.status != ReviewStatus.APPROVED:
-        return True
-    if versions is None:
-        return ReviewMinutes.objects.filter(review=review, status__in=OPEN_MINUTES).exists()
-    return any(m.status in OPEN_MINUTES for m in versions)
 
 
 class ReviewHistoryView(generic.ObjectHistoryView):

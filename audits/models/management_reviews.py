@@ -229,6 +229,22 @@ class ReviewInput(TrackedModel):
     def clause_ref(self) -> str:
         return INPUT_CLAUSES.get(self.kind, "9.3.2")
 
+    def clean(self) -> None:
+        super().clean()
+        loaded = getattr(self, "_loaded_snapshot", None) or {}
+        if (
+            self.pk is not None
+            and self.minutes != loaded.get("minutes", self.minutes)
+            and not minutes_editable(self.review)
+        ):
+            raise ValidationError(
+                {
+                    "minutes": _(
+                        "The minutes are approved; start a new version of them to change them."
+                    )
+                }
+            )
+
 
 class ReviewDecision(TrackedModel):
     """A decision of the review, tracked as an action until it is done (9.3.3)."""
@@ -443,8 +459,35 @@ class ReviewMinutes(ControlledVersion):
                     review.save()
 
 
+OPEN_MINUTES_STATUSES = (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW)
+
+
+def minutes_editable(review: ManagementReview, versions: list[ReviewMinutes] | None = None) -> bool:
+    """The minutes of each input are written until the minutes are approved, and again
+    while a new version of them is open."""
+    if review.status != ReviewStatus.APPROVED:
+        return True
+    if versions is None:
+        return ReviewMinutes.objects.filter(
+            review=review, status__in=OPEN_MINUTES_STATUSES
+        ).exists()
+    return any(m.status in OPEN_MINUTES_STATUSES for m in versions)
+
+
 def _user_name(user: Any) -> str:
     return user.display_name if user is not None else ""
+
+
+def review_record_prefetch(prefix: str = "") -> list[Any]:
+    """What ``review_record`` reads, to prefetch for a list (``prefix``: the path to the
+    review, e.g. ``"review__"``)."""
+    return [
+        f"{prefix}inputs",
+        f"{prefix}attendees",
+        models.Prefetch(
+            f"{prefix}decisions", queryset=ReviewDecision.objects.select_related("owner")
+        ),
+    ]
 
 
 def review_record(review: ManagementReview) -> dict[str, Any]:
@@ -478,7 +521,7 @@ def review_record(review: ManagementReview) -> dict[str, Any]:
                 "status": d.status,
                 "status_label": str(d.get_status_display()),
             }
-            for d in review.decisions.select_related("owner")
+            for d in review.decisions.all()
         ],
     }
 
@@ -486,6 +529,7 @@ def review_record(review: ManagementReview) -> dict[str, Any]:
 __all__ = [
     "FIRST_REVIEW_LOOKBACK_DAYS",
     "INPUT_CLAUSES",
+    "OPEN_MINUTES_STATUSES",
     "REVIEW_CLAUSE_REFS",
     "DecisionKind",
     "ManagementReview",
@@ -494,6 +538,8 @@ __all__ = [
     "ReviewInputKind",
     "ReviewMinutes",
     "ReviewStatus",
+    "minutes_editable",
     "review_record",
+    "review_record_prefetch",
     "review_reference",
 ]
