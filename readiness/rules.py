@@ -108,6 +108,8 @@ from policies.models import (
 )
 from policies.models.objectives import PLAN_FIELDS, PURSUED
 from policies.services.roles import CompetenceGaps, competence_gaps
+from readiness.findings import Finding
+from readiness.review_rules import REVIEW_RULES, ReviewFacts, review_facts
 from risks.models import (
     ActionStatus,
     AssessmentStatus,
@@ -117,17 +119,6 @@ from risks.models import (
     RiskStatus,
     TreatmentAction,
 )
-
-
-@dataclass
-class Finding:
-    """What the platform found for one clause. ``fulfilled`` is None when no rule applies."""
-
-    fulfilled: bool | None
-    found: str
-    todo: str = ""
-    url: str | None = None
-
 
 # How old an approved risk assessment may be and still count as current (8.2). The platform
 # keeps no organisation-wide assessment interval yet, so the common yearly cycle applies.
@@ -298,6 +289,8 @@ class Facts:
     # Internal audit (9.2): the programmes and audits the reader may see.
     programmes: list[ProgrammeFact] = field(default_factory=list)
     audits: list[AuditFact] = field(default_factory=list)
+    # Management review (9.3): the reviews and their decisions (``review_rules``).
+    reviews: ReviewFacts = field(default_factory=ReviewFacts)
 
     def url(self, name: str, **kwargs: Any) -> str | None:
         return safe_url(name, org=self.organization.slug, **kwargs)
@@ -321,14 +314,8 @@ class Facts:
 
 
 # Clauses whose records belong to modules still to come: they rely on status + evidence.
-LATER_MODULES: dict[str, Any] = {
-    "5.2": gettext_lazy("policies"),
-    "6.2": gettext_lazy("objectives"),
-    "9.1": gettext_lazy("monitoring and KPIs"),
-    "9.3.1": gettext_lazy("management review"),
-    "9.3.2": gettext_lazy("management review"),
-    "9.3.3": gettext_lazy("management review"),
-}
+# Every module has arrived: none is left (the mechanism stays for modules still to come).
+LATER_MODULES: dict[str, Any] = {}
 
 
 # --- Context of the organisation (4.1, 4.2) -----------------------------------------------
@@ -1934,6 +1921,7 @@ def _concerns(facts: Facts) -> Finding:
     return Finding(True, found, url=url)
 
 
+RULES.update(REVIEW_RULES)
 RULES["6.3"] = _changes
 RULES["7.1"] = _resources
 RULES["7.5.3"] = _documented_information
@@ -2105,6 +2093,7 @@ def readiness_facts(
         policies=policy_facts(organization=organization, user=user),
         programmes=programmes,
         audits=audits,
+        reviews=review_facts(organization=organization, user=user, today=today),
         criteria=criteria,
         risks={
             "total": row["risks_total"],

@@ -33,7 +33,7 @@ def officer(catalog):
         factories.AISystemFactory(
             organization=org, name="Credit scorer", eu_ai_act_tier="high_risk"
         )
-        status = ClauseStatus.objects.get(organization=org, requirement__ref="9.3.3")
+        status = ClauseStatus.objects.get(organization=org, requirement__ref="5.1")
         status.status, status.notes = "ready", "The board reviewed the AIMS in May."
         status.declared_by, status.declared_at = user, timezone.now()
         status.save()
@@ -49,7 +49,7 @@ def test_the_readiness_page_tells_checked_from_declared_and_lists_contradictions
     sign_in(page, live_server.url, officer)
     page.goto(live_server.url + reverse("readiness:readiness", kwargs={"org": "delta"}))
     expect(page.get_by_role("heading", name="Contradictions across records")).to_be_visible()
-    row = page.locator("#clause-9\\.3\\.3")
+    row = page.locator("#clause-5\\.1")
     expect(row).to_contain_text("Declared")
     expect(row).to_contain_text("Declared ready by Carla Compliance")
     expect(page.locator("#clause-6\\.1\\.4")).to_contain_text("Contradiction")

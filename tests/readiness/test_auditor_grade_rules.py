@@ -139,19 +139,19 @@ def _edit(client, clause, **data):
 def test_a_clause_no_rule_checks_is_ready_only_as_a_declaration_with_statement_and_evidence(
     ready_org, users, client_for
 ):
-    status = ClauseStatus.objects.get(organization=ready_org, requirement__ref="9.3.3")
+    status = ClauseStatus.objects.get(organization=ready_org, requirement__ref="5.1")
     factories.EvidenceItemFactory(
         organization=ready_org, title="Release committee minute"
     ).clauses.add(status.requirement)
     officer = client_for(users.officer)
     assert _edit(officer, status, status="ready", notes="").status_code == 302
-    row = readiness_rows(officer, ready_org)["9.3.3"]
+    row = readiness_rows(officer, ready_org)["5.1"]
     assert (row.basis, row.ready) == ("declared", False)  # one evidence link is not enough
     assert any("statement" in str(m) for m in row.missing)
 
     assert _edit(officer, status, status="ready", notes="Reviewed by the board.").status_code == 302
     page = readiness_page(client_for(users.viewer), ready_org)
-    row = next(r for r in page.context["clauses"] if r.requirement.ref == "9.3.3")
+    row = next(r for r in page.context["clauses"] if r.requirement.ref == "5.1")
     assert row.ready is True and row.declared_by == users.officer
     assert "Declared ready by Acme Officer on" in row.finding.found
     assert row.finding.fulfilled is None  # declared, not checked
@@ -164,10 +164,10 @@ def test_a_clause_no_rule_checks_is_ready_only_as_a_declaration_with_statement_a
 
 
 def test_a_ready_mark_without_a_recorded_declarer_is_not_ready(ready_org, users, client_for):
-    status = ClauseStatus.objects.get(organization=ready_org, requirement__ref="9.3.3")
+    status = ClauseStatus.objects.get(organization=ready_org, requirement__ref="5.1")
     factories.EvidenceItemFactory(organization=ready_org).clauses.add(status.requirement)
     ClauseStatus.objects.filter(pk=status.pk).update(status="ready", notes="Held in May.")
-    row = readiness_rows(client_for(users.viewer), ready_org)["9.3.3"]
+    row = readiness_rows(client_for(users.viewer), ready_org)["5.1"]
     assert row.ready is False
     assert any("Save the clause as ready again" in str(m) for m in row.missing)
 

@@ -114,10 +114,10 @@ def test_it_reads_the_soa_for_8_1(ready_org, users, client_for):
 
 def test_it_says_plainly_which_clauses_are_not_checked(ready_org, users, client_for):
     client = client_for(users.viewer)
-    row = readiness_rows(client, ready_org)["9.3.2"]
+    row = readiness_rows(client, ready_org)["5.1"]
     assert (row.finding.fulfilled, row.basis) == (None, "declared")
     found = str(row.finding.found)
-    assert found.startswith("No management review records in the platform.")
+    assert found.startswith("No rule reads records for this clause.")
     assert "module arrives" not in found
 
 
@@ -174,13 +174,13 @@ def test_the_readiness_page_runs_a_constant_number_of_queries(ready_org, users, 
         )
     after = count()
     assert before == after
-    # 21 today: the session and the catalog (6), the clause statuses and SoA rows (2), the
+    # 22 today: the session and the catalog (6), the clause statuses and SoA rows (2), the
     # scope, criteria and risk assessments (3), one organisation row carrying every count
     # (risks, incidents, nonconformities, improvements, context, support, roles,
     # communication), and one list each where a rule needs rows: impact assessments, audit
-    # programmes and audits, objectives, competence, retention rules, policies, and the
-    # readiness contradictions' own (3).
-    assert after <= 21
+    # programmes and audits, management reviews, objectives, competence, retention rules,
+    # policies, and the readiness contradictions' own (3).
+    assert after <= 22
 
 
 def test_the_api_serves_the_readiness_summary(ready_org, users, api_client_for):
@@ -191,10 +191,10 @@ def test_the_api_serves_the_readiness_summary(ready_org, users, api_client_for):
     assert body["clauses_total"] == 32 and len(body["clauses"]) == 32
     assert client.get(reverse("readiness-list"), {"organization": 999999}).status_code == 404
     statuses = client.get(
-        reverse("clausestatus-list"), {"organization": ready_org.pk, "ref": "9.3.2"}
+        reverse("clausestatus-list"), {"organization": ready_org.pk, "ref": "5.1"}
     )
     (row,) = statuses.json()["results"]
-    assert row["later_module"] == "management review" and row["automatic_rule"] is False
+    assert row["later_module"] is None and row["automatic_rule"] is False
     statuses = client.get(
         reverse("clausestatus-list"), {"organization": ready_org.pk, "ref": "9.2.2"}
     )
