@@ -320,7 +320,7 @@ class Agenda:
                 _item(
                     o.title,
                     detail=f"{labels.get(o.kpi_status_db, '')}: {measured}; "
-                    + _("target %(t)s") % {"t": o.target_label()},
+                    + _("target %(t)s") % {"t": o.target_label},
                     url=record_url(o),
                     tone=tones.get(o.kpi_status_db, ""),
                 )

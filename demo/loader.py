@@ -73,6 +73,7 @@ DATA_FILES = (
     "roles.json",
     "context.json",
     "audits.json",
+    "reviews.json",
 )
 SOA_STATUSES = ("implemented", "partial", "planned")
 
@@ -134,6 +135,7 @@ class DemoData:
     # Resources, planned changes, retention, outside documents, the concern channel (policies).
     support: dict[str, dict[str, Any]]
     audits: dict[str, dict[str, Any]]
+    reviews: dict[str, dict[str, Any]]  # one held management review per organisation
 
     def login_rows(self) -> list[tuple[str, str, str]]:
         """(e-mail, role, organisation) for every demo login, one row per membership."""
@@ -183,6 +185,7 @@ def load_demo_data(directory: Path = DATA_DIR) -> DemoData:
         roles=raw["roles.json"],
         context=raw["context.json"],
         audits=raw["audits.json"],
+        reviews=raw["reviews.json"],
     )
     _check(data)
     return data
@@ -690,6 +693,9 @@ def _check(data: DemoData) -> None:
                 person("audits.json", record, report["author"])
                 person("audits.json", record, report["approver"])
 
+    for slug, spec in data.reviews.items():
+        organization("reviews.json", slug)
+        _check_review(spec, person)
     for slug, specs in data.impact_assessments.items():
         organization("impact_assessments.json", slug)
         for spec in specs:
@@ -1015,3 +1021,45 @@ def _check_roles(spec: dict[str, Any], organization, person, slug: str) -> None:
         for pair in training["meets"]:
             if tuple(pair) not in requirements:
                 raise DemoDataError(file, record, f"meets an unknown requirement {pair!r}")
+
+
+def _check_review(spec: Any, person) -> None:
+    from audits.models import DecisionKind, ReviewInputKind
+
+    record = spec.get("title", "?") if isinstance(spec, Mapping) else "?"
+    _keys(
+        "reviews.json",
+        record,
+        spec,
+        {
+            "title",
+            "held_in_days",
+            "chair",
+            "attendees",
+            "author",
+            "approver",
+            "summary",
+            "conclusions",
+            "minutes",
+            "decisions",
+        },
+        optional={"other_attendees", "next"},
+    )
+    for email in (spec["chair"], spec["author"], spec["approver"], *spec["attendees"]):
+        person("reviews.json", record, email)
+    _keys("reviews.json", record, spec["minutes"], set(ReviewInputKind.values))
+    for decision in spec["decisions"]:
+        _keys(
+            "reviews.json",
+            record,
+            decision,
+            {"input", "kind", "decision", "owner", "due_in_days"},
+            optional={"done_in_days", "outcome"},
+        )
+        person("reviews.json", record, decision["owner"])
+        if decision["input"] not in ReviewInputKind.values:
+            raise DemoDataError("reviews.json", record, f"unknown input {decision['input']!r}")
+        if decision["kind"] not in DecisionKind.values:
+            raise DemoDataError("reviews.json", record, f"unknown kind {decision['kind']!r}")
+    if "next" in spec:
+        _keys("reviews.json", record, spec["next"], {"title", "planned_in_days"})

@@ -64,6 +64,7 @@ from controls.models import (
 )
 from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
+from demo.seed_reviews import seed_management_review
 from engagements.models import Engagement, InformationRequest
 from engagements.services import request_ask, request_reply
 from impact_assessments.models import AffectedParty, Impact, ImpactAssessment, UseThresholds
@@ -209,6 +210,10 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
                 )
         # Last: an answer attaches evidence the steps above recorded.
         seed_information_requests(data=data, orgs=orgs, systems=systems, run=run)
+        # After everything: the review's agenda is assembled from all the registers.
+        for slug, org in orgs.items():
+            if slug in data.reviews:
+                seed_management_review(org=org, spec=data.reviews[slug], run=run)
     return created
 
 

@@ -425,3 +425,16 @@ def test_the_ui_refuses_holding_without_attendees_and_says_why(org, users, clien
     assert "Record who attended" in response.content.decode()
     review.refresh_from_db()
     assert review.status == "planned"
+
+
+def test_the_objectives_input_gives_each_kpi_status_and_latest_value(org, users):
+    from tests.policies.objectives_helpers import days_ago, make_measurement, make_objective
+
+    measured = make_objective(org, title="Fairness gap under 2 points")
+    make_measurement(measured, on=days_ago(1), value="1.5")
+    make_objective(org, title="Explanations for every decision")
+    facts = _facts(_plan(org, users.officer), ReviewInputKind.OBJECTIVES)
+    details = {item["text"]: item["detail"] for item in facts["items"]}
+    assert "latest 1.5 on" in details["Fairness gap under 2 points"]
+    assert "target" in details["Fairness gap under 2 points"]
+    assert set(details) == {"Fairness gap under 2 points", "Explanations for every decision"}
