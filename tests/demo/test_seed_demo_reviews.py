@@ -49,9 +49,10 @@ def test_northwind_has_a_held_review_whose_agenda_reads_the_registers():
     audit_facts = facts[ReviewInputKind.AUDITS]
     assert _row(audit_facts, "Audits held since the last review") == 1
     incident_facts = facts[ReviewInputKind.INCIDENTS]
-    assert _row(incident_facts, "Detected since the last review") == Incident.objects.filter(
-        organization=org
-    ).count()
+    assert (
+        _row(incident_facts, "Detected since the last review")
+        == Incident.objects.filter(organization=org).count()
+    )
     assert facts[ReviewInputKind.OBJECTIVES]["items"]  # the demo's objectives
     assert facts[ReviewInputKind.RISKS]["rows"]
     # The next review lists the open decisions of the first one.
