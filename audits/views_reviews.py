@@ -109,6 +109,7 @@ class ReviewDetailView(generic.ObjectDetailView):
             can_refresh=can_change and review.status != ReviewStatus.APPROVED,
             can_write_minutes=can_change and minutes_editable(review, minutes),
             can_decide=review.status != ReviewStatus.PLANNED
+            and minutes_editable(review, minutes)
             and can_add(user, ReviewDecision, review.organization_id, parent=review),
             can_start_minutes=review.status != ReviewStatus.PLANNED
             and not open_minutes

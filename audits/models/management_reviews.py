@@ -337,6 +337,11 @@ class ReviewDecision(TrackedModel):
         errors: dict[str, Any] = {}
         if self.review_id and self.review.status == ReviewStatus.PLANNED:
             errors["decision"] = _("Decisions are recorded once the review has been held.")
+        elif self.pk is None and self.review_id and not minutes_editable(self.review):
+            # The approved minutes list the decisions: a later one would be missing there.
+            errors["decision"] = _(
+                "The minutes are approved; start a new version of them to record another decision."
+            )
         if self.review_input_id and self.review_input.review_id != self.review_id:
             errors["review_input"] = _("Choose an input of this review.")
         if self.status == CorrectiveActionStatus.DONE and self.completed_on is None:

@@ -317,9 +317,14 @@ def test_approval_freezes_the_record_and_closes_the_review(org, users):
     item.minutes = "Rewritten afterwards."
     with pytest.raises(ValidationError, match="start a new version"):
         item.full_clean()
+    # Nor is a decision added: the approved minutes would not list it.
+    late = ReviewDecision(review=review, decision="Decided afterwards.")
+    with pytest.raises(ValidationError, match="record another decision"):
+        late.full_clean()
     # A new version of the minutes opens them again.
     services.review_minutes_start(review=review, user=users.officer)
     item.full_clean()
+    late.full_clean()
 
 
 def test_an_input_left_without_minutes_is_refused_through_the_api(org, users, api_client_for):
