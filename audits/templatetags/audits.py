@@ -1,5 +1,7 @@
 """The EU AI Act reporting deadline of an incident, as lists and pages show it."""
 
+import datetime
+
 from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -104,3 +106,15 @@ def review_chip(review):
 @register.filter
 def fact_tone(tone):
     return FACT_TONES.get(tone, "neutral")
+
+
+@register.filter
+def record_day(value):
+    """A day kept as ISO text in a frozen record (the approved minutes), shown as pages
+    show days; "—" when empty."""
+    if not value:
+        return "—"
+    try:
+        return date_format(datetime.date.fromisoformat(str(value)), "j M Y")
+    except ValueError:
+        return value
