@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import CleanInputFormMixin, TrackedModelForm
+from aims.core.forms import CleanInputFormMixin, SectionedFormMixin, TrackedModelForm
 from audits.models import (
     HELD_STATUSES,
     SCOPE_FIELDS,
@@ -168,7 +168,7 @@ class CorrectiveActionForm(TrackedModelForm):
         }
 
 
-class VerificationForm(CleanInputFormMixin, forms.Form):
+class VerificationForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     effective = forms.TypedChoiceField(
         label=_("Did the actions work?"),
         choices=[("yes", _("Yes: effective, close it")), ("no", _("No: not effective"))],
@@ -180,7 +180,7 @@ class VerificationForm(CleanInputFormMixin, forms.Form):
     )
 
 
-class ReopenForm(CleanInputFormMixin, forms.Form):
+class ReopenForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why it is reopened"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
@@ -328,7 +328,7 @@ class AuditReportForm(TrackedModelForm):
             self.fields[name].widget.attrs["rows"] = 6
 
 
-class AuditStartForm(CleanInputFormMixin, forms.Form):
+class AuditStartForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     started_on = forms.DateField(
         label=_("Held from"), required=False, widget=TrackedModelForm.date_widget()
     )
@@ -362,7 +362,7 @@ class OpportunityForm(TrackedModelForm):
         ).order_by("-number")
 
 
-class OpportunityDecisionForm(CleanInputFormMixin, forms.Form):
+class OpportunityDecisionForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     accept = forms.TypedChoiceField(
         label=_("Take it up?"),
         choices=[("yes", _("Yes: accept it")), ("no", _("No: not taken up"))],
@@ -372,7 +372,7 @@ class OpportunityDecisionForm(CleanInputFormMixin, forms.Form):
     notes = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OpportunityOutcomeForm(CleanInputFormMixin, forms.Form):
+class OpportunityOutcomeForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     outcome = forms.CharField(
         label=_("What changed, and what it brought"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -405,7 +405,7 @@ class ManagementReviewForm(TrackedModelForm):
         }
 
 
-class ReviewHoldForm(CleanInputFormMixin, forms.Form):
+class ReviewHoldForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     held_on = forms.DateField(
         label=_("Held on"), required=False, widget=TrackedModelForm.date_widget()
     )

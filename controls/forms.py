@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import CleanInputFormMixin, TrackedModelForm
+from aims.core.forms import CleanInputFormMixin, SectionedFormMixin, TrackedModelForm
 from controls.models import ClauseStatus, ControlImplementation, SoAVersion
 
 _DECISION = (
@@ -109,7 +109,7 @@ class ClauseStatusForm(TrackedModelForm):
         return super().save(commit=commit)
 
 
-class SoAStartForm(CleanInputFormMixin, forms.Form):
+class SoAStartForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     change_summary = forms.CharField(
         label=_("Summary of changes"),
         max_length=500,

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from aims.core.forms import CleanInputFormMixin, TrackedModelForm
+from aims.core.forms import CleanInputFormMixin, SectionedFormMixin, TrackedModelForm
 from aims.core.permissions import UserPurpose, users_choosable
 from risks.library import LIBRARY_CODES
 from risks.models import (
@@ -271,7 +271,7 @@ class RiskForm(TrackedModelForm):
         return super().save(commit=commit)
 
 
-class RiskRescoreForm(CleanInputFormMixin, forms.Form):
+class RiskRescoreForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     """Score a risk again against the current criteria."""
 
     inherent_likelihood = forms.IntegerField()
@@ -311,7 +311,7 @@ class RiskRescoreForm(CleanInputFormMixin, forms.Form):
         return [("", "", list(self.visible_fields()))]
 
 
-class RiskAcceptForm(CleanInputFormMixin, forms.Form):
+class RiskAcceptForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     acceptance_rationale = forms.CharField(
         label=_("Why the residual risk is acceptable"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -442,7 +442,7 @@ def matrix_text(matrix: list[list[str]]) -> str:
     return "\n".join(" ".join(row) for row in matrix or [])
 
 
-class RiskCriteriaForm(CleanInputFormMixin, forms.Form):
+class RiskCriteriaForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     likelihood_levels = forms.CharField(
         label=_("Likelihood scale"),

@@ -23,7 +23,7 @@ class ApiTokenForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
     )
 
 
-class ChangePasswordForm(CleanInputFormMixin, allauth_forms.ChangePasswordForm):
+class ChangePasswordForm(CleanInputFormMixin, SectionedFormMixin, allauth_forms.ChangePasswordForm):
     """allauth's password change, offering to revoke the user's API tokens (ticked)."""
 
     revoke_api_tokens = forms.BooleanField(
@@ -42,7 +42,9 @@ class ChangePasswordForm(CleanInputFormMixin, allauth_forms.ChangePasswordForm):
             api_services.api_tokens_revoke_all(user=self.user)
 
 
-class ResetPasswordKeyForm(CleanInputFormMixin, allauth_forms.ResetPasswordKeyForm):
+class ResetPasswordKeyForm(
+    CleanInputFormMixin, SectionedFormMixin, allauth_forms.ResetPasswordKeyForm
+):
     """allauth's password reset; a reset always revokes the user's API tokens.
 
     Whoever knew the old password may have made tokens, and the person resetting cannot

@@ -217,3 +217,13 @@ def test_trends_count_by_source_group_and_quarter(org, users, catalog):
     assert groups["A.6"] == {"group": "A.6", "total": 1, "major": 1}
     assert trends["by_quarter"][-1]["n"] >= 1
     assert nonconformity_trends(organization=org, user=users.outsider)["total"] == 0
+
+
+def test_the_page_offers_the_effectiveness_check_with_its_fields(nc, users, client_for):
+    _ready_to_verify(nc, owner=users.contributor)
+    page = client_for(users.officer).get(
+        reverse("audits:nonconformity_detail", kwargs={"org": nc.organization.slug, "pk": nc.pk})
+    )
+    html = page.content.decode()
+    assert "Check effectiveness" in html
+    assert 'name="effective"' in html and 'name="notes"' in html

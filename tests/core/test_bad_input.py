@@ -19,7 +19,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from aims.core.api import CleanInputMixin
-from aims.core.forms import VERSION_FIELD, CleanInputFormMixin
+from aims.core.forms import VERSION_FIELD, CleanInputFormMixin, SectionedFormMixin
 from aims.core.models import ChangeLogEntry
 from aims.core.parsers import MAX_JSON_DEPTH
 from aims.inventory.models import AISystem
@@ -332,3 +332,11 @@ def test_every_form_refuses_bad_input():
     missing = [c.__qualname__ for c in found if not issubclass(c, CleanInputFormMixin)]
     assert not missing, f"add aims.core.forms.CleanInputFormMixin to: {missing}"
     assert VERSION_FIELD == "_version"
+
+
+def test_every_form_shows_its_fields_in_the_shared_template():
+    # core/_form_fields.html renders ``form.grouped_fields``: a form without it showed only
+    # its button (the effectiveness check of a nonconformity did).
+    found = [c for c in _project_classes(forms.BaseForm) if not c.__module__.endswith("filters")]
+    missing = [c.__qualname__ for c in found if not issubclass(c, SectionedFormMixin)]
+    assert not missing, f"add aims.core.forms.SectionedFormMixin to: {missing}"
