@@ -245,7 +245,11 @@ class Agenda:
             .select_related("requirement")
             .order_by("found_on", "number")
         )
-        closed = ncs.filter(closed_on__gte=self.since)
+        closed = list(
+            ncs.filter(status=NonconformityStatus.CLOSED, closed_on__gte=self.since)
+            .select_related("requirement")
+            .order_by("closed_on", "number")
+        )
         not_effective = ncs.filter(
             verified_on__gte=self.since, effectiveness=Effectiveness.NOT_EFFECTIVE
         ).count()
@@ -260,7 +264,7 @@ class Agenda:
                 for s, n in by_source.most_common()
             ),
             _row(_("Open now"), len(open_ncs), "warn" if open_ncs else "ok"),
-            _row(_("Closed since the last review"), closed.count()),
+            _row(_("Closed since the last review"), len(closed)),
             _row(_("Actions found not effective"), not_effective, "bad" if not_effective else "ok"),
             _row(_("Corrective actions open"), actions.count()),
             _row(
@@ -288,9 +292,12 @@ class Agenda:
                     if p
                 ),
                 url=record_url(nc),
-                tone="bad" if nc.severity == "major" else "warn",
+                tone="ok"
+                if nc.status == NonconformityStatus.CLOSED
+                else ("bad" if nc.severity == "major" else "warn"),
             )
-            for nc in open_ncs
+            # Open ones first, then those closed since the last review.
+            for nc in [*open_ncs, *closed]
         ]
         return _facts(headline, rows, items)
 
