@@ -120,7 +120,7 @@ def test_the_officer_reads_the_contact_on_the_page_and_in_the_api(
     reported, users, org, client_for, api_client_for
 ):
     page = client_for(users.officer).get(reported.get_absolute_url()).content.decode()
-    assert CONTACT in page and "Person affected by a decision" in page
+    assert CONTACT in page and "person affected by a decision" in page
     detail = api_client_for(users.officer).get(reverse("concern-detail", args=[reported.pk]))
     assert detail.json()["reporter_contact"] == CONTACT
     assert detail.json()["reporter_relationship"] == "affected"
