@@ -70,6 +70,7 @@ class IncidentSerializer(TrackedSerializer):
             "owner",
             "occurred_at",
             "detected_at",
+            "reported_through",
             "ai_systems",
             "affected_people",
             "affected_count",

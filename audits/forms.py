@@ -24,6 +24,7 @@ from audits.models import (
     independence_conflicts,
 )
 from controls.models import Requirement, RequirementKind
+from policies.models import Concern
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
 
@@ -59,7 +60,16 @@ class IncidentForm(_DateTimes, TrackedModelForm):
         (
             _("What happened"),
             _("Times are in the organisation's time zone."),
-            ["title", "description", "severity", "status", "owner", "occurred_at", "detected_at"],
+            [
+                "title",
+                "description",
+                "severity",
+                "status",
+                "owner",
+                "occurred_at",
+                "detected_at",
+                "reported_through",
+            ],
         ),
         (
             _("Who and what it affected"),
@@ -89,6 +99,7 @@ class IncidentForm(_DateTimes, TrackedModelForm):
             "owner",
             "occurred_at",
             "detected_at",
+            "reported_through",
             "ai_systems",
             "affected_people",
             "affected_count",
@@ -100,6 +111,20 @@ class IncidentForm(_DateTimes, TrackedModelForm):
             "reported_at",
             "report_reference",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The organisation's concerns the user may see (``reachable``), newest first.
+        field = self.fields["reported_through"]
+        field.queryset = field.queryset.order_by("-created_at", "-pk")
+        field.empty_label = _("None: not reported through a concern")
+        current = self.instance.reported_through_id
+        if current is not None and not field.queryset.filter(pk=current).exists():
+            # Linked by someone who handles concerns: kept as it is, named by reference only.
+            field.disabled = True
+            field.queryset = Concern.objects.filter(pk=current)
+            field.label_from_instance = lambda concern: f"C-{concern.pk}"
+            field.help_text = _("Set by those who handle concerns; only they can change it.")
 
 
 class IncidentCommunicationForm(_DateTimes, TrackedModelForm):

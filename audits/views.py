@@ -36,6 +36,7 @@ from audits.models import (
     OpportunityStatus,
 )
 from audits.selectors import nonconformity_trends
+from policies.models import Concern
 
 
 class IncidentListView(generic.ObjectListView):
@@ -60,7 +61,7 @@ class IncidentListView(generic.ObjectListView):
 
 class IncidentDetailView(generic.ObjectDetailView):
     model = Incident
-    select_related = ("organization", "owner")
+    select_related = ("organization", "owner", "reported_through__organization")
     prefetch_related = ("ai_systems", "risks")
     template_name = "audits/incident_detail.html"
 
@@ -78,6 +79,10 @@ class IncidentDetailView(generic.ObjectDetailView):
                 self.request.user, IncidentCommunication, incident.organization_id, parent=incident
             ),
             now=timezone.now(),
+            # The concern is named to everyone who sees the incident; opened only by those
+            # who may read it (its handlers, auditors in scope, its reporter).
+            concern_visible=incident.reported_through_id is not None
+            and Concern.objects.visible_to(user).filter(pk=incident.reported_through_id).exists(),
         )
         return context
 
@@ -90,6 +95,42 @@ class IncidentEditView(generic.ObjectEditView):
     model = Incident
     form_class = IncidentForm
     list_url_name = "audits:incident_list"
+
+    def new_instance(self) -> Incident:
+        """An incident recorded from a concern (``?concern=``, from the concern's page)
+        starts from it: its summary, description and AI system, detected when the concern
+        was received, reported through it. Only a concern the user may see through the
+        permission layer, in this organisation, is taken; any other id is ignored."""
+        instance = super().new_instance()
+        concern_id = self.request.GET.get("concern", "")
+        if concern_id.isdigit():
+            concern = (
+                restrict(Concern.objects.all(), self.request.user, Action.VIEW)
+                .filter(organization=self.organization, pk=int(concern_id))
+                .select_related("organization")
+                .first()
+            )
+            if concern is not None:
+                instance.title = concern.summary[:200]
+                instance.description = concern.description
+                instance.detected_at = concern.created_at
+                instance.reported_through = concern
+                self.from_concern = concern
+        return instance
+
+    def get_form(self, data=None):
+        form = super().get_form(data)
+        concern = getattr(self, "from_concern", None)
+        if concern is not None and data is None and concern.ai_system_id:
+            form.initial["ai_systems"] = [concern.ai_system_id]
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        concern = getattr(self, "from_concern", None)
+        if concern is not None:
+            context["cancel_url"] = concern.get_absolute_url()
+        return context
 
 
 class IncidentDeleteView(generic.ObjectDeleteView):

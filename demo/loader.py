@@ -840,7 +840,17 @@ def _check(data: DemoData) -> None:
             person("evidence.json", record, spec["owner"])
 
 
-SUPPORT_KEYS = {"resources", "changes", "retention", "outside_documents", "channel", "concerns"}
+SUPPORT_KEYS = {"resources", "changes", "retention", "outside_documents", "channels", "concerns"}
+CHANNEL_KEYS = {"name", "audience", "anonymous_enabled", "intro", "handler"}
+# A report through an external channel says how its reporter relates to the organisation;
+# one that was recorded as an AI incident names the incident (incidents.json) by title.
+CONCERN_OPTIONAL = {
+    "channel",
+    "relationship",
+    "contact",
+    "received_days_ago",
+    "recorded_as_incident",
+}
 
 
 def _check_support(data: DemoData) -> None:
@@ -923,8 +933,13 @@ def _check_support(data: DemoData) -> None:
                 },
             )
             known(record, item["owner"])
-        _keys(file, "channel", spec["channel"], {"name", "anonymous_enabled", "intro", "handler"})
-        known("channel", spec["channel"]["handler"])
+        channels = {}
+        for channel in spec["channels"]:
+            record = channel.get("name", "?")
+            _keys(file, record, channel, CHANNEL_KEYS)
+            known(record, channel["handler"])
+            channels[record] = channel
+        incidents = {i.get("title") for i in data.incidents.get(slug, [])}
         for item in spec["concerns"]:
             record = item.get("summary", "?")
             _keys(
@@ -942,9 +957,21 @@ def _check_support(data: DemoData) -> None:
                     "resolution",
                     "reply",
                 },
+                CONCERN_OPTIONAL,
             )
             system(record, slug, item["system"])
             known(record, item["handled_by"])
+            if "channel" in item and item["channel"] not in channels:
+                raise DemoDataError(file, record, f"unknown channel {item['channel']!r}")
+            outside = "channel" in item and channels[item["channel"]]["audience"] == "external"
+            if outside != ("relationship" in item):
+                raise DemoDataError(
+                    file, record, "a relationship goes with a report through an external channel"
+                )
+            if item.get("recorded_as_incident", None) not in incidents | {None}:
+                raise DemoDataError(
+                    file, record, f"unknown incident {item['recorded_as_incident']!r}"
+                )
 
 
 def _check_roles(spec: dict[str, Any], organization, person, slug: str) -> None:

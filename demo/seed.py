@@ -1260,11 +1260,12 @@ def seed_support(
     *, org: Organization, spec: dict[str, Any], systems: dict[str, AISystem], run: SeedRun
 ) -> None:
     """Resources, planned changes (one approved, one awaiting a decision), retention for
-    every kind of record the product keeps, outside documents, the reporting channel and
-    one concern raised anonymously and resolved. Each part only while the organisation has
-    none of its kind, so a demo user's own records survive a second run."""
+    every kind of record the product keeps, outside documents, the reporting channels (one
+    for staff, one for people outside) and concerns raised anonymously and resolved, one
+    from outside recorded as an AI incident (after the incidents are seeded). Each record
+    only while the organisation has none like it, so a demo user's own records survive a
+    second run."""
     users = run.users
-    officer = users[spec["channel"]["handler"]]
 
     def acting(email: str | None):
         actor = users[email] if email else None
@@ -1339,38 +1340,53 @@ def seed_support(
                 document.save()
             run.created["outside documents"] += 1
 
-    if not ConcernChannel.objects.filter(organization=org).exists():
-        channel = spec["channel"]
+    for channel in spec["channels"]:
+        if ConcernChannel.objects.filter(organization=org, name=channel["name"]).exists():
+            continue
         with acting(channel["handler"]):
             ConcernChannel.objects.create(
                 organization=org,
                 name=channel["name"],
+                audience=channel["audience"],
                 anonymous_enabled=channel["anonymous_enabled"],
                 intro=channel["intro"],
-                handler=officer,
+                handler=users[channel["handler"]],
             )
         run.created["concern channels"] += 1
 
-    if not Concern.objects.filter(organization=org).exists():
-        for item in spec["concerns"]:
-            # Raised through the link: no reporter, a follow-up code nobody keeps.
-            with acting(None):
-                concern, _code = concern_raise(
-                    organization=org,
-                    summary=item["summary"],
-                    description=item["description"],
-                    category=item["category"],
-                    ai_system=systems[item["system"]] if item["system"] else None,
+    for item in spec["concerns"]:
+        if Concern.objects.filter(organization=org, summary=item["summary"]).exists():
+            continue
+        # Raised through a link: no reporter, a follow-up code nobody keeps.
+        with acting(None):
+            concern, _code = concern_raise(
+                organization=org,
+                summary=item["summary"],
+                description=item["description"],
+                category=item["category"],
+                ai_system=systems[item["system"]] if item["system"] else None,
+                reporter_relationship=item.get("relationship", ""),
+                reporter_contact=item.get("contact", ""),
+                received_at=timezone.now()
+                - datetime.timedelta(days=item.get("received_days_ago", 0)),
+            )
+        handler = users[item["handled_by"]]
+        with acting(item["handled_by"]):
+            concern_review(concern=concern, actor=handler, note=item["handling_notes"])
+            if item.get("recorded_as_incident"):
+                # What "Record as an AI incident" does: the incident names the concern.
+                incident = Incident.objects.get(
+                    organization=org, title=item["recorded_as_incident"]
                 )
-            handler = users[item["handled_by"]]
-            with acting(item["handled_by"]):
-                concern_review(concern=concern, actor=handler, note=item["handling_notes"])
-                if item["resolution"]:
-                    concern_close(
-                        concern=concern,
-                        actor=handler,
-                        status="resolved",
-                        resolution=item["resolution"],
-                        reply=item["reply"],
-                    )
-            run.created["concerns"] += 1
+                incident.reported_through = concern
+                incident.full_clean()
+                incident.save()
+            if item["resolution"]:
+                concern_close(
+                    concern=concern,
+                    actor=handler,
+                    status="resolved",
+                    resolution=item["resolution"],
+                    reply=item["reply"],
+                )
+        run.created["concerns"] += 1

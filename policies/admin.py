@@ -39,7 +39,7 @@ class OutsideDocumentAdmin(admin.ModelAdmin):
 
 @admin.register(ConcernChannel)
 class ConcernChannelAdmin(admin.ModelAdmin):
-    list_display = ("organization", "anonymous_enabled")
+    list_display = ("name", "audience", "anonymous_enabled", "organization")
     exclude = ("link_token",)
 
 

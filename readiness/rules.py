@@ -90,6 +90,7 @@ from policies.models import (
     AIMSRole,
     AIObjective,
     ChangeStatus,
+    ChannelAudience,
     CommunicationItem,
     CompetenceRequirement,
     Concern,
@@ -278,7 +279,7 @@ class Facts:
     thresholds_decided: bool = False  # the organisation decided its impact thresholds
     # Nonconformities and incidents (10.2, A.8.4): counts, see ``readiness_facts``.
     improvement: dict[str, int] = field(default_factory=dict)
-    # Support (6.3, 7.1, 7.5.3, A.3.3): counts from ``support_facts``.
+    # Support (6.3, 7.1, 7.5.3, A.3.3, A.8.3): counts from ``support_facts``.
     support: dict[str, Any] = field(default_factory=dict)
     # AI objectives pursued (planned or active), as the 6.2 rules read them.
     objectives: list[ObjectiveFact] = field(default_factory=list)
@@ -1681,7 +1682,8 @@ def _improvement_counts(*, user: Any, org: Any, now: datetime.datetime) -> dict[
 
 
 # --- Support: planned changes (6.3), resources (7.1), documented information (7.5.3) and
-# the reporting of concerns (A.3.3), from the policies app's support area ------------------
+# the reporting of concerns (A.3.3) and of adverse impacts from outside (A.8.3), from the
+# policies app's support area -------------------------------------------------------------
 
 # How long a concern may stay open (received or under review) before it counts as unhandled.
 CONCERN_HANDLING_DAYS = 30
@@ -1700,6 +1702,10 @@ def support_counts(*, user: Any, today: datetime.date) -> dict[str, Any]:
     concerns = seen(Concern)
     open_concerns = concerns.filter(status__in=OPEN_CONCERN_STATUSES)
     late = timezone.now() - datetime.timedelta(days=CONCERN_HANDLING_DAYS)
+    external = seen(ConcernChannel).filter(audience=ChannelAudience.EXTERNAL)
+    # Reports from outside (A.8.3): their reporter said how they relate to the organisation.
+    outside = concerns.exclude(reporter_relationship="")
+    outside_open = outside.filter(status__in=OPEN_CONCERN_STATUSES)
     counts = dict(
         changes_total=subquery_count(changes),
         changes_implemented=subquery_count(changes.filter(status=ChangeStatus.IMPLEMENTED)),
@@ -1721,6 +1727,11 @@ def support_counts(*, user: Any, today: datetime.date) -> dict[str, Any]:
         concerns_total=subquery_count(concerns),
         concerns_open=subquery_count(open_concerns),
         concerns_late=subquery_count(open_concerns.filter(created_at__lt=late)),
+        channels_external=subquery_count(external),
+        channels_external_open=subquery_count(external.filter(anonymous_enabled=True)),
+        outside_total=subquery_count(outside),
+        outside_open=subquery_count(outside_open),
+        outside_late=subquery_count(outside_open.filter(created_at__lt=late)),
     )
     return counts
 
@@ -1921,11 +1932,73 @@ def _concerns(facts: Facts) -> Finding:
     return Finding(True, found, url=url)
 
 
+def _external_reporting(facts: Facts) -> Finding:
+    """A.8.3: people outside the organisation (customers, users, affected people, the
+    public) can report adverse impacts: an external reporting link is switched on, and its
+    reports are handled, none open longer than the handling time that A.3.3 uses."""
+    url = facts.url("policies:concern_list")
+    s = facts.support
+    channels = s.get("channels_external", 0)
+    open_channels = s.get("channels_external_open", 0)
+    if not channels:
+        return Finding(
+            False,
+            _("No reporting channel is open to people outside the organisation."),
+            _(
+                "Add a reporting link for people outside the organisation (customers, users "
+                "of the AI systems, people affected by them, the public), switch it on and "
+                "publish it where they will find it."
+            ),
+            facts.url("policies:concern_channel_add") or url,
+        )
+    if not open_channels:
+        return Finding(
+            False,
+            ngettext(
+                "%(n)s reporting channel is meant for people outside the organisation, but "
+                "its link is switched off.",
+                "%(n)s reporting channels are meant for people outside the organisation, but "
+                "their links are switched off.",
+                channels,
+            )
+            % {"n": channels},
+            _("Switch on the link of the external channel, so that reports can come in."),
+            url,
+        )
+    total = s.get("outside_total", 0)
+    links = ngettext(
+        "%(c)s external reporting link switched on;",
+        "%(c)s external reporting links switched on;",
+        open_channels,
+    ) % {"c": open_channels}
+    reports = ngettext(
+        "%(t)s report from outside, %(o)s open.",
+        "%(t)s reports from outside, %(o)s open.",
+        total,
+    ) % {"t": total, "o": s.get("outside_open", 0)}
+    found = f"{links} {reports}"
+    late = s.get("outside_late", 0)
+    if late:
+        return Finding(
+            False,
+            found,
+            ngettext(
+                "Handle the report from outside open for more than %(d)s days.",
+                "Handle the %(n)s reports from outside open for more than %(d)s days.",
+                late,
+            )
+            % {"n": late, "d": CONCERN_HANDLING_DAYS},
+            f"{url}?open=true&from_outside=true" if url else url,
+        )
+    return Finding(True, found, url=url)
+
+
 RULES.update(REVIEW_RULES)
 RULES["6.3"] = _changes
 RULES["7.1"] = _resources
 RULES["7.5.3"] = _documented_information
 CONTROL_RULES["A.3.3"] = _concerns
+CONTROL_RULES["A.8.3"] = _external_reporting
 
 # --- 4.4, 5.3, 7.2, A.3.2, A.4.6 (policies: roles) ---
 RULES["4.4"] = _processes

@@ -133,6 +133,18 @@ class Incident(NumberedPerOrganization, OrganizationScopedModel):
     )
     reported_at = models.DateTimeField(_("reported to the authority"), null=True, blank=True)
     report_reference = models.CharField(_("report reference"), max_length=120, blank=True)
+    # The concern (A.3.3, A.8.3) through which the incident came to light, if one did: the
+    # link is declared here, on the higher app; a concern learns of it through
+    # ``policies.follow_ons``.
+    reported_through = models.ForeignKey(
+        "policies.Concern",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("reported through concern"),
+        help_text=_("The concern through which the organisation learnt of the incident."),
+    )
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
         owner_paths=("owner",),
@@ -219,6 +231,11 @@ class Incident(NumberedPerOrganization, OrganizationScopedModel):
             )
         if self.reported_at and self.detected_at and self.reported_at < self.detected_at:
             errors["reported_at"] = _("It cannot be reported before it was detected.")
+        if (
+            self.reported_through_id is not None
+            and self.reported_through.organization_id != self.organization_id
+        ):
+            errors["reported_through"] = _("Choose a concern of this organisation.")
         if self.status == IncidentStatus.CLOSED and not self.resolution.strip():
             errors["resolution"] = _("Say how it was resolved before closing it.")
         if (

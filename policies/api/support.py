@@ -301,6 +301,7 @@ class ConcernChannelSerializer(TrackedSerializer):
             "id",
             "organization",
             "name",
+            "audience",
             "anonymous_enabled",
             "intro",
             "handler",
@@ -343,6 +344,14 @@ class ConcernSerializer(TrackedSerializer):
     raised_by_me = serializers.SerializerMethodField(
         help_text="True when the caller raised this concern (told to no one else)."
     )
+    reporter_contact = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "How the reporter of an external report may be reached, if they said: personal "
+            "data, null unless the caller handles concerns in the organisation."
+        ),
+    )
 
     class Meta:
         model = Concern
@@ -354,6 +363,8 @@ class ConcernSerializer(TrackedSerializer):
             "category",
             "ai_system",
             "source",
+            "reporter_relationship",
+            "reporter_contact",
             "status",
             "handler",
             "handling_notes",
@@ -365,7 +376,7 @@ class ConcernSerializer(TrackedSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["source", "status", "closed_at"]
+        read_only_fields = ["source", "reporter_relationship", "status", "closed_at"]
 
     def get_raised_by_me(self, obj) -> bool:
         request = self.context.get("request")
@@ -387,6 +398,9 @@ class ConcernSerializer(TrackedSerializer):
         ):
             data["handling_notes"] = None
             data["handler"] = None
+        # The reporter's contact is personal data: for those who handle the concern only.
+        if request is None or not instance.contact_shown_to(request.user):
+            data["reporter_contact"] = None
         return data
 
 

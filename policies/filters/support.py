@@ -13,6 +13,7 @@ from policies.models.support import (
     OPEN_CONCERN_STATUSES,
     AIMSResource,
     ChangeStatus,
+    ChannelAudience,
     Concern,
     ConcernCategory,
     ConcernChannel,
@@ -106,9 +107,13 @@ class OutsideDocumentFilterSet(django_filters.FilterSet):
 
 
 class ConcernChannelFilterSet(django_filters.FilterSet):
+    audience = django_filters.ChoiceFilter(
+        choices=ChannelAudience.choices, label=_("Who reports here")
+    )
+
     class Meta:
         model = ConcernChannel
-        fields = ["organization", "anonymous_enabled"]
+        fields = ["organization", "audience", "anonymous_enabled"]
 
 
 class ConcernFilterSet(django_filters.FilterSet):
@@ -118,6 +123,10 @@ class ConcernFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=ConcernCategory.choices, label=_("Category"))
     ai_system = django_filters.ModelChoiceFilter(queryset=visible_ai_systems, label=_("AI system"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Raised by me"))
+    # From an external channel (A.8.3). The reporter's contact details are no filter.
+    from_outside = django_filters.BooleanFilter(
+        method="filter_from_outside", label=_("From outside the organisation")
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("created_at", "received"), ("status", "status"), ("summary", "summary")),
         label=_("Sort by"),
@@ -133,6 +142,10 @@ class ConcernFilterSet(django_filters.FilterSet):
     def filter_open(self, queryset, name, value):
         condition = Q(status__in=OPEN_CONCERN_STATUSES)
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_from_outside(self, queryset, name, value):
+        condition = Q(reporter_relationship="")
+        return queryset.exclude(condition) if value else queryset.filter(condition)
 
     def filter_mine(self, queryset, name, value):
         user = getattr(self.request, "user", None)

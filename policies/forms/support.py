@@ -15,6 +15,7 @@ from policies.models.support import (
     ConcernStatus,
     OutsideDocument,
     PlannedChange,
+    ReporterRelationship,
     RetentionRule,
 )
 
@@ -95,7 +96,7 @@ class OutsideDocumentForm(TrackedModelForm):
 class ConcernChannelForm(TrackedModelForm):
     class Meta:
         model = ConcernChannel
-        fields = ["name", "anonymous_enabled", "intro", "handler"]
+        fields = ["name", "audience", "anonymous_enabled", "intro", "handler"]
 
 
 class ConcernRaiseForm(TrackedModelForm):
@@ -148,6 +149,30 @@ class AnonymousConcernForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):
             "anything else that identifies you unless you want to be contacted."
         ),
     )
+
+
+class ExternalConcernForm(AnonymousConcernForm):
+    """The public form of a channel for people outside the organisation (A.8.3): it also
+    asks how the reporter relates to the organisation, and offers a field for contact
+    details that they may leave empty to stay anonymous."""
+
+    reporter_relationship = forms.ChoiceField(
+        label=_("You are"),
+        choices=[("", _("Choose…")), *ReporterRelationship.choices],
+        help_text=_("How you relate to the organisation, so we know where the report comes from."),
+    )
+    reporter_contact = forms.CharField(
+        label=_("How to reach you (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only if you want a reply or may be asked a question: an e-mail address or a phone "
+            "number. Leave it empty to stay anonymous; you can still follow the report with "
+            "your code. Only the people who handle the report see it."
+        ),
+    )
+    field_order = ["reporter_relationship", "summary", "category", "description"]
 
 
 class FollowUpForm(CleanInputFormMixin, SectionedFormMixin, forms.Form):

@@ -32,6 +32,7 @@ from aims.core.permissions import (
     EngagementScope,
     Role,
     UserPurpose,
+    organizations_for,
     restrict,
     roles_of,
 )
@@ -458,16 +459,37 @@ def new_link_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class ChannelAudience(models.TextChoices):
+    INTERNAL = "internal", _("Staff and contractors")
+    EXTERNAL = "external", _("People outside the organisation")
+
+
 class ConcernChannel(OrganizationScopedModel):
     """A way in for concerns from outside the product: members always raise them in the
     product; a channel with ``anonymous_enabled`` lets anyone holding its secret link raise
     one without signing in. An organisation may keep several (one link for staff, another
-    for suppliers), each switched on or off on its own."""
+    for suppliers), each switched on or off on its own.
+
+    An ``external`` channel is the way in for people outside the organisation (customers,
+    users of the AI systems, people affected by them, the public) to report adverse impacts
+    (A.8.3); its page also asks how the reporter relates to the organisation and offers an
+    optional field for contact details."""
 
     name = models.CharField(
         _("name"),
         max_length=120,
         help_text=_("Who the link is for, as the officer reads it: “Staff and contractors”."),
+    )
+    audience = models.CharField(
+        _("who reports here"),
+        max_length=8,
+        choices=ChannelAudience.choices,
+        default=ChannelAudience.INTERNAL,
+        help_text=_(
+            "People outside the organisation are customers, users of the AI systems, people "
+            "affected by them and the public. Their page also asks how they relate to the "
+            "organisation and lets them leave contact details if they want a reply."
+        ),
     )
     anonymous_enabled = models.BooleanField(
         _("accept anonymous reports through a secret link"),
@@ -515,11 +537,19 @@ class ConcernChannel(OrganizationScopedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"], name="concernchannel_name_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=ChannelAudience.values),
+                name="concernchannel_audience_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_external(self) -> bool:
+        return self.audience == ChannelAudience.EXTERNAL
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -554,6 +584,16 @@ class ConcernCategory(models.TextChoices):
 class ConcernSource(models.TextChoices):
     MEMBER = "member", _("Raised by a member")
     LINK = "link", _("Raised anonymously through the link")
+
+
+class ReporterRelationship(models.TextChoices):
+    """How someone reporting through an external channel relates to the organisation."""
+
+    CUSTOMER = "customer", _("Customer or user")
+    AFFECTED = "affected", _("Person affected by a decision")
+    SUPPLIER = "supplier", _("Supplier or partner")
+    PUBLIC = "public", _("Member of the public")
+    OTHER = "other", _("Other")
 
 
 def follow_up_digest(code: str) -> str:
@@ -602,6 +642,19 @@ class Concern(OrganizationScopedModel):
         editable=False,
     )
     follow_up_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # What a reporter through an external channel said of themselves (blank otherwise). The
+    # contact details are personal data: shown only to those who handle the concern, never
+    # logged, filtered on or put in the admin.
+    reporter_relationship = models.CharField(
+        _("reporter's relationship to the organisation"),
+        max_length=10,
+        choices=ReporterRelationship.choices,
+        blank=True,
+        editable=False,
+    )
+    reporter_contact = models.TextField(
+        _("reporter's contact details"), blank=True, max_length=500, editable=False
+    )
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -632,7 +685,12 @@ class Concern(OrganizationScopedModel):
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
 
-    changelog_exclude: ClassVar[tuple[str, ...]] = ("updated_at", "reporter", "follow_up_hash")
+    changelog_exclude: ClassVar[tuple[str, ...]] = (
+        "updated_at",
+        "reporter",
+        "follow_up_hash",
+        "reporter_contact",
+    )
 
     objects = ConcernQuerySet.as_manager()
 
@@ -667,6 +725,17 @@ class Concern(OrganizationScopedModel):
                 condition=~Q(follow_up_hash=""),
                 name="concern_follow_up_unique",
             ),
+            models.CheckConstraint(
+                condition=Q(reporter_relationship="")
+                | Q(reporter_relationship__in=ReporterRelationship.values),
+                name="concern_reporter_relationship_valid",
+            ),
+            # Only a report through a link says who sent it and how to reach them.
+            models.CheckConstraint(
+                condition=Q(source=ConcernSource.LINK)
+                | (Q(reporter_relationship="") & Q(reporter_contact="")),
+                name="concern_outside_details_only_from_link",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -680,6 +749,19 @@ class Concern(OrganizationScopedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_CONCERN_STATUSES
+
+    @property
+    def from_outside(self) -> bool:
+        """Reported through an external channel (its reporter said how they relate to us)."""
+        return bool(self.reporter_relationship)
+
+    def contact_shown_to(self, user: Any) -> bool:
+        """Whether ``user`` may read the reporter's contact details: those who handle the
+        concern (may change it), not its auditors, other members or the reporter's readers.
+        No query: the roles are the request's."""
+        if user is None or not user.is_authenticated:
+            return False
+        return self.organization_id in organizations_for(user, Concern, Action.CHANGE)
 
     def raised_by(self, user: Any) -> bool:
         return bool(user and user.is_authenticated and self.reporter_id == user.pk)

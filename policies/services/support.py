@@ -169,15 +169,25 @@ def concern_raise(
     description: str,
     category: str,
     ai_system: Any = None,
+    reporter_relationship: str = "",
+    reporter_contact: str = "",
+    received_at: datetime.datetime | None = None,
 ) -> tuple[Concern, str]:
     """Record a concern. A member (``reporter``) follows it in the product; without one (the
     anonymous link) a follow-up code is made, returned once and kept only as a hash.
 
+    A report through an external channel also says how the reporter relates to the
+    organisation (``reporter_relationship``) and may leave ``reporter_contact`` for a reply;
+    a member's concern carries neither (the database refuses it). ``received_at`` is for a
+    report that came in earlier than it is recorded (the demo data); it defaults to now.
+
     The change-log row of the creation names no actor, whoever is signed in: the reporter's
-    identity stays on the record alone (``Concern.changelog_exclude``). Returns the concern
-    and the follow-up code ("" for a member)."""
+    identity and contact stay on the record alone (``Concern.changelog_exclude``). Returns
+    the concern and the follow-up code ("" for a member)."""
     if reporter is not None and not can_add(reporter, Concern, organization.pk):
         raise PermissionDenied(_("Only members of the organisation can raise a concern here."))
+    if received_at is not None and received_at > timezone.now():
+        raise ValidationError(_("A concern cannot be received in the future."))
     code = "" if reporter is not None else _follow_up_code()
     concern = Concern(
         organization=organization,
@@ -188,6 +198,9 @@ def concern_raise(
         source=ConcernSource.MEMBER if reporter is not None else ConcernSource.LINK,
         reporter=reporter,
         follow_up_hash=follow_up_digest(code) if code else "",
+        reporter_relationship=reporter_relationship,
+        reporter_contact=reporter_contact.strip(),
+        created_at=received_at or timezone.now(),
     )
     concern.full_clean()
     outer = current_context()

@@ -22,6 +22,7 @@ from aims.core import transactions
 from aims.core import views as generic
 from aims.core.http import client_ip
 from aims.core.permissions import Action, can, can_add, restrict, role_in
+from policies import follow_ons
 from policies.filters.support import (
     AIMSResourceFilterSet,
     ConcernFilterSet,
@@ -36,6 +37,7 @@ from policies.forms.support import (
     ConcernCloseForm,
     ConcernHandleForm,
     ConcernRaiseForm,
+    ExternalConcernForm,
     FollowUpForm,
     OutsideDocumentForm,
     PlannedChangeForm,
@@ -343,6 +345,8 @@ class ConcernDetailView(ConcernQueryMixin, generic.ObjectDetailView):
             handles=role_in(user, concern.organization_id) in HANDLER_ROLES or user.is_superuser,
             raised_by_me=concern.raised_by(user),
             close_form=ConcernCloseForm(),
+            shows_contact=concern.contact_shown_to(user),
+            follow_ons=follow_ons.for_concern(concern, user, handles=context["can_change"]),
         )
         return context
 
@@ -496,6 +500,12 @@ def _too_many(request, channel, title: str):
     )
 
 
+def _public_form(channel: ConcernChannel, data=None) -> AnonymousConcernForm:
+    """A channel for people outside the organisation also asks how they relate to it."""
+    form_class = ExternalConcernForm if channel.is_external else AnonymousConcernForm
+    return form_class(data)
+
+
 class PublicConcernView(View):
     """The form behind the secret link: anyone raises a concern without signing in."""
 
@@ -504,12 +514,12 @@ class PublicConcernView(View):
     def get(self, request, token):
         channel = _channel_or_404(token)
         return render(
-            request, self.template_name, {"channel": channel, "form": AnonymousConcernForm()}
+            request, self.template_name, {"channel": channel, "form": _public_form(channel)}
         )
 
     def post(self, request, token):
         channel = _channel_or_404(token)
-        form = AnonymousConcernForm(request.POST)
+        form = _public_form(channel, request.POST)
         if not form.is_valid():
             return render(
                 request, self.template_name, {"channel": channel, "form": form}, status=400

@@ -296,3 +296,24 @@ def test_it_refuses_consequence_scores_that_do_not_give_the_inherent_impact(tmp_
     )
     with pytest.raises(DemoDataError, match="worst consequence score"):
         load_demo_data(directory)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c: c.update(channel="Suppliers"), "unknown channel 'Suppliers'"),
+        (lambda c: c.pop("relationship"), "a relationship goes with a report through an external"),
+        (lambda c: c.update(recorded_as_incident="Nothing"), "unknown incident 'Nothing'"),
+    ],
+)
+def test_it_refuses_a_report_from_outside_that_does_not_add_up(tmp_path, change, message):
+    directory = copy_of_data(tmp_path)
+    rewrite(
+        directory,
+        "support.json",
+        lambda support: change(
+            next(c for c in support["northwind"]["concerns"] if "relationship" in c)
+        ),
+    )
+    with pytest.raises(DemoDataError, match=message):
+        load_demo_data(directory)

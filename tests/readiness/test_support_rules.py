@@ -1,4 +1,4 @@
-"""6.3, 7.1, 7.5.3 and A.3.3 read the support area's records (policies app)."""
+"""6.3, 7.1, 7.5.3, A.3.3 and A.8.3 read the support area's records (policies app)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from policies.models import (
     RetentionRule,
 )
 from policies.services.support import (
+    concern_close,
     concern_raise,
     planned_change_approve,
     planned_change_implement,
@@ -30,6 +31,7 @@ from readiness.rules import (
     _changes,
     _concerns,
     _documented_information,
+    _external_reporting,
     _resources,
     support_facts,
 )
@@ -161,3 +163,67 @@ def test_a_3_3_marked_implemented_contradicts_unhandled_concerns(ready_org, user
     )
     found = _found(ready_org, users.officer)[rule]
     assert "1 concern has been open for more than 30 days" in found.message
+
+
+def _outside_report(org, *, days_ago=0, **extra):
+    concern, _code = concern_raise(
+        organization=org,
+        summary="Refused by the scoring model",
+        description="D",
+        category="fairness",
+        reporter_relationship="affected",
+        received_at=timezone.now() - datetime.timedelta(days=days_ago),
+        **extra,
+    )
+    return concern
+
+
+def test_a_8_3_is_registered_next_to_a_3_3():
+    assert CONTROL_RULES["A.8.3"] is _external_reporting
+
+
+def test_a_8_3_needs_an_external_channel(org, users):
+    # A staff channel and its concerns, however well handled, are no way in from outside.
+    ConcernChannel.objects.create(organization=org, name="Staff", anonymous_enabled=True)
+    finding = _external_reporting(_facts(org, users.officer))
+    assert finding.fulfilled is False
+    assert finding.found == "No reporting channel is open to people outside the organisation."
+    assert "people outside the organisation" in finding.todo
+    assert finding.url.endswith("/concerns/channel/add/")
+
+
+def test_a_8_3_needs_the_external_link_switched_on(org, users):
+    channel = ConcernChannel.objects.create(organization=org, name="Public", audience="external")
+    finding = _external_reporting(_facts(org, users.officer))
+    assert finding.fulfilled is False and "switched off" in finding.found
+    assert "Switch on the link" in finding.todo and finding.url.endswith("/concerns/")
+    channel.anonymous_enabled = True
+    channel.save()
+    finding = _external_reporting(_facts(org, users.officer))
+    assert finding.fulfilled is True
+    assert finding.found == (
+        "1 external reporting link switched on; 0 reports from outside, 0 open."
+    )
+
+
+def test_a_8_3_needs_reports_from_outside_handled_in_time(org, users):
+    ConcernChannel.objects.create(
+        organization=org, name="Public", audience="external", anonymous_enabled=True
+    )
+    _outside_report(org, days_ago=10)
+    # A staff concern left open does not count against A.8.3 (it does against A.3.3).
+    staff, _code = concern_raise(organization=org, summary="S", description="D", category="other")
+    Concern.objects.filter(pk=staff.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    facts = _facts(org, users.officer)
+    assert _external_reporting(facts).fulfilled is True
+    assert _concerns(facts).fulfilled is False
+    late = _outside_report(org, days_ago=31)
+    finding = _external_reporting(_facts(org, users.officer))
+    assert finding.fulfilled is False
+    assert finding.found == "1 external reporting link switched on; 2 reports from outside, 2 open."
+    assert finding.todo == "Handle the report from outside open for more than 30 days."
+    assert finding.url.endswith("?open=true&from_outside=true")
+    concern_close(concern=late, actor=users.officer, status="resolved", resolution="Refunded.")
+    assert _external_reporting(_facts(org, users.officer)).fulfilled is True
