@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "readiness",
     "impact_assessments",
     "audits",
+    "reminders",
     "demo",
 ]
 
@@ -283,6 +284,31 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "aims.core.tasks.jobs_recover",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Reminders of what falls due: hourly, since the incident-report deadlines are kept to
+    # the hour; a missed run is caught up by the next (each scan covers the days since the
+    # last one).
+    "reminders-scan": {
+        "task": "reminders.tasks.reminders_scan",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
+    # E-mails at once and digests (from 07:00 in the organisation's zone).
+    "reminders-deliver": {
+        "task": "reminders.tasks.reminders_deliver",
+        "schedule": 300.0,
+        "options": {"expires": 280},
+    },
+    # Housekeeping: stored files no row refers to, and the change log's signed checkpoint.
+    "files-sweep": {
+        "task": "aims.core.tasks.files_sweep",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600},
+    },
+    "changelog-checkpoint": {
+        "task": "aims.core.tasks.changelog_checkpoint",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600},
     },
 }
 

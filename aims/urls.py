@@ -22,6 +22,7 @@ org_patterns = [
     path("", include("policies.urls")),
     path("", include("audits.urls")),
     path("", include("readiness.urls")),
+    path("reminder-settings/", include("reminders.urls_org")),
     path("", include("aims.core.urls")),
 ]
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("organizations/", ChooseOrganizationView.as_view(), name="choose_organization"),
     path("o/<slug:org>/", include(org_patterns)),
     path("account/tokens/", ApiTokenView.as_view(), name="api_tokens"),
+    path("reminders/", include("reminders.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", include("aims.api_urls")),
     path("report/", include("policies.urls_public")),  # anonymous concerns (A.3.3), no sign-in

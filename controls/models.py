@@ -246,7 +246,7 @@ class ControlImplementation(OrganizationScopedModel):
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
-    next_review_date = models.DateField(_("next review"), null=True, blank=True)
+    next_review_date = models.DateField(_("next review"), null=True, blank=True, db_index=True)
     sort_key = models.CharField(max_length=80, editable=False, db_index=True)
     evidence = models.ManyToManyField(
         "evidence.EvidenceItem",

@@ -66,7 +66,7 @@ class Engagement(OrganizationScopedModel):
         related_name="engagements",
         verbose_name=_("auditors"),
     )
-    starts_on = models.DateField(_("access from"))
+    starts_on = models.DateField(_("access from"), db_index=True)
     ends_on = models.DateField(
         _("access until"), help_text=_("The auditors see nothing after this day.")
     )
@@ -299,7 +299,7 @@ class InformationRequest(OrganizationScopedModel):
         verbose_name=_("asked by"),
         help_text=_("The auditor who asks (an officer may record a request made in a meeting)."),
     )
-    due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
     status = models.CharField(
         _("status"),
         max_length=10,

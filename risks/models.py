@@ -454,14 +454,18 @@ class Risk(OrganizationScopedModel):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
     acceptance_rationale = models.TextField(_("acceptance rationale"), blank=True, editable=False)
     acceptance_expires = models.DateField(
-        _("acceptance expires"), null=True, blank=True, editable=False
+        _("acceptance expires"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
     )
     review_interval_months = models.PositiveSmallIntegerField(
         _("review every (months)"),
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
-    next_review_date = models.DateField(_("next review"), null=True, blank=True)
+    next_review_date = models.DateField(_("next review"), null=True, blank=True, db_index=True)
     library_code = models.CharField(
         _("started from library item"), max_length=40, blank=True, editable=False
     )
@@ -751,7 +755,7 @@ class TreatmentAction(TrackedModel):
         related_name="treatment_actions",
         verbose_name=_("owner"),
     )
-    due_date = models.DateField(_("due"), null=True, blank=True)
+    due_date = models.DateField(_("due"), null=True, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )

@@ -118,7 +118,9 @@ class ControlledVersion(OrganizationScopedModel):
         default=12,
         help_text=_("How often the approved document is looked at again."),
     )
-    next_review_date = models.DateField(_("next review"), null=True, blank=True, editable=False)
+    next_review_date = models.DateField(
+        _("next review"), null=True, blank=True, editable=False, db_index=True
+    )
     # At approval, the identity of every record linked through ``content_m2m`` (a link
     # table row vanishes with its record; the approved document must still say what it
     # named): {"ai_systems": [{"id": …, "reference": …, "title": …, "version": …}, …]}.

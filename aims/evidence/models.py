@@ -76,6 +76,7 @@ class EvidenceItem(OrganizationScopedModel):
         null=True,
         blank=True,
         help_text=_("When the evidence goes stale and should be replaced. Empty: no expiry."),
+        db_index=True,
     )
     # The period the evidence shows (a quarter's access reviews), apart from when it was
     # uploaded and how long it stays current: an auditor samples evidence by audit period.

@@ -210,7 +210,7 @@ class Audit(NumberedPerOrganization, OrganizationScopedModel):
         related_name="+",
         verbose_name=_("lead auditor"),
     )
-    planned_start = models.DateField(_("planned from"))
+    planned_start = models.DateField(_("planned from"), db_index=True)
     planned_end = models.DateField(_("planned until"))
     actual_start = models.DateField(_("held from"), null=True, blank=True)
     actual_end = models.DateField(_("held until"), null=True, blank=True)

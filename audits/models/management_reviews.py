@@ -95,7 +95,7 @@ class ManagementReview(NumberedPerOrganization, OrganizationScopedModel):
 
     number = models.PositiveIntegerField(_("number"), editable=False)
     title = models.CharField(_("title"), max_length=200)
-    planned_for = models.DateField(_("planned for"))
+    planned_for = models.DateField(_("planned for"), db_index=True)
     held_on = models.DateField(_("held on"), null=True, blank=True, editable=False)
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL,

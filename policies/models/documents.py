@@ -274,6 +274,8 @@ class PolicyAcknowledgement(OrganizationScopedModel):
                 fields=["policy", "user"], name="policyacknowledgement_once_per_person"
             ),
         ]
+        # The reminder scan reads the requests by the day they were made.
+        indexes = [models.Index(fields=["created_at"], name="policyack_requested")]
 
     def __str__(self) -> str:
         who = getattr(self.user, "display_name", None) or str(self.user)

@@ -184,7 +184,11 @@ class AIObjective(OrganizationScopedModel):
         verbose_name=_("owner"),
     )
     due_date = models.DateField(
-        _("due"), null=True, blank=True, help_text=_("When the target is to be met.")
+        _("due"),
+        null=True,
+        blank=True,
+        help_text=_("When the target is to be met."),
+        db_index=True,
     )
     frequency = models.CharField(
         _("measured"),
@@ -219,7 +223,7 @@ class AIObjective(OrganizationScopedModel):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("How often the objective itself is reviewed: still the right target?"),
     )
-    next_review_date = models.DateField(_("next review"), null=True, blank=True)
+    next_review_date = models.DateField(_("next review"), null=True, blank=True, db_index=True)
 
     objects = AIObjectiveQuerySet.as_manager()
     access: ClassVar[AccessPolicy] = AccessPolicy(

@@ -436,7 +436,11 @@ class TrainingRecord(OrganizationScopedModel):
     )
     completed_on = models.DateField(_("completed on"))
     expires_on = models.DateField(
-        _("expires on"), null=True, blank=True, help_text=_("Leave empty when it does not expire.")
+        _("expires on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when it does not expire."),
+        db_index=True,
     )
     evidence = models.ForeignKey(
         "evidence.EvidenceItem",

@@ -15,6 +15,8 @@ ROOT = Path(settings.BASE_DIR)
 # Templates rendered to PDF by WeasyPrint (never served as a page): their inline styles are
 # the print layout.
 PRINT_ONLY = ROOT / "templates" / "reports"
+# E-mail bodies (never served as a page): mail clients read inline styles only.
+EMAIL_ONLY = ROOT / "templates" / "reminders" / "email"
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"""\son[a-z]+\s*=\s*["']""", re.IGNORECASE)
@@ -29,7 +31,7 @@ def _page_templates() -> list[Path]:
         if app_dir.name.startswith(".") or app_dir.name in {"templates", "static", "var"}:
             continue
         found += app_dir.glob("**/templates/**/*.html")
-    return sorted(p for p in found if PRINT_ONLY not in p.parents)
+    return sorted(p for p in found if PRINT_ONLY not in p.parents and EMAIL_ONLY not in p.parents)
 
 
 def _sources() -> list[Path]:

@@ -1,0 +1,110 @@
+"""Reminder pages: the person's reminders (across organisations) with the unread count in
+the top bar, their delivery preferences, and an organisation's reminder rules."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from aims.core import views as generic
+from aims.core.permissions import Action, can, can_add, restrict
+from reminders import services
+from reminders.filters import ReminderFilterSet
+from reminders.forms import PreferencesForm, ReminderSettingsForm
+from reminders.models import Reminder, ReminderSettings
+
+PAGE_SIZE = 50
+
+
+def _mine(user):
+    return restrict(Reminder.objects.all(), user, Action.VIEW).filter(recipient=user)
+
+
+class ReminderListView(LoginRequiredMixin, TemplateView):
+    template_name = "reminders/reminder_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = ReminderFilterSet(
+            self.request.GET or None,
+            queryset=_mine(self.request.user).select_related("organization"),
+        )
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(filterset=filterset, page_obj=page, unread=services.unread_count(self.request.user))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "all" in request.POST:
+            done = services.reminders_mark_read(user=request.user)
+        else:
+            ids = [int(i) for i in request.POST.getlist("read") if i.isdigit()]
+            done = services.reminders_mark_read(user=request.user, ids=ids)
+        messages.success(request, _("%(n)s marked as read.") % {"n": done})
+        return redirect(request.POST.get("next") or "reminders:list")
+
+
+class UnreadCountView(LoginRequiredMixin, View):
+    """The top bar's bell: loaded after the page, so no page pays for the count."""
+
+    def get(self, request, *args, **kwargs):
+        count = services.unread_count(request.user)
+        html = (
+            f'<span class="bell-count" aria-label="{_("%(n)s unread") % {"n": count}}">{count}</span>'
+            if count
+            else ""
+        )
+        return HttpResponse(html)
+
+
+class PreferencesView(LoginRequiredMixin, TemplateView):
+    template_name = "reminders/preferences.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = {kind: delivery for kind, _label, delivery in services.preferences_of(self.request.user)}
+        context.setdefault("form", PreferencesForm(current=current))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = PreferencesForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            services.preferences_save(user=request.user, choices=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, _("Your reminder preferences are saved."))
+        return redirect("reminders:preferences")
+
+
+class ReminderSettingsView(generic.ObjectEditView):
+    """An organisation's reminder rules (officers and administrators): one record per
+    organisation, created on the first save."""
+
+    model = ReminderSettings
+    form_class = ReminderSettingsForm
+
+    def setup_object(self) -> None:
+        self.object = (
+            restrict(ReminderSettings.objects.all(), self.request.user, Action.VIEW)
+            .filter(organization=self.organization)
+            .first()
+        )
+        self.parent = None
+        user = self.request.user
+        if self.object is None:
+            if not can_add(user, ReminderSettings, self.organization.pk):
+                raise PermissionDenied(_("Your role does not allow changing the reminder rules."))
+        elif not can(user, Action.CHANGE, self.object):
+            raise PermissionDenied(_("Your role does not allow changing the reminder rules."))
+
+    def get_success_url(self, obj) -> str:
+        return self.org_url("reminders_org:settings")
