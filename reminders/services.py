@@ -470,9 +470,10 @@ def reminders_send_immediate(*, now: datetime.datetime | None = None) -> int:
     """E-mail every reminder whose recipient wants it at once; returns how many went."""
     now = now or timezone.now()
     sent = 0
+    last = 0  # each reminder is tried once per pass, in id order: a failure waits for the next
     while True:
         ids = list(
-            Reminder.objects.filter(delivery=Delivery.IMMEDIATE)
+            Reminder.objects.filter(delivery=Delivery.IMMEDIATE, pk__gt=last)
             .filter(
                 Q(email_status=EmailStatus.PENDING)
                 | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - EMAIL_LEASE)
@@ -480,6 +481,8 @@ def reminders_send_immediate(*, now: datetime.datetime | None = None) -> int:
             .order_by("pk")
             .values_list("pk", flat=True)[:SEND_BATCH]
         )
+        if ids:
+            last = ids[-1]
         if not ids:
             return sent
         held = _claim(ids, now)
