@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -100,6 +100,10 @@ class ReminderSettingsView(generic.ObjectEditView):
         )
         self.parent = None
         user = self.request.user
+        if self.object is None and ReminderSettings.objects.filter(
+            organization=self.organization
+        ).exists():
+            raise Http404(_("No such record."))  # there, but out of this role's sight
         if self.object is None:
             if not can_add(user, ReminderSettings, self.organization.pk):
                 raise PermissionDenied(_("Your role does not allow changing the reminder rules."))

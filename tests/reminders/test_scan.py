@@ -188,7 +188,7 @@ def test_two_scanners_at_once_write_each_reminder_once(org, users):
     def scan():
         try:
             reminders_scan(now=NOON)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -206,3 +206,13 @@ def test_two_scanners_at_once_write_each_reminder_once(org, users):
         "overdue",
     ]
     assert len(_mine(users.officer)) == 1
+
+
+def test_a_scan_over_days_already_scanned_writes_nothing_twice(org, users, scanned_yesterday):
+    """The database's key, not only the window: a scan state set back (restored from a
+    backup, a second installation) sends nothing again."""
+    _action(org, users.contributor, due_in=7)
+    reminders_scan(now=NOON)
+    ReminderScan.objects.filter(organization=org).update(scanned_through=_on(-3))
+    reminders_scan(now=NOON)
+    assert len(_mine(users.contributor)) == 1

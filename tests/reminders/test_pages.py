@@ -1,0 +1,85 @@
+"""Reminder pages: each person sees only their own reminders, the bell's unread count,
+marking read, and the organisation's rules with their validation."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+
+from reminders.models import Reminder, ReminderSettings
+
+
+def _reminder(org, user, title="In 7 days: Retrain — due", **fields):
+    return Reminder.objects.create(
+        organization=org,
+        recipient=user,
+        kind="treatment_action",
+        rule="before",
+        lead=7,
+        content_type=ContentType.objects.get_for_model(ReminderSettings),
+        object_id=fields.pop("object_id", 1),
+        due_on=timezone.localdate() + datetime.timedelta(days=7),
+        title=title,
+        delivery="immediate",
+        **fields,
+    )
+
+
+def test_a_person_sees_only_their_own_reminders(org, users, client_for):
+    mine = _reminder(org, users.contributor, title="Mine")
+    _reminder(org, users.officer, title="The officer's", object_id=2)
+    page = client_for(users.contributor).get(reverse("reminders:list"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Mine" in html and "The officer&#x27;s" not in html
+    assert f'id="reminder-{mine.pk}"' in html
+
+
+def test_the_bell_counts_unread_and_marking_read_clears_it(org, users, client_for):
+    first = _reminder(org, users.contributor)
+    _reminder(org, users.contributor, object_id=2)
+    client = client_for(users.contributor)
+    assert ">2<" in client.get(reverse("reminders:unread")).content.decode()
+    client.post(reverse("reminders:list"), {"read": first.pk})
+    assert ">1<" in client.get(reverse("reminders:unread")).content.decode()
+    # Someone else's reminder id marks nothing.
+    other = _reminder(org, users.officer, object_id=3)
+    client.post(reverse("reminders:list"), {"read": other.pk})
+    assert Reminder.objects.get(pk=other.pk).read_at is None
+    client.post(reverse("reminders:list"), {"all": "1"})
+    assert client.get(reverse("reminders:unread")).content.decode() == ""
+
+
+def test_the_pages_need_a_sign_in(client_for):
+    response = client_for(None).get(reverse("reminders:list"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_every_page_offers_the_bell(org, users, client_for):
+    page = client_for(users.viewer).get(reverse("dashboard", kwargs={"org": org.slug}))
+    assert reverse("reminders:unread") in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("30, soon", "whole numbers"), ("0", "between 1 and 365"), ("7, 7", "once"), ("", "required")],
+)
+def test_bad_lead_days_are_refused_and_nothing_is_saved(org, users, client_for, typed, message):
+    url = reverse("reminders_org:settings", kwargs={"org": org.slug})
+    response = client_for(users.officer).post(
+        url, {"lead_days": typed, "on_the_day": "on", "_version": ""}
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not ReminderSettings.objects.exists()
+
+
+def test_an_officer_sets_the_rules_and_a_viewer_may_not(org, users, client_for):
+    url = reverse("reminders_org:settings", kwargs={"org": org.slug})
+    assert client_for(users.viewer).get(url).status_code == 403
+    response = client_for(users.officer).post(url, {"lead_days": "7, 30", "_version": ""})
+    assert response.status_code == 302
+    saved = ReminderSettings.objects.get(organization=org)
+    assert saved.lead_days == [30, 7] and not saved.on_the_day and not saved.escalate_overdue
