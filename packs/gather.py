@@ -267,9 +267,7 @@ def _criteria_section(r: _Reader) -> dict[str, Any]:
 
 
 def _risks_section(r: _Reader) -> dict[str, Any]:
-    risks = list(
-        r.seen(RiskModel.objects.select_related("criteria", "owner")).order_by("number")
-    )
+    risks = list(r.seen(RiskModel.objects.select_related("criteria", "owner")).order_by("number"))
     r.hold(risks)
     ids = [risk.pk for risk in risks]
     actions = r.hold(
@@ -279,9 +277,7 @@ def _risks_section(r: _Reader) -> dict[str, Any]:
             .order_by("risk__number", "due_date", "pk")
         )
     )
-    criteria = RiskCriteria.objects.filter(
-        organization=r.organization, is_current=True
-    ).first()
+    criteria = RiskCriteria.objects.filter(organization=r.organization, is_current=True).first()
     heatmaps = []
     if criteria is not None and risks:
         current = RiskModel.objects.filter(pk__in=ids, criteria=criteria)
@@ -307,9 +303,7 @@ def _soa_section(r: _Reader) -> dict[str, Any]:
     r.hold([approved])
     live_qs = r.seen(ControlImplementation.objects.all())
     live_rows = soa_rows(organization=r.organization, queryset=live_qs)
-    live = SoAVersion(
-        rows=soa_frozen_rows(live_rows), summary=soa_summary(live_rows), number=0
-    )
+    live = SoAVersion(rows=soa_frozen_rows(live_rows), summary=soa_summary(live_rows), number=0)
     old = approved
     scope = r.reader._aims_auditor_scopes[0]
     if not scope.whole_aims:
@@ -413,9 +407,7 @@ def _competence_section(r: _Reader) -> dict[str, Any]:
     )
     records = r.hold(
         list(
-            r.seen(TrainingRecord.objects.select_related("person")).order_by(
-                "-completed_on", "pk"
-            )
+            r.seen(TrainingRecord.objects.select_related("person")).order_by("-completed_on", "pk")
         )
     )
     today = timezone.localdate()
@@ -463,8 +455,9 @@ def _nonconformities_section(r: _Reader) -> dict[str, Any]:
 def _reviews_section(r: _Reader) -> dict[str, Any]:
     minutes = r.hold(
         list(
-            r.seen(ReviewMinutes.objects.filter(status=APPROVED).select_related("review"))
-            .order_by("review__number", "-number")
+            r.seen(ReviewMinutes.objects.filter(status=APPROVED).select_related("review")).order_by(
+                "review__number", "-number"
+            )
         )
     )
     rows = []
@@ -486,8 +479,9 @@ def _reviews_section(r: _Reader) -> dict[str, Any]:
 def _incidents_section(r: _Reader) -> dict[str, Any]:
     incidents = r.hold(
         list(
-            r.seen(Incident.objects.select_related("owner").prefetch_related("ai_systems"))
-            .order_by("number")
+            r.seen(
+                Incident.objects.select_related("owner").prefetch_related("ai_systems")
+            ).order_by("number")
         )
     )
     return {
@@ -508,9 +502,9 @@ def _evidence_section(r: _Reader) -> tuple[dict[str, Any], list[EvidenceEntry]]:
     control_links = ControlImplementation.evidence.through.objects.filter(
         evidenceitem_id__in=ids
     ).values_list("evidenceitem_id", "controlimplementation__ref")
-    clause_links = Requirement.evidence.through.objects.filter(
-        evidenceitem_id__in=ids
-    ).values_list("evidenceitem_id", "requirement__ref")
+    clause_links = Requirement.evidence.through.objects.filter(evidenceitem_id__in=ids).values_list(
+        "evidenceitem_id", "requirement__ref"
+    )
     for item_id, ref in [*control_links, *clause_links]:
         refs[item_id].add(ref)
     today = timezone.localdate()
@@ -539,8 +533,8 @@ def _evidence_section(r: _Reader) -> tuple[dict[str, Any], list[EvidenceEntry]]:
     return {"entries": entries, "empty": not entries}, entries
 
 
-def _ref_key(ref: str) -> list[Any]:
-    return [int(p) if p.isdigit() else p for p in ref.replace("-", ".").split(".")]
+def _ref_key(ref: str) -> list[tuple[int, Any]]:
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in ref.replace("-", ".").split(".")]
 
 
 def scope_description(
@@ -626,4 +620,3 @@ def gather_pack(
 def evidence_folders(entry: EvidenceEntry) -> list[str]:
     """The folders an evidence file goes into: one per requirement it is linked to."""
     return entry.requirements or [UNLINKED_FOLDER]
-

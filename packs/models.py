@@ -140,8 +140,7 @@ class EvidencePack(NumberedPerOrganization, OrganizationScopedModel):
                 fields=["organization", "number"], name="evidencepack_number_unique"
             ),
             models.CheckConstraint(
-                condition=Q(kind="full", base__isnull=True, target__isnull=True)
-                | Q(kind="delta"),
+                condition=Q(kind="full", base__isnull=True, target__isnull=True) | Q(kind="delta"),
                 name="evidencepack_full_has_no_base",
             ),
             models.CheckConstraint(

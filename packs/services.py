@@ -165,8 +165,7 @@ def _checkpoint() -> dict[str, Any]:
         checkpoint, _written = write_checkpoint()
     except ChangeLogTampered as exc:
         raise RuntimeError(
-            _("The change log does not verify (%(problem)s); no pack was made.")
-            % {"problem": exc}
+            _("The change log does not verify (%(problem)s); no pack was made.") % {"problem": exc}
         ) from exc
     return {
         "format": integrity.CHECKPOINT_FORMAT,
@@ -181,7 +180,11 @@ def _checkpoint() -> dict[str, Any]:
 def _metadata(pack: EvidencePack, checkpoint: dict[str, Any], built_at: Any) -> dict[str, Any]:
     organization = pack.organization
     return {
-        "organization": {"id": organization.pk, "name": organization.name, "slug": organization.slug},
+        "organization": {
+            "id": organization.pk,
+            "name": organization.name,
+            "slug": organization.slug,
+        },
         "pack": {
             "reference": pack.reference,
             "number": pack.number,
@@ -285,11 +288,13 @@ def evidence_pack_build(*, pack: EvidencePack, context: JobContext | None = None
             metadata=_metadata(pack, checkpoint, built_at),
             built_at=built_at,
             ring=integrity.keyring(),
-            progress=lambda i: progress(
-                85 + int(10 * i / max(1, len(everything))), _("Packing the evidence files")
-            )
-            if i % 25 == 0
-            else None,
+            progress=lambda i: (
+                progress(
+                    85 + int(10 * i / max(1, len(everything))), _("Packing the evidence files")
+                )
+                if i % 25 == 0
+                else None
+            ),
         )
         sha256, size = sha256_of(handle)
         name = _storage_name(pack)
@@ -309,7 +314,9 @@ def evidence_pack_build(*, pack: EvidencePack, context: JobContext | None = None
         locked.changelog_seq = checkpoint["seq"]
         locked.built_at = built_at
         locked.contents = contents
-        locked.save(update_fields=["file", "sha256", "size", "changelog_seq", "built_at", "contents"])
+        locked.save(
+            update_fields=["file", "sha256", "size", "changelog_seq", "built_at", "contents"]
+        )
     return {"pack": pack.reference, "files": len(manifest["files"]), "size": size}
 
 

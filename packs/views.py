@@ -144,7 +144,9 @@ class PackRetryView(generic.ModelViewMixin, View):
             if job.waiting_for_queue:
                 messages.warning(
                     request,
-                    _("The job queue is still unreachable; the pack will be built when it is back."),
+                    _(
+                        "The job queue is still unreachable; the pack will be built when it is back."
+                    ),
                 )
             else:
                 messages.success(request, _("The pack was sent to be built again."))
