@@ -27,7 +27,7 @@ def test_it_prints_every_section_and_every_applicable_control_of_the_approved_so
     pack = services.evidence_pack_start(organization=world.org, user=world.users.officer)
     pack = build_here(pack)
     assert pack.is_ready and pack.job.status == "succeeded"
-    manifest, files = read_zip(pack)
+    _manifest, files = read_zip(pack)
     text = pdf_text(the_pdf(files))
     for spec in SECTIONS:
         assert spec.title in text, spec.title
@@ -127,3 +127,26 @@ def test_building_twice_makes_one_pack_and_one_file(world, settings):
     assert (pack.file.name, pack.sha256) == first
     stored = list((settings.MEDIA_ROOT / "packs" / str(world.org.pk)).iterdir())
     assert [p.name for p in stored] == [pack.filename]
+
+
+def test_a_failed_build_shows_a_readable_error_and_can_be_retried(world, client_for, dead_broker):
+    from django.urls import reverse
+
+    from aims.core.jobs import run_job
+
+    world.shared_evidence.file.storage.delete(world.shared_evidence.file.name)
+    pack = services.evidence_pack_start(organization=world.org, user=world.users.officer)
+    with pytest.raises(FileNotFoundError):
+        run_job(pack.job_id, services.evidence_pack_run)
+    pack.refresh_from_db()
+    pack.job.refresh_from_db()
+    assert pack.status == "failed" and not pack.file
+    client = client_for(world.users.officer)
+    page = client.get(pack.get_absolute_url()).content.decode()
+    assert "FileNotFoundError" in page and "Retry" in page
+    response = client.post(
+        reverse("packs:pack_retry", kwargs={"org": world.org.slug, "pk": pack.pk})
+    )
+    assert response.status_code == 302
+    pack.job.refresh_from_db()
+    assert pack.job.status == "queued" and pack.job.attempts == 1

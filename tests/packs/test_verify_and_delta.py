@@ -96,7 +96,7 @@ def test_it_refuses_a_manifest_rewritten_to_match_a_changed_file(pack_file, caps
 
 
 def test_it_refuses_a_forged_checkpoint_and_a_wrong_zip_hash(pack_file, capsys):
-    pack, path = pack_file
+    _pack, path = pack_file
     with pytest.raises(CommandError):
         call_command("verify_pack", str(path), "--sha256", "0" * 64)
     assert "not the recorded" in capsys.readouterr().err
