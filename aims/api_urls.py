@@ -16,6 +16,7 @@ from controls.api import FrameworkViewSet, RequirementMappingViewSet, Requiremen
 from controls.api import register as register_controls
 from engagements.api import register as register_engagements
 from impact_assessments.api import register as register_impact_assessments
+from packs.api import register as register_packs
 from policies.api import register as register_policies
 from readiness.api import register as register_readiness
 from risks.api import register as register_risks
@@ -39,6 +40,7 @@ register_impact_assessments(router)
 register_policies(router)
 register_audits(router)
 register_readiness(router)
+register_packs(router)
 router.register("changes", ChangeLogViewSet)
 router.register("jobs", JobViewSet)
 

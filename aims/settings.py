@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "risks",
     "engagements",
     "readiness",
+    "packs",
     "impact_assessments",
     "audits",
     "reminders",
@@ -219,6 +220,15 @@ if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBIL
         "CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT "
         f"must hold (got {CELERY_TASK_SOFT_TIME_LIMIT}, {CELERY_TASK_TIME_LIMIT}, "
         f"{CELERY_VISIBILITY_TIMEOUT}): a job still running must not be delivered again"
+    )
+# Evidence packs read every register and render a long PDF: their task has limits of its own,
+# kept below the visibility timeout like the others (a running pack is never delivered twice).
+AIMS_PACK_SOFT_TIME_LIMIT = _parse("AIMS_PACK_SOFT_TIME_LIMIT", env.int, 10 * 60)
+AIMS_PACK_TIME_LIMIT = _parse("AIMS_PACK_TIME_LIMIT", env.int, 12 * 60)
+if not 0 < AIMS_PACK_SOFT_TIME_LIMIT < AIMS_PACK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "AIMS_PACK_SOFT_TIME_LIMIT < AIMS_PACK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT must hold "
+        f"(got {AIMS_PACK_SOFT_TIME_LIMIT}, {AIMS_PACK_TIME_LIMIT}, {CELERY_VISIBILITY_TIMEOUT})"
     )
 # A running job's worker writes a heartbeat this often; a job without one for
 # AIMS_JOB_STALE_SECONDS is taken as abandoned by a dead worker (queued again once, then failed).

@@ -16,6 +16,7 @@ org_patterns = [
     path("evidence/", include("aims.evidence.urls")),
     path("information-requests/", include("engagements.urls_requests")),
     path("reports/", include("aims.reports.urls")),
+    path("evidence-packs/", include("packs.urls")),
     path("engagements/access-log/", include("engagements.urls_access")),
     path("engagements/", include("engagements.urls")),
     path("", include("impact_assessments.urls")),

@@ -47,18 +47,26 @@ def open_scopes_of(user: Any, *, day: Any = None) -> list[AuditorScope]:
         .order_by("pk")
     )
     shared = _shared_evidence([engagement.pk for engagement in engagements])
-    return [
-        AuditorScope(
-            engagement_id=engagement.pk,
-            organization_id=engagement.organization_id,
-            whole_aims=engagement.whole_aims,
-            name=engagement.name,
-            ends_on=engagement.ends_on,
-            system_ids=frozenset(s.pk for s in engagement.ai_systems.all()),
-            control_ids=frozenset(c.pk for c in engagement.controls.all()),
-            clause_ids=frozenset(c.pk for c in engagement.clauses.all()),
-            clause_refs=frozenset(c.ref for c in engagement.clauses.all()),
-            shared={EVIDENCE_LABEL: shared[engagement.pk]} if engagement.pk in shared else {},
-        )
-        for engagement in engagements
-    ]
+    return [_scope(engagement, shared.get(engagement.pk)) for engagement in engagements]
+
+
+def _scope(engagement: Engagement, shared: frozenset[int] | None) -> AuditorScope:
+    return AuditorScope(
+        engagement_id=engagement.pk,
+        organization_id=engagement.organization_id,
+        whole_aims=engagement.whole_aims,
+        name=engagement.name,
+        ends_on=engagement.ends_on,
+        system_ids=frozenset(s.pk for s in engagement.ai_systems.all()),
+        control_ids=frozenset(c.pk for c in engagement.controls.all()),
+        clause_ids=frozenset(c.pk for c in engagement.clauses.all()),
+        clause_refs=frozenset(c.ref for c in engagement.clauses.all()),
+        shared={EVIDENCE_LABEL: shared} if shared else {},
+    )
+
+
+def engagement_scope(engagement: Engagement) -> AuditorScope:
+    """What ``engagement`` lets its auditors see, whatever today's date: the scope an
+    evidence pack of the engagement is read through (its auditors' view while it is open)."""
+    shared = _shared_evidence([engagement.pk]).get(engagement.pk)
+    return _scope(engagement, shared)

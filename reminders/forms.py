@@ -26,7 +26,9 @@ class ReminderSettingsForm(TrackedModelForm):
         try:
             days = [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
         except ValueError as exc:
-            raise forms.ValidationError(_("Give whole numbers of days, separated by commas.")) from exc
+            raise forms.ValidationError(
+                _("Give whole numbers of days, separated by commas.")
+            ) from exc
         validate_lead_days(days)
         return sorted(days, reverse=True)
 

@@ -37,7 +37,9 @@ class ReminderListView(LoginRequiredMixin, TemplateView):
             queryset=_mine(self.request.user).select_related("organization"),
         )
         page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        context.update(filterset=filterset, page_obj=page, unread=services.unread_count(self.request.user))
+        context.update(
+            filterset=filterset, page_obj=page, unread=services.unread_count(self.request.user)
+        )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -68,7 +70,9 @@ class PreferencesView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        current = {kind: delivery for kind, _label, delivery in services.preferences_of(self.request.user)}
+        current = {
+            kind: delivery for kind, _label, delivery in services.preferences_of(self.request.user)
+        }
         context.setdefault("form", PreferencesForm(current=current))
         return context
 
@@ -100,9 +104,10 @@ class ReminderSettingsView(generic.ObjectEditView):
         )
         self.parent = None
         user = self.request.user
-        if self.object is None and ReminderSettings.objects.filter(
-            organization=self.organization
-        ).exists():
+        if (
+            self.object is None
+            and ReminderSettings.objects.filter(organization=self.organization).exists()
+        ):
             raise Http404(_("No such record."))  # there, but out of this role's sight
         if self.object is None:
             if not can_add(user, ReminderSettings, self.organization.pk):

@@ -48,17 +48,34 @@ UNSENT_GRACE = timedelta(minutes=2)
 RESEND_BATCH = 100
 
 
-def job_task(function: Callable[..., None]) -> Any:
+def job_task(
+    function: Callable[..., None] | None = None,
+    *,
+    soft_time_limit: int | None = None,
+    time_limit: int | None = None,
+) -> Any:
     """A Celery task that runs one ``Job`` by id: acknowledged late (a worker that dies
     mid-job leaves its message to be redelivered after the visibility timeout; ``run_job``
     ignores it if the job was dealt with meanwhile), retried with back-off when a service is
-    unreachable, and stopped at the time limits of the settings (soft, then hard)."""
-    return shared_task(
-        acks_late=True,
-        autoretry_for=(ConnectionError,),
-        retry_backoff=True,
-        max_retries=3,
-    )(function)
+    unreachable, and stopped at the time limits of the settings (soft, then hard), or at the
+    task's own (``@job_task(soft_time_limit=…, time_limit=…)``; keep them below the
+    broker's visibility timeout, as the settings do)."""
+    limits = {
+        key: value
+        for key, value in (("soft_time_limit", soft_time_limit), ("time_limit", time_limit))
+        if value is not None
+    }
+
+    def wrap(work: Callable[..., None]) -> Any:
+        return shared_task(
+            acks_late=True,
+            autoretry_for=(ConnectionError,),
+            retry_backoff=True,
+            max_retries=3,
+            **limits,
+        )(work)
+
+    return wrap(function) if function is not None else wrap
 
 
 class JobContext:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 import zoneinfo
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,13 +56,13 @@ def _local_fetcher() -> Any:
     return LocalOnlyFetcher(allowed_protocols={"file", "data"})
 
 
-@lru_cache(maxsize=1)
-def _print_stylesheet() -> Any:
+@lru_cache(maxsize=8)
+def _stylesheet(name: str = PRINT_CSS) -> Any:
     from weasyprint import CSS
 
-    path = finders.find(PRINT_CSS)
+    path = finders.find(name)
     if not path:
-        raise FileNotFoundError(PRINT_CSS)
+        raise FileNotFoundError(name)
     return CSS(filename=path, url_fetcher=_local_fetcher())
 
 
@@ -81,18 +82,16 @@ def local_text(value: datetime.datetime | None, organization: Any) -> str:
     return value.astimezone(generated_at(organization).tzinfo).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def render_pdf(
+def render_html(
     *,
     template_name: str,
     context: dict[str, Any],
     organization: Any,
     title: str,
-) -> bytes:
-    """Render ``template_name`` (which extends ``reports/base_print.html``) to PDF bytes."""
-    from weasyprint import HTML
-
+) -> str:
+    """The HTML a report's PDF is made from (``template_name`` extends a print base)."""
     now = generated_at(organization)
-    html = render_to_string(
+    return render_to_string(
         template_name,
         {
             **context,
@@ -102,9 +101,30 @@ def render_pdf(
             "generated_at_text": local_text(now, organization),
         },
     )
+
+
+def html_to_pdf(html: str, *, stylesheets: Sequence[str] = (PRINT_CSS,)) -> bytes:
+    """WeasyPrint's part alone: ``html`` with the static ``stylesheets`` to PDF bytes."""
+    from weasyprint import HTML
+
     document = HTML(
         string=html,
         base_url=_static_root().as_uri() + "/",
         url_fetcher=_local_fetcher(),
     )
-    return document.write_pdf(stylesheets=[_print_stylesheet()])
+    return document.write_pdf(stylesheets=[_stylesheet(name) for name in stylesheets])
+
+
+def render_pdf(
+    *,
+    template_name: str,
+    context: dict[str, Any],
+    organization: Any,
+    title: str,
+    stylesheets: Sequence[str] = (PRINT_CSS,),
+) -> bytes:
+    """Render ``template_name`` (which extends ``reports/base_print.html``) to PDF bytes."""
+    html = render_html(
+        template_name=template_name, context=context, organization=organization, title=title
+    )
+    return html_to_pdf(html, stylesheets=stylesheets)

@@ -27,6 +27,8 @@ TONES = {
     "running": "info",
     "succeeded": "success",
     "failed": "danger",
+    "ready": "success",
+    "waiting": "warning",
     "high_risk": "danger",
     "prohibited": "danger",
     "limited_transparency": "warning",
