@@ -64,6 +64,7 @@ from controls.models import (
 )
 from controls.services import controls_ensure_for, soa_version_start
 from demo.loader import DemoData
+from demo.seed_reminders import seed_reminders
 from demo.seed_reviews import seed_management_review
 from engagements.models import Engagement, InformationRequest
 from engagements.services import request_ask, request_reply
@@ -214,6 +215,8 @@ def seed_demo(*, data: DemoData) -> Counter[str]:
         for slug, org in orgs.items():
             if slug in data.reviews:
                 seed_management_review(org=org, spec=data.reviews[slug], run=run)
+        # Last of all: the reminders of what the demo records have falling due.
+        seed_reminders(orgs=orgs, run=run)
     return created
 
 

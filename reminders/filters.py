@@ -1,16 +1,38 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from reminders.models import Reminder
+from aims.organizations.models import Organization
+from reminders.models import Reminder, Rule
 from reminders.sources import KINDS
+
+READ_CHOICES = [("unread", _("Unread")), ("read", _("Read"))]
+
+
+def _my_organizations(request):
+    if request is None or not request.user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(memberships__user=request.user).order_by("name")
 
 
 class ReminderFilterSet(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(
-        field_name="read_at", lookup_expr="isnull", label=_("Unread")
+    state = django_filters.ChoiceFilter(
+        choices=READ_CHOICES, method="filter_state", label=_("Read or not"), empty_label=_("Any")
     )
-    kind = django_filters.ChoiceFilter(choices=list(KINDS.items()), label=_("Kind"))
+    organization = django_filters.ModelChoiceFilter(
+        queryset=_my_organizations, label=_("Organisation"), empty_label=_("Any")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=list(KINDS.items()), label=_("Kind"), empty_label=_("Any")
+    )
+    rule = django_filters.ChoiceFilter(choices=Rule.choices, label=_("When"), empty_label=_("Any"))
 
     class Meta:
         model = Reminder
-        fields = ["organization", "kind", "rule"]
+        fields = ["state", "organization", "kind", "rule"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "unread":
+            return queryset.filter(read_at__isnull=True)
+        if value == "read":
+            return queryset.filter(read_at__isnull=False)
+        return queryset

@@ -35,6 +35,7 @@ class ReminderListView(LoginRequiredMixin, TemplateView):
         filterset = ReminderFilterSet(
             self.request.GET or None,
             queryset=_mine(self.request.user).select_related("organization"),
+            request=self.request,
         )
         page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
