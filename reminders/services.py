@@ -119,7 +119,7 @@ def _preferences(user_ids: Iterable[int]) -> dict[tuple[int, str], str]:
     }
 
 
-def _firing(plan: _Plan, due_on: datetime.date) -> tuple[str, int] | None:
+def _firing(plan: _Plan, due_on: datetime.date, *, overdue: bool = True) -> tuple[str, int] | None:
     """The most urgent rule whose day lies in the plan's window, for an item due on
     ``due_on``: (rule, lead days), or None."""
     window = (plan.start, plan.today)
@@ -127,7 +127,7 @@ def _firing(plan: _Plan, due_on: datetime.date) -> tuple[str, int] | None:
     def within(day: datetime.date) -> bool:
         return window[0] <= day <= window[1]
 
-    if within(due_on + datetime.timedelta(days=1)):
+    if overdue and within(due_on + datetime.timedelta(days=1)):
         return Rule.OVERDUE, 0
     if plan.on_the_day and within(due_on):
         return Rule.ON_DATE, 0
@@ -294,7 +294,7 @@ def _scan_dates(plans: list[_Plan], result: ScanResult) -> None:
             if plan is None:
                 continue
             due_on = item.due_on(plan.zone)
-            firing = _firing(plan, due_on)
+            firing = _firing(plan, due_on, overdue=source.overdue)
             if firing is None:
                 continue
             rule, lead = firing

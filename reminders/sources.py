@@ -64,6 +64,7 @@ class Source:
     offset_days: int = 0  # the item is due this many days after its date field
     select_related: tuple[str, ...] = ()
     what: Any = ""  # what the date means: "review due", "expires"
+    overdue: bool = True  # a date that can be missed (not a window opening or closing)
 
     @property
     def is_datetime(self) -> bool:
@@ -352,6 +353,7 @@ SOURCES: tuple[Source, ...] = (
         officers=True,
         select_related=("organization",),
         what=_("auditors' access opens"),
+        overdue=False,
     ),
     Source(
         kind="engagement",
@@ -361,6 +363,7 @@ SOURCES: tuple[Source, ...] = (
         officers=True,
         select_related=("organization",),
         what=_("auditors' access ends"),
+        overdue=False,
     ),
 )
 

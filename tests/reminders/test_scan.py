@@ -216,3 +216,16 @@ def test_a_scan_over_days_already_scanned_writes_nothing_twice(org, users, scann
     ReminderScan.objects.filter(organization=org).update(scanned_through=_on(-3))
     reminders_scan(now=NOON)
     assert len(_mine(users.contributor)) == 1
+
+
+def test_an_engagement_window_is_announced_but_never_overdue(org, users):
+    now = timezone.now()
+    ReminderScan.objects.create(organization=org, scanned_through=_on(-1, now))
+    factories.engage(org, users.auditor, whole_aims=True, starts_in_days=7, ends_in_days=60)
+    reminders_scan(now=now)
+    (notice,) = _mine(users.officer)
+    assert notice.kind == "engagement" and "access opens" in notice.title
+    factories.engage(org, users.auditor, whole_aims=True, starts_in_days=-1, ends_in_days=-1)
+    ReminderScan.objects.filter(organization=org).update(scanned_through=_on(-1, now))
+    reminders_scan(now=now)
+    assert not [r for r in _mine(users.officer) if r.rule == "overdue"]
