@@ -239,6 +239,9 @@ if AIMS_JOB_STALE_SECONDS < 3 * AIMS_JOB_HEARTBEAT_SECONDS:
         f"AIMS_JOB_STALE_SECONDS must be at least {3 * AIMS_JOB_HEARTBEAT_SECONDS} "
         "(three missed heartbeats)"
     )
+# A reminder e-mail claimed by a worker and not marked sent after this long was abandoned
+# (its worker died mid-send): it is sent again (reminders.services).
+AIMS_REMINDER_EMAIL_LEASE_SECONDS = _parse("AIMS_REMINDER_EMAIL_LEASE_SECONDS", env.int, 10 * 60)
 REDIS_URL = _from_env_or_file("REDIS_URL") or ""
 if REDIS_URL:
     CACHES = {

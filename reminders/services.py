@@ -51,8 +51,6 @@ from reminders.sources import DEADLINE_SOURCES, KINDS, SOURCES, Item
 
 log = logging.getLogger(__name__)
 
-# A claimed e-mail not marked sent after this long was abandoned (its worker died).
-EMAIL_LEASE = datetime.timedelta(minutes=10)
 # Digests go out from this local hour on.
 DIGEST_HOUR = 7
 # How far back a first scan looks (a new organisation, a new installation).
@@ -408,10 +406,15 @@ def _scan_deadlines(*, now: datetime.datetime, result: ScanResult) -> int:
 # --- E-mail --------------------------------------------------------------------------
 
 
+def email_lease() -> datetime.timedelta:
+    """A claimed e-mail not marked sent after this long was abandoned (its worker died)."""
+    return datetime.timedelta(seconds=settings.AIMS_REMINDER_EMAIL_LEASE_SECONDS)
+
+
 def _claim(ids: Iterable[int], now: datetime.datetime) -> list[Reminder]:
     """Take the reminders still to send (or whose claim lapsed); another worker's fresh
     claim is left alone. Returns what this worker now holds."""
-    lapsed = now - EMAIL_LEASE
+    lapsed = now - email_lease()
     claimable = Q(email_status=EmailStatus.PENDING) | Q(
         email_status=EmailStatus.SENDING, email_claimed_at__lt=lapsed
     )
@@ -476,7 +479,7 @@ def reminders_send_immediate(*, now: datetime.datetime | None = None) -> int:
             Reminder.objects.filter(delivery=Delivery.IMMEDIATE, pk__gt=last)
             .filter(
                 Q(email_status=EmailStatus.PENDING)
-                | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - EMAIL_LEASE)
+                | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - email_lease())
             )
             .order_by("pk")
             .values_list("pk", flat=True)[:SEND_BATCH]
@@ -527,7 +530,7 @@ def reminders_send_digests(*, now: datetime.datetime | None = None) -> int:
         Reminder.objects.filter(delivery__in=[Delivery.DAILY, Delivery.WEEKLY])
         .filter(
             Q(email_status=EmailStatus.PENDING)
-            | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - EMAIL_LEASE)
+            | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - email_lease())
         )
         .select_related("organization")
         .order_by("recipient_id", "delivery", "pk")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from reminders.models import DigestSent, Reminder, ReminderPreference
 from reminders.services import (
-    EMAIL_LEASE,
+    email_lease,
     preferences_save,
     reminders_scan,
     reminders_send_digests,
@@ -64,7 +64,7 @@ def test_a_claim_by_a_live_worker_is_left_alone_and_a_lapsed_one_is_sent(org, us
     )
     assert reminders_send_immediate() == 0
     Reminder.objects.filter(pk=reminder.pk).update(
-        email_claimed_at=timezone.now() - EMAIL_LEASE - datetime.timedelta(minutes=1)
+        email_claimed_at=timezone.now() - email_lease() - datetime.timedelta(minutes=1)
     )
     assert reminders_send_immediate() == 1  # its worker died mid-send
     assert len(mail.outbox) == 1
