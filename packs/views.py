@@ -57,6 +57,15 @@ class PackDetailView(generic.ObjectDetailView):
             return ["packs/_pack_status.html"]
         return [self.template_name]
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        pack = context["object"]
+        finished = pack.is_ready or (pack.job is not None and pack.job.is_finished)
+        if getattr(self.request, "htmx", False) and finished:
+            # The poll saw the build end: reload the page once, so its heading follows.
+            response["HX-Refresh"] = "true"
+        return response
+
 
 class PackHistoryView(generic.ObjectHistoryView):
     model = EvidencePack

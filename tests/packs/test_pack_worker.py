@@ -154,3 +154,14 @@ def _kill_and_retry(org, users, own_queue, tmp_path, settings):
         import hashlib
 
         assert hashlib.sha256(handle.read()).hexdigest() == pack.sha256
+
+
+def test_the_poll_that_sees_the_build_end_reloads_the_page(org, users, worker, client_for):
+    world = make_world(org, users)
+    pack = _start(world)
+    job, _seen = worker.wait_for(pack.job, timeout=120)
+    assert job.status == JobStatus.SUCCEEDED, (job.error, worker.log())
+    fragment = client_for(users.officer).get(pack.get_absolute_url(), HTTP_HX_REQUEST="true")
+    assert fragment["HX-Refresh"] == "true"  # the heading's status chip then reads "Ready"
+    page = client_for(users.officer).get(pack.get_absolute_url())
+    assert not page.has_header("HX-Refresh")
