@@ -109,7 +109,7 @@ def test_an_auditor_sees_only_the_engagements_system_and_nothing_after_it(
     expect(page.get_by_role("link", name="Fraud screening")).to_have_count(0)
     expect(page.get_by_role("link", name="Add AI system")).to_have_count(0)
     shoot("03-auditor-ai-systems")
-    nav.get_by_role("link", name="Evidence").click()
+    nav.get_by_role("link", name="Evidence", exact=True).click()
     expect(page.get_by_role("link", name="Fraud screening bias test report")).to_have_count(0)
     page.get_by_role("link", name="Claims triage bias test report").click()
     with page.expect_download() as download:

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from packs.models import EvidencePack
-from tests.e2e.conftest import browser, page, shoot  # noqa: F401  (the browser fixtures)
 from tests.e2e.helpers import PASSWORD, sign_in
+from tests.packs.conftest import celery_worker, worker, worker_checkpoints  # noqa: F401
 from tests.packs.helpers import make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -21,9 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(tra
 
 def test_an_officer_starts_a_pack_watches_it_build_and_downloads_it(
     live_server,
-    page,  # noqa: F811  (the fixture imported above)
-    shoot,  # noqa: F811
-    worker,
+    page,
+    shoot,
+    worker,  # noqa: F811  (the packs tests' worker, imported above)
     org,
     users,
 ):
