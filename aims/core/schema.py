@@ -16,6 +16,8 @@ them and it does not document them itself:
   duplicate file, with the ids of the evidence that holds it);
 - 503 ``ErrorDetail``: every write (the database stayed deadlocked after the retries).
 - 412 ``ErrorDetail``: ``PUT``/``PATCH``/``DELETE`` of one record (a stale ``If-Match``);
+- 415 ``ErrorDetail``: an operation with a request body (a content type the API does not
+  read, or a body that cannot be parsed as the type it claims);
 - 428 ``ErrorDetail``: a one-record write of a view that sets ``precondition_required``
   (none today: ``If-Match`` is optional);
 - 429 ``ErrorDetail``: an operation whose view has throttle classes (none today).
@@ -71,6 +73,8 @@ DESCRIPTIONS = {
     "404": "No such record, or not one you may see (or no such page of the list).",
     "409": "The change conflicts with the current state or a concurrent change; try again.",
     "412": "The record changed since you read it (If-Match does not match its ETag).",
+    "415": "The request body's content type is not one the API reads (JSON, a form or "
+    "multipart), or the body cannot be read as the type it claims.",
     "428": "This write needs an If-Match header with the record's ETag.",
     "429": "Too many requests; retry after the time in Retry-After.",
     "503": "The database stayed busy (a deadlock retried until the attempts ran out): "
@@ -99,6 +103,8 @@ def error_codes(method: str, operation: dict[str, Any], view: type | None = None
     codes = ["401", "403"]
     if "requestBody" in operation or in_query or method in WRITES:
         codes.append("400")
+    if "requestBody" in operation:
+        codes.append("415")
     if in_path or in_query:
         codes.append("404")
     if method in WRITES:

@@ -32,6 +32,7 @@ from policies.models.support import (
     ConcernStatus,
     OutsideDocument,
     PlannedChange,
+    ReporterRelationship,
     RetentionRule,
 )
 from policies.services import support as services
@@ -343,6 +344,10 @@ class ConcernSerializer(TrackedSerializer):
 
     raised_by_me = serializers.SerializerMethodField(
         help_text="True when the caller raised this concern (told to no one else)."
+    )
+    # Empty for a concern raised inside the product or through an internal channel.
+    reporter_relationship = serializers.ChoiceField(
+        choices=ReporterRelationship.choices, allow_blank=True, read_only=True
     )
     reporter_contact = serializers.CharField(
         read_only=True,

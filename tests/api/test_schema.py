@@ -98,6 +98,7 @@ def test_428_and_429_are_documented_only_where_the_view_gives_them(schema):
         "404",
         "409",
         "412",
+        "415",
         "428",
         "429",
         "503",
