@@ -27,6 +27,7 @@ from aims.core.permissions import (
     UserPurpose,
 )
 from aims.core.tenancy import Organization
+from aims.core.text import shorten
 from aims.core.transactions import next_number
 
 
@@ -473,7 +474,7 @@ class InformationRequestMessage(TrackedModel):
         verbose_name = _("information request message")
 
     def __str__(self) -> str:
-        return f"{self.request.reference}: {self.body[:60] or _('evidence')}"
+        return f"{self.request.reference}: {shorten(self.body, 60) or _('evidence')}"
 
     def get_absolute_url(self) -> str:
         return self.request.get_absolute_url()

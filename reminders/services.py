@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aims.core.access import Role
+from aims.core.text import shorten
 from aims.core.views import record_url
 from aims.organizations.models import Membership, Organization
 from reminders.models import (
@@ -135,24 +136,31 @@ def _firing(plan: _Plan, due_on: datetime.date, *, overdue: bool = True) -> tupl
     return None
 
 
-def _title(item_label: str, what: Any, due_on: datetime.date, rule: str, lead: int) -> str:
+def _title(
+    item_label: str,
+    what: Any,
+    due_on: datetime.date,
+    rule: str,
+    *,
+    today: datetime.date,
+) -> str:
+    """The reminder's line as of the scan's day. A scan catching up on days it missed (a
+    queue that was down, the first scan of a new organisation) counts the days left from
+    today, not from the day the rule would have fired."""
     day = due_on.strftime("%-d %b %Y")
+    left = (due_on - today).days
+    values = {"item": item_label, "what": what, "day": day, "n": left}
     if rule == Rule.OVERDUE:
-        text = _("Overdue: %(item)s — %(what)s %(day)s") % {
-            "item": item_label,
-            "what": what,
-            "day": day,
-        }
-    elif rule == Rule.ON_DATE:
-        text = _("Today: %(item)s — %(what)s") % {"item": item_label, "what": what}
-    else:
-        text = _("In %(n)s days: %(item)s — %(what)s %(day)s") % {
-            "n": lead,
-            "item": item_label,
-            "what": what,
-            "day": day,
-        }
-    return text[:300]
+        text = _("Overdue: %(item)s — %(what)s %(day)s") % values
+    elif left > 1:
+        text = _("In %(n)s days: %(item)s — %(what)s %(day)s") % values
+    elif left == 1:
+        text = _("Tomorrow: %(item)s — %(what)s %(day)s") % values
+    elif left == 0:
+        text = _("Today: %(item)s — %(what)s") % values
+    else:  # a date that is never overdue (an engagement window), announced late
+        text = _("Since %(day)s: %(item)s — %(what)s") % values
+    return shorten(text, 300)
 
 
 def _plans(
@@ -304,8 +312,8 @@ def _scan_dates(plans: list[_Plan], result: ScanResult) -> None:
     content_types: dict[type, ContentType] = {}
     rows = []
     for item, plan, rule, lead, due_on in candidates:
-        label = str(item.obj)[:200]
-        title = _title(label, item.source.what, due_on, rule, lead)
+        label = shorten(str(item.obj), 200)
+        title = _title(label, item.source.what, due_on, rule, today=plan.today)
         for recipient, escalation in _recipients(
             item, members[plan.organization.pk], rule, escalate=plan.escalate
         ):
@@ -361,14 +369,14 @@ def _scan_deadlines(*, now: datetime.datetime, result: ScanResult) -> int:
             local = deadline.astimezone(zone)
             if rule == Rule.OVERDUE:
                 title = _("Overdue: %(item)s — %(what)s %(when)s") % {
-                    "item": str(obj)[:200],
+                    "item": shorten(str(obj), 200),
                     "what": source.what,
                     "when": local.strftime("%-d %b %Y %H:%M"),
                 }
             else:
                 title = _("Within %(n)s hours: %(item)s — %(what)s %(when)s") % {
                     "n": lead,
-                    "item": str(obj)[:200],
+                    "item": shorten(str(obj), 200),
                     "what": source.what,
                     "when": local.strftime("%-d %b %Y %H:%M"),
                 }
@@ -388,7 +396,7 @@ def _scan_deadlines(*, now: datetime.datetime, result: ScanResult) -> int:
                     lead=lead,
                     due_on=local.date(),
                     due_at=deadline,
-                    title=title[:300],
+                    title=shorten(title, 300),
                     escalation=escalation,
                     preferences=preferences,
                     content_types=content_types,

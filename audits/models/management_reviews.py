@@ -31,6 +31,7 @@ from aims.core.documents import (
 )
 from aims.core.models import OrganizationScopedModel, TrackedModel
 from aims.core.permissions import AccessPolicy, EngagementScope, UserPurpose, role_in
+from aims.core.text import shorten
 from aims.core.transactions import NumberedPerOrganization
 from audits.models.internal_audits import PLANNER_ROLES
 from audits.models.nonconformities import OPEN_ACTION_STATUSES, CorrectiveActionStatus
@@ -319,7 +320,7 @@ class ReviewDecision(TrackedModel):
         indexes = [models.Index(fields=["status", "due_date"], name="reviewdecision_due")]
 
     def __str__(self) -> str:
-        return f"{self.review.reference}: {self.decision[:60]}"
+        return f"{self.review.reference}: {shorten(self.decision, 60)}"
 
     def get_absolute_url(self) -> str:
         return f"{self.review.get_absolute_url()}#decision-{self.pk}"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aims.core.models import OrganizationScopedModel, TrackedModel
 from aims.core.permissions import AccessPolicy, EngagementScope, UserPurpose
+from aims.core.text import shorten
 from aims.core.transactions import NumberedPerOrganization
 
 
@@ -277,7 +278,7 @@ class CorrectiveAction(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.nonconformity.reference}: {self.description[:60]}"
+        return f"{self.nonconformity.reference}: {shorten(self.description, 60)}"
 
     def get_absolute_url(self) -> str:
         return self.nonconformity.get_absolute_url()

@@ -93,8 +93,31 @@ def test_what_fell_due_while_the_scanner_was_down_goes_out_once_on_the_next_scan
         ("before", 7),
         ("overdue", 0),
     ]
+    # Sent late, the notice counts the days that are really left.
+    late = next(r for r in _mine(users.contributor) if r.rule == "before")
+    assert late.title.startswith("In 4 days:"), late.title
     reminders_scan(now=NOON)
     assert len(_mine(users.contributor)) == 2
+
+
+def test_the_last_days_read_tomorrow_and_today(org, users, scanned_yesterday):
+    _action(org, users.contributor, due_in=1)
+    _action(org, users.contributor, due_in=0)
+    reminders_scan(now=NOON)
+    titles = sorted(r.title.split(":")[0] for r in _mine(users.contributor))
+    assert titles == ["Today", "Tomorrow"]
+
+
+def test_a_long_name_is_cut_at_a_word_in_the_title(org, users, scanned_yesterday):
+    risk = factories.RiskFactory(organization=org, owner=users.contributor)
+    words = "Retrain the credit model on the corrected income records " * 8
+    factories.TreatmentActionFactory(
+        risk=risk, owner=users.contributor, due_date=_on(7), title=words.strip()[:250]
+    )
+    reminders_scan(now=NOON)
+    (reminder,) = _mine(users.contributor)
+    label = reminder.title.split(" — ")[0]
+    assert label.endswith("…") and label[:-1].split()[-1] in words.split()
 
 
 def test_the_day_is_the_organisations_own(org, users):
@@ -229,3 +252,11 @@ def test_an_engagement_window_is_announced_but_never_overdue(org, users):
     ReminderScan.objects.filter(organization=org).update(scanned_through=_on(-1, now))
     reminders_scan(now=now)
     assert not [r for r in _mine(users.officer) if r.rule == "overdue"]
+
+
+def test_a_window_announced_late_says_since_when(org, users):
+    ReminderScan.objects.create(organization=org, scanned_through=_on(-5))
+    factories.engage(org, users.auditor, whole_aims=True, starts_in_days=-3, ends_in_days=60)
+    reminders_scan(now=timezone.now())
+    (notice,) = [r for r in _mine(users.officer) if "access opens" in r.title]
+    assert notice.title.startswith("Since "), notice.title
