@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aims.core import views as generic
-from aims.core.permissions import Action, can, can_add, restrict
+from aims.core.permissions import Action, can, can_add, organizations_for, restrict
 from reminders import services
 from reminders.filters import ReminderFilterSet
 from reminders.forms import PreferencesForm, ReminderSettingsForm
@@ -91,11 +91,12 @@ class PreferencesView(LoginRequiredMixin, TemplateView):
 
 
 class ReminderSettingsView(generic.ObjectEditView):
-    """An organisation's reminder rules (officers and administrators): one record per
-    organisation, created on the first save."""
+    """An organisation's reminder rules: one record per organisation, created on the first
+    save. Officers and administrators change them; the other members read them."""
 
     model = ReminderSettings
     form_class = ReminderSettingsForm
+    template_name = "reminders/settings.html"
 
     def setup_object(self) -> None:
         self.object = (
@@ -105,16 +106,28 @@ class ReminderSettingsView(generic.ObjectEditView):
         )
         self.parent = None
         user = self.request.user
-        if (
-            self.object is None
-            and ReminderSettings.objects.filter(organization=self.organization).exists()
+        if self.object is None and (
+            self.organization.pk not in organizations_for(user, ReminderSettings, Action.VIEW)
+            or ReminderSettings.objects.filter(organization=self.organization).exists()
         ):
-            raise Http404(_("No such record."))  # there, but out of this role's sight
+            raise Http404(_("No such record."))  # out of this role's sight (an auditor)
         if self.object is None:
-            if not can_add(user, ReminderSettings, self.organization.pk):
-                raise PermissionDenied(_("Your role does not allow changing the reminder rules."))
-        elif not can(user, Action.CHANGE, self.object):
+            self.may_change = can_add(user, ReminderSettings, self.organization.pk)
+        else:
+            self.may_change = can(user, Action.CHANGE, self.object)
+
+    def get(self, request, *args, **kwargs):
+        self.setup_object()
+        if self.may_change:
+            return self.render_to_response(self.get_context_data(form=self.get_form()))
+        rules = self.object or ReminderSettings(organization=self.organization)
+        return self.render_to_response(self.get_context_data(form=None, rules=rules))
+
+    def post(self, request, *args, **kwargs):
+        self.setup_object()
+        if not self.may_change:
             raise PermissionDenied(_("Your role does not allow changing the reminder rules."))
+        return super().post(request, *args, **kwargs)
 
     def get_success_url(self, obj) -> str:
         return self.org_url("reminders_org:settings")

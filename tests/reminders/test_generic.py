@@ -23,6 +23,7 @@ SETTINGS = ModelCase(
     ui_edit=lambda ctx, obj: reverse("reminders_org:settings", kwargs={"org": ctx.org.slug}),
     ui_form=ReminderSettingsForm,
     ui_changes={"on_the_day": False, "escalate_overdue": False},
+    ui_edit_shown_to_readers=True,
 )
 
 

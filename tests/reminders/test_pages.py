@@ -78,8 +78,23 @@ def test_bad_lead_days_are_refused_and_nothing_is_saved(org, users, client_for, 
 
 def test_an_officer_sets_the_rules_and_a_viewer_may_not(org, users, client_for):
     url = reverse("reminders_org:settings", kwargs={"org": org.slug})
-    assert client_for(users.viewer).get(url).status_code == 403
+    assert client_for(users.viewer).post(url, {"lead_days": "3", "_version": ""}).status_code == 403
+    assert not ReminderSettings.objects.exists()
     response = client_for(users.officer).post(url, {"lead_days": "7, 30", "_version": ""})
     assert response.status_code == 302
     saved = ReminderSettings.objects.get(organization=org)
     assert saved.lead_days == [30, 7] and not saved.on_the_day and not saved.escalate_overdue
+
+
+def test_members_read_the_rules_and_auditors_do_not_see_them(org, users, client_for):
+    url = reverse("reminders_org:settings", kwargs={"org": org.slug})
+    defaults = client_for(users.viewer).get(url)
+    assert defaults.status_code == 200
+    page = defaults.content.decode()
+    assert "30, 7, 1" in page and "platform's defaults" in page
+    assert 'name="lead_days"' not in page
+    ReminderSettings.objects.create(organization=org, lead_days=[14, 2])
+    page = client_for(users.contributor).get(url).content.decode()
+    assert "14, 2" in page and "Only officers and administrators" in page
+    assert 'name="lead_days"' in client_for(users.officer).get(url).content.decode()
+    assert client_for(users.auditor).get(url).status_code == 404
