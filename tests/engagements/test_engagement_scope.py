@@ -217,6 +217,7 @@ def test_every_page_names_the_auditors_engagement_and_its_last_day(org, users, a
     text = client_for(users.auditor).get(page).content.decode()
     until = f"{engagement.ends_on.day} {engagement.ends_on:%B %Y}"
     assert f"Engagement: Stage 1 audit, read-only, until {until}" in text
+    assert "You may also ask the organisation for information" in text  # the one write
     assert "Engagement:" not in client_for(users.officer).get(page).content.decode()
 
 
