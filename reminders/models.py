@@ -67,6 +67,20 @@ def validate_lead_days(value: Any) -> None:
         raise ValidationError(_("Give each number of days once."))
 
 
+def validate_lead_days_by_kind(value: Any) -> None:
+    """Per-kind exceptions to the organisation's days: ``{kind: [days]}``."""
+    from reminders.sources import DATE_KINDS  # the sources read models of every app
+
+    if not isinstance(value, dict):
+        raise ValidationError(_("Give the days of each kind as a mapping of kind to days."))
+    for kind, days in value.items():
+        if kind not in DATE_KINDS:
+            raise ValidationError(
+                _("“%(kind)s” is not a kind of dated reminder.") % {"kind": str(kind)[:40]}
+            )
+        validate_lead_days(days)
+
+
 def default_lead_days() -> list[int]:
     return list(DEFAULT_LEAD_DAYS)
 
@@ -80,6 +94,16 @@ class ReminderSettings(OrganizationScopedModel):
         default=default_lead_days,
         validators=[validate_lead_days],
         help_text=_("For example 30, 7, 1: a month, a week and a day before the date."),
+    )
+    lead_days_by_kind = models.JSONField(
+        _("days before, by kind"),
+        default=dict,
+        blank=True,
+        validators=[validate_lead_days_by_kind],
+        help_text=_(
+            "Exceptions to the days above for some kinds of date, e.g. training that expires "
+            "heard of 90 and 30 days before. Kinds not named here use the days above."
+        ),
     )
     on_the_day = models.BooleanField(_("remind on the day itself"), default=True)
     escalate_overdue = models.BooleanField(
@@ -113,6 +137,15 @@ class ReminderSettings(OrganizationScopedModel):
         super().clean()
         if isinstance(self.lead_days, list):
             self.lead_days = sorted(self.lead_days, reverse=True)
+        if isinstance(self.lead_days_by_kind, dict):
+            self.lead_days_by_kind = {
+                kind: sorted(days, reverse=True) if isinstance(days, list) else days
+                for kind, days in sorted(self.lead_days_by_kind.items())
+            }
+
+    def leads_for(self, kind: str) -> list[int]:
+        """The days before a date of ``kind`` on which its reminders go out."""
+        return self.lead_days_by_kind.get(kind) or self.lead_days
 
 
 class ReminderPreference(models.Model):

@@ -75,8 +75,12 @@ class _Plan:
     start: datetime.date  # first local day not scanned yet
     today: datetime.date
     leads: tuple[int, ...]
+    leads_by_kind: dict[str, tuple[int, ...]]
     on_the_day: bool
     escalate: bool
+
+    def leads_for(self, kind: str) -> tuple[int, ...]:
+        return self.leads_by_kind.get(kind) or self.leads
 
 
 def _zone(organization: Organization) -> Any:
@@ -118,7 +122,9 @@ def _preferences(user_ids: Iterable[int]) -> dict[tuple[int, str], str]:
     }
 
 
-def _firing(plan: _Plan, due_on: datetime.date, *, overdue: bool = True) -> tuple[str, int] | None:
+def _firing(
+    plan: _Plan, due_on: datetime.date, *, kind: str, overdue: bool = True
+) -> tuple[str, int] | None:
     """The most urgent rule whose day lies in the plan's window, for an item due on
     ``due_on``: (rule, lead days), or None."""
     window = (plan.start, plan.today)
@@ -130,7 +136,7 @@ def _firing(plan: _Plan, due_on: datetime.date, *, overdue: bool = True) -> tupl
         return Rule.OVERDUE, 0
     if plan.on_the_day and within(due_on):
         return Rule.ON_DATE, 0
-    for lead in sorted(plan.leads):  # the nearest first: a day's notice beats a month's
+    for lead in sorted(plan.leads_for(kind)):  # the nearest first: a day's notice beats a month's
         if within(due_on - datetime.timedelta(days=lead)):
             return Rule.BEFORE, lead
     return None
@@ -190,6 +196,10 @@ def _plans(
                 start=start,
                 today=today,
                 leads=tuple(rule.lead_days if rule else default_lead_days()),
+                leads_by_kind={
+                    kind: tuple(days)
+                    for kind, days in (rule.lead_days_by_kind if rule else {}).items()
+                },
                 on_the_day=rule.on_the_day if rule else True,
                 escalate=rule.escalate_overdue if rule else True,
             )
@@ -283,24 +293,24 @@ def _scan_dates(plans: list[_Plan], result: ScanResult) -> None:
     # be due on for a rule to fire in some organisation's window.
     start = min(p.start for p in plans)
     today = max(p.today for p in plans)
-    leads = sorted({lead for p in plans for lead in p.leads})
-    ranges = [
-        (start - datetime.timedelta(days=1), today - datetime.timedelta(days=1)),  # overdue
-        (start, today),  # on the day
-        *(
-            (start + datetime.timedelta(days=lead), today + datetime.timedelta(days=lead))
-            for lead in leads
-        ),
-    ]
     members = _members(by_org)
     candidates: list[tuple[Item, _Plan, str, int, datetime.date]] = []
     for source in SOURCES:
+        leads = sorted({lead for p in plans for lead in p.leads_for(source.kind)})
+        ranges = [
+            (start - datetime.timedelta(days=1), today - datetime.timedelta(days=1)),  # overdue
+            (start, today),  # on the day
+            *(
+                (start + datetime.timedelta(days=lead), today + datetime.timedelta(days=lead))
+                for lead in leads
+            ),
+        ]
         for item in source.rows(ranges):
             plan = by_org.get(item.organization_id)
             if plan is None:
                 continue
             due_on = item.due_on(plan.zone)
-            firing = _firing(plan, due_on, overdue=source.overdue)
+            firing = _firing(plan, due_on, kind=source.kind, overdue=source.overdue)
             if firing is None:
                 continue
             rule, lead = firing

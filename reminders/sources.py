@@ -399,6 +399,9 @@ DEADLINE_SOURCES: tuple[DeadlineSource, ...] = (
     ),
 )
 
+# The kinds kept by the day, whose lead days an organisation sets (deadlines count hours).
+DATE_KINDS: dict[str, Any] = {s.kind: s.label for s in SOURCES}
+
 KINDS: dict[str, Any] = {
     **{s.kind: s.label for s in SOURCES},
     **{s.kind: s.label for s in DEADLINE_SOURCES},

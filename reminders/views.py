@@ -19,6 +19,7 @@ from reminders import services
 from reminders.filters import ReminderFilterSet
 from reminders.forms import PreferencesForm, ReminderSettingsForm
 from reminders.models import Reminder, ReminderSettings
+from reminders.sources import DATE_KINDS
 
 PAGE_SIZE = 50
 
@@ -121,7 +122,14 @@ class ReminderSettingsView(generic.ObjectEditView):
         if self.may_change:
             return self.render_to_response(self.get_context_data(form=self.get_form()))
         rules = self.object or ReminderSettings(organization=self.organization)
-        return self.render_to_response(self.get_context_data(form=None, rules=rules))
+        exceptions = [
+            (label, rules.lead_days_by_kind[kind])
+            for kind, label in DATE_KINDS.items()
+            if kind in rules.lead_days_by_kind
+        ]
+        return self.render_to_response(
+            self.get_context_data(form=None, rules=rules, exceptions=exceptions)
+        )
 
     def post(self, request, *args, **kwargs):
         self.setup_object()

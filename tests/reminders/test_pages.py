@@ -98,3 +98,37 @@ def test_members_read_the_rules_and_auditors_do_not_see_them(org, users, client_
     assert "14, 2" in page and "Only officers and administrators" in page
     assert 'name="lead_days"' in client_for(users.officer).get(url).content.decode()
     assert client_for(users.auditor).get(url).status_code == 404
+
+
+def test_an_officer_gives_a_kind_its_own_days_and_bad_ones_change_nothing(org, users, client_for):
+    url = reverse("reminders_org:settings", kwargs={"org": org.slug})
+    officer = client_for(users.officer)
+    refused = officer.post(
+        url, {"lead_days": "30, 7", "days_training_expiry": "90, soon", "_version": ""}
+    )
+    assert refused.status_code == 400 and "whole numbers" in refused.content.decode()
+    assert not ReminderSettings.objects.exists()
+    saved = officer.post(
+        url, {"lead_days": "30, 7", "days_training_expiry": "30, 90", "_version": ""}
+    )
+    assert saved.status_code == 302
+    rules = ReminderSettings.objects.get(organization=org)
+    assert rules.lead_days_by_kind == {"training_expiry": [90, 30]}
+    assert rules.leads_for("training_expiry") == [90, 30] and rules.leads_for("audit") == [30, 7]
+    page = client_for(users.viewer).get(url).content.decode()
+    assert "Training and qualifications" in page and "90, 30" in page
+    # Emptying the kind's field returns it to the organisation's days.
+    officer.post(url, {"lead_days": "30, 7", "days_training_expiry": "", "_version": rules.version})
+    rules.refresh_from_db()
+    assert rules.lead_days_by_kind == {}
+
+
+def test_the_model_refuses_an_unknown_kind_or_bad_days():
+    from django.core.exceptions import ValidationError
+
+    from reminders.models import validate_lead_days_by_kind
+
+    for bad in ({"no_such_kind": [7]}, {"audit": [0]}, {"audit": "7"}, ["audit"]):
+        with pytest.raises(ValidationError):
+            validate_lead_days_by_kind(bad)
+    validate_lead_days_by_kind({"audit": [60, 30]})

@@ -84,6 +84,21 @@ def test_an_organisation_may_turn_the_escalation_off_and_choose_its_leads(
     assert not _mine(users.officer)
 
 
+def test_a_kind_may_have_its_own_days_before(org, users, scanned_yesterday):
+    ReminderSettings.objects.create(
+        organization=org, lead_days=[7], lead_days_by_kind={"treatment_action": [14]}
+    )
+    _action(org, users.contributor, due_in=14)
+    _action(org, users.contributor, due_in=7)  # the kind's own days replace the 7
+    factories.RiskFactory(organization=org, owner=users.contributor, next_review_date=_on(7))
+    factories.RiskFactory(organization=org, owner=users.contributor, next_review_date=_on(14))
+    reminders_scan(now=NOON)
+    assert sorted((r.kind, r.lead) for r in _mine(users.contributor)) == [
+        ("risk_review", 7),
+        ("treatment_action", 14),
+    ]
+
+
 def test_what_fell_due_while_the_scanner_was_down_goes_out_once_on_the_next_scan(org, users):
     ReminderScan.objects.create(organization=org, scanned_through=_on(-5))
     _action(org, users.contributor, due_in=4)  # its 7-day notice fell three days ago
