@@ -4,10 +4,7 @@ next review planned. Seeded last, so its agenda sees everything else the demo ho
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
-
-from django.utils import timezone
 
 from aims.core.changelog import change_context
 from aims.core.documents import document_approve, document_submit
@@ -15,10 +12,7 @@ from aims.core.models import ChangeSource
 from aims.organizations.models import Organization
 from audits import services as audit_services
 from audits.models import ManagementReview, ReviewDecision, ReviewInput
-
-
-def _days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+from demo.seed_common import _days
 
 
 def seed_management_review(*, org: Organization, spec: dict[str, Any], run: Any) -> None:
