@@ -43,6 +43,7 @@ class ReminderSettingsForm(TrackedModelForm):
                 label=label,
                 required=False,
                 initial=_listed(by_kind.get(kind) or []),
+                widget=forms.TextInput(attrs={"placeholder": _("As above")}),
             )
         self.sections = [
             (_("Every kind of date"), "", ["lead_days", "on_the_day", "escalate_overdue"]),

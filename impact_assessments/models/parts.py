@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from aims.core.documents import ImmutableVersionError
 from aims.core.models import TrackedModel
 from aims.core.permissions import AccessPolicy
+from aims.core.text import shorten
 from impact_assessments.models.assessments import (
     ImpactArea,
     ImpactAssessment,
@@ -157,7 +158,7 @@ class Impact(AssessmentPartMixin, TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_nature_display()}: {self.description[:60]}"
+        return f"{self.get_nature_display()}: {shorten(self.description, 60)}"
 
     def get_absolute_url(self) -> str:
         return self.assessment.get_absolute_url()
