@@ -19,6 +19,7 @@ from impact_assessments.api import register as register_impact_assessments
 from packs.api import register as register_packs
 from policies.api import register as register_policies
 from readiness.api import register as register_readiness
+from reminders.api import register as register_reminders
 from risks.api import register as register_risks
 
 router = DefaultRouter()
@@ -41,6 +42,7 @@ register_policies(router)
 register_audits(router)
 register_readiness(router)
 register_packs(router)
+register_reminders(router)
 router.register("changes", ChangeLogViewSet)
 router.register("jobs", JobViewSet)
 

@@ -535,6 +535,8 @@ SPECTACULAR_SETTINGS = {
         "ContextSideEnum": "aims.organizations.models.ContextSide",
         # Treatment actions (8.3) and corrective actions (10.2) share one action life cycle.
         "ActionStatusEnum": "risks.models.ActionStatus",
+        # The kinds of reminder (reminders.sources), shared by notifications and preferences.
+        "ReminderKindEnum": "reminders.api.KIND_CHOICES",
     },
 }
 API_TOKEN_MAX_DAYS = _parse("API_TOKEN_MAX_DAYS", env.int, 365)

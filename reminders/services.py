@@ -605,15 +605,23 @@ def reminders_send_digests(*, now: datetime.datetime | None = None) -> int:
 # --- In the product ------------------------------------------------------------------
 
 
-def reminders_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's reminders read (all of them when ``ids`` is None)."""
+def reminders_mark_read(
+    *, user: Any, ids: Iterable[int] | None = None, organization_id: int | None = None
+) -> int:
+    """Mark the user's own unread reminders read: those in ``ids``, or all of them when
+    ``ids`` is None; with ``organization_id``, only that organisation's. Someone else's
+    reminder among ``ids`` is left alone. Returns how many were marked (the page and the
+    API's ``mark-read`` / ``mark-all-read`` both call this)."""
     queryset = Reminder.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
+    if organization_id is not None:
+        queryset = queryset.filter(organization_id=organization_id)
     return queryset.update(read_at=timezone.now())
 
 
 def unread_count(user: Any) -> int:
+    """The user's unread reminders, in every organisation: the top bar's bell."""
     return Reminder.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
