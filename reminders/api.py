@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -293,6 +294,8 @@ class ReminderSettingsSerializer(TrackedSerializer):
 
     lead_days = serializers.ListField(
         child=serializers.IntegerField(),
+        allow_empty=False,
+        error_messages={"empty": _("Give at least one number of days.")},
         help_text=f"Numbers of days before a date when people hear of it, each between 1 and "
         f"{MAX_LEAD_DAYS} and given once; kept from the largest down.",
     )
