@@ -37,6 +37,7 @@ PROJECT_PACKAGES = (
     "policies",
     "audits",
     "impact_assessments",
+    "reminders",
 )
 
 
