@@ -300,12 +300,20 @@ class ReminderSettingsSerializer(TrackedSerializer):
         f"{MAX_LEAD_DAYS} and given once; kept from the largest down.",
     )
 
+    lead_days_by_kind = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        required=False,
+        help_text="Exceptions to ``lead_days`` for some kinds of dated reminder: "
+        '``{"training_expiry": [90, 30]}``. Kinds not named use ``lead_days``.',
+    )
+
     class Meta:
         model = ReminderSettings
         fields = [
             "id",
             "organization",
             "lead_days",
+            "lead_days_by_kind",
             "on_the_day",
             "escalate_overdue",
             "version",

@@ -156,3 +156,21 @@ def test_a_stale_if_match_is_a_412_and_the_current_one_is_taken(org, users, api_
     assert response["ETag"] == f'"{rules.pk}-3"'
     rules.refresh_from_db()
     assert (rules.lead_days, rules.escalate_overdue) == ([3], False)
+
+
+def test_per_kind_days_are_written_and_bad_ones_refused(org, users, api_client_for):
+    rules = ReminderSettings.objects.create(organization=org, lead_days=[30, 7, 1])
+    client = api_client_for(users.officer)
+    response = client.patch(
+        _detail(rules), {"lead_days_by_kind": {"training_expiry": [30, 90]}}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["lead_days_by_kind"] == {"training_expiry": [90, 30]}
+    rules.refresh_from_db()
+    assert rules.leads_for("training_expiry") == [90, 30]
+    for bad in ({"incident_report": [4]}, {"training_expiry": [0]}, {"audit": "7"}):
+        response = client.patch(_detail(rules), {"lead_days_by_kind": bad}, format="json")
+        assert response.status_code == 400, (bad, response.content)
+        assert list(response.json()) == ["lead_days_by_kind"]
+    rules.refresh_from_db()
+    assert (rules.lead_days_by_kind, rules.version) == ({"training_expiry": [90, 30]}, 2)
