@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aims.core import views as generic
+from aims.core.http import same_site_path
 from aims.core.permissions import Action, can, can_add, organizations_for, restrict
 from reminders import services
 from reminders.filters import ReminderFilterSet
@@ -51,7 +52,7 @@ class ReminderListView(LoginRequiredMixin, TemplateView):
             ids = [int(i) for i in request.POST.getlist("read") if i.isdigit()]
             done = services.reminders_mark_read(user=request.user, ids=ids)
         messages.success(request, _("%(n)s marked as read.") % {"n": done})
-        return redirect(request.POST.get("next") or "reminders:list")
+        return redirect(same_site_path(request, request.POST.get("next")) or "reminders:list")
 
 
 class UnreadCountView(LoginRequiredMixin, View):

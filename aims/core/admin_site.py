@@ -19,8 +19,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from aims.core.http import same_site_path
 
 MFA_METHOD = "mfa"
 
@@ -52,12 +53,8 @@ class AimsAdminSite(admin.AdminSite):
         return super().has_permission(request) and admin_second_factor_ok(request)
 
     def _next_url(self, request: HttpRequest) -> str:
-        candidate = request.POST.get("next") or request.GET.get("next") or ""
-        if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-        return reverse("admin:index", current_app=self.name)
+        candidate = request.POST.get("next") or request.GET.get("next")
+        return same_site_path(request, candidate) or reverse("admin:index", current_app=self.name)
 
     def login(self, request: HttpRequest, extra_context=None):
         """Never checks a password: the product's sign-in page does, then sends back here."""

@@ -40,3 +40,19 @@ def client_ip(request: HttpRequest) -> str:
     if len(entries) < hops:
         return remote
     return _valid_ip(entries[-hops]) or remote
+
+
+def same_site_path(request: HttpRequest, candidate: str | None) -> str | None:
+    """``candidate`` when it is a path on this site (a ``next`` a form or link carried), else
+    None: a redirect never takes the user to another site named by the request."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return candidate
+    return None

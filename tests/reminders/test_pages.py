@@ -132,3 +132,21 @@ def test_the_model_refuses_an_unknown_kind_or_bad_days():
         with pytest.raises(ValidationError):
             validate_lead_days_by_kind(bad)
     validate_lead_days_by_kind({"audit": [60, 30]})
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/phish", "//evil.example/x", "/\\evil.example", "javascript:x"]
+)
+def test_marking_read_never_sends_the_user_to_another_site(org, users, client_for, target):
+    _reminder(org, users.officer)
+    response = client_for(users.officer).post(
+        reverse("reminders:list"), {"all": "1", "next": target}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("reminders:list")
+
+
+def test_marking_read_returns_to_the_page_it_came_from(org, users, client_for):
+    _reminder(org, users.officer)
+    back = reverse("reminders:list") + "?read=unread&page=2"
+    response = client_for(users.officer).post(reverse("reminders:list"), {"all": "1", "next": back})
+    assert response["Location"] == back
