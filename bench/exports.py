@@ -72,6 +72,7 @@ def seed(count: int):
         ]
         controls = list(ControlImplementation.objects.filter(organization=org))
         sources = list(Requirement.objects.filter(kind="annex_c_risk_source"))
+        accepted_at = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
         risks = []
         for number in range(1, count + 1):
             risk = Risk(
@@ -93,6 +94,8 @@ def seed(count: int):
             if number % 3:
                 risk.residual_likelihood = rng.randint(1, 3)
                 risk.residual_impact = rng.randint(1, 3)
+            if risk.status == "monitored":  # only an accepted risk is monitored (a constraint)
+                risk.accepted_by, risk.accepted_at = user, accepted_at
             risk.apply_levels()
             risks.append(risk)
         Risk.objects.bulk_create(risks, batch_size=500)

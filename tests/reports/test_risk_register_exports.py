@@ -253,6 +253,11 @@ def test_the_pdf_job_writes_the_register_with_both_heatmaps(
     first, _second = register
     for action in first.actions.all():
         assert f"{action.title} — {action.get_status_display()}" in flat
+    # Each entry's parts sit on their own lines, the levels named.
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert any(line.startswith("R-0001 Biased ranking") for line in lines), lines
+    assert "Inherent" in lines and "→ residual" in flat  # (the extractor splits at a span)
+    assert "The model could produce harmful output." in lines
     # The heatmaps are drawn from the inline SVG, which WeasyPrint sets glyph by glyph
     # (spaces are not drawn): their titles and axis labels come through as text.
     drawn = text.replace("\n", "").replace(" ", "")
