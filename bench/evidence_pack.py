@@ -194,7 +194,8 @@ def main() -> None:
 
     # The same HTML through WeasyPrint alone.
     pack.refresh_from_db()
-    html, members, _contents, _checkpoint = services.pack_html_and_members(pack)
+    prepared = services.pack_html_and_members(pack)
+    html, members = prepared.html, prepared.members
     t1 = time.perf_counter()
     pdf = html_to_pdf(html, stylesheets=services.PACK_CSS)
     render = time.perf_counter() - t1

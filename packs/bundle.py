@@ -27,12 +27,27 @@ CHUNK = 1024 * 1024
 
 @dataclass
 class Member:
-    """A file to put in the ZIP: its path there and a way to open its bytes."""
+    """A file to put in the ZIP: its path there and a way to open its bytes.
+
+    ``expect_sha256``, when given, is the hash the bytes must have (an evidence file's
+    recorded SHA-256): ``write_zip`` refuses a member whose bytes differ. ``manifest`` holds
+    extra keys for the member's line in the manifest (a delta's ``change`` and ``replaces``).
+    """
 
     path: str
     open: Callable[[], IO[bytes]] | None = None
     content: bytes | None = None
     compress: bool = True
+    expect_sha256: str = ""
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+class MemberMismatch(Exception):
+    """A member's bytes do not have the SHA-256 it was expected to have."""
+
+    def __init__(self, path: str, expected: str, actual: str):
+        super().__init__(f"{path}: stored bytes have SHA-256 {actual}, expected {expected}")
+        self.path, self.expected, self.actual = path, expected, actual
 
 
 def _signed_part(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +92,16 @@ def write_zip(
                             out.write(chunk)
                             digest.update(chunk)
                             size += len(chunk)
-            files.append({"path": member.path, "sha256": digest.hexdigest(), "size": size})
+            if member.expect_sha256 and digest.hexdigest() != member.expect_sha256:
+                raise MemberMismatch(member.path, member.expect_sha256, digest.hexdigest())
+            files.append(
+                {
+                    **member.manifest,
+                    "path": member.path,
+                    "sha256": digest.hexdigest(),
+                    "size": size,
+                }
+            )
             if progress is not None:
                 progress(index)
         manifest = sign_manifest({"format": FORMAT, **metadata, "files": files}, ring)
@@ -169,16 +193,10 @@ def verify_zip(path: Any, *, ring: integrity.Keyring | None = None) -> Verificat
         names = [info.filename for info in archive.infolist() if not info.is_dir()]
         if len(names) != len(set(names)):
             out.problems.append("the ZIP holds two files under one name")
-        if MANIFEST not in names:
-            out.problems.append(f"{MANIFEST} is missing")
-            return out
         try:
-            manifest = json.loads(archive.read(MANIFEST))
-        except (ValueError, zipfile.BadZipFile) as exc:
-            out.problems.append(f"{MANIFEST} cannot be read: {exc}")
-            return out
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            out.problems.append(f"{MANIFEST} is not an evidence-pack manifest ({FORMAT})")
+            manifest = _load_manifest(archive)
+        except PackUnreadable as exc:
+            out.problems.append(str(exc))
             return out
         out.manifest = manifest
         listed = {entry.get("path"): entry for entry in manifest.get("files", [])}
@@ -203,4 +221,57 @@ def verify_zip(path: Any, *, ring: integrity.Keyring | None = None) -> Verificat
             out.files += 1
     _check_signature(manifest, ring, out)
     _check_checkpoint(manifest, ring, out)
+    if manifest.get("pack", {}).get("kind") == "delta":
+        _check_delta(manifest, out)
     return out
+
+
+def _check_delta(manifest: dict[str, Any], out: Verification) -> None:
+    """A delta's evidence lines say what they are; its removed files are listed, not held."""
+    carried = [
+        e for e in manifest.get("files", []) if str(e.get("path", "")).startswith("evidence/")
+    ]
+    removed = manifest.get("removed_files", [])
+    for entry in carried:
+        if entry.get("change") not in ("added", "changed"):
+            out.problems.append(f"{entry.get('path')} is not marked as added or changed")
+        elif entry.get("change") == "changed" and not entry.get("replaces"):
+            out.problems.append(f"{entry.get('path')} is marked as changed but replaces nothing")
+    held = {e.get("sha256") for e in carried}
+    for entry in removed:
+        if entry.get("sha256") in held:
+            out.problems.append(
+                f"a file listed as removed ({entry.get('sha256')}) is carried in the ZIP"
+            )
+    pack = manifest.get("pack", {})
+    added = sum(1 for e in carried if e.get("change") == "added")
+    out.notes.append(
+        f"delta from {pack.get('base')} to {pack.get('target')}: {len(carried)} evidence "
+        f"file(s) carried ({added} added, {len(carried) - added} changed), "
+        f"{len(removed)} removed file(s) listed and not carried"
+    )
+
+
+class PackUnreadable(Exception):
+    """A pack's ZIP has no readable evidence-pack manifest."""
+
+
+def _load_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
+    if MANIFEST not in archive.namelist():
+        raise PackUnreadable(f"{MANIFEST} is missing")
+    try:
+        manifest = json.loads(archive.read(MANIFEST))
+    except (ValueError, zipfile.BadZipFile) as exc:
+        raise PackUnreadable(f"{MANIFEST} cannot be read: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise PackUnreadable(f"{MANIFEST} is not an evidence-pack manifest ({FORMAT})")
+    return manifest
+
+
+def read_manifest(handle: IO[bytes]) -> dict[str, Any]:
+    """The manifest of the pack whose ZIP is open in ``handle`` (raises ``PackUnreadable``)."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            return _load_manifest(archive)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise PackUnreadable(f"not a readable ZIP file: {exc}") from exc

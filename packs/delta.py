@@ -4,6 +4,14 @@ Only records one of the two packs holds are listed (``EvidencePack.contents``, t
 each pack read for its scope), so a delta never shows more than its packs did. A record the
 later pack holds and the earlier did not is *added*; the reverse is *removed*; one both hold
 with rows between the two positions is *changed*.
+
+The evidence files are compared by SHA-256 (``gather_delta_files``): the earlier pack's
+files are read from its own manifest (what it really carried), the later pack's from the
+file versions it held, seen through the delta's scope again. A file of the later pack whose
+hash the earlier pack did not carry, or whose evidence item is new, is *added* (new item) or
+*changed* (a new version of an item the earlier pack had; it names the hashes it replaces);
+those are the files the delta's ZIP carries. An earlier file whose item the later pack no
+longer holds is *removed*: listed, not carried.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from typing import Any
 from django.apps import apps
 
 from aims.core.models import ChangeLogEntry
+from packs.gather import EvidenceEntry, evidence_paths, parse_evidence_path
 
 ROW_LIMIT = 50  # rows printed per record; the rest are counted
 
@@ -96,3 +105,98 @@ def gather_delta(*, organization: Any, base: Any, target: Any) -> Delta:
         base_seq=base.changelog_seq or 0,
         target_seq=target.changelog_seq or 0,
     )
+
+
+@dataclass
+class DeltaFile:
+    """An evidence file added, changed or removed between two packs."""
+
+    change: str  # "added", "changed" or "removed"
+    item_id: int
+    title: str
+    version: int | None
+    sha256: str
+    size: int | None
+    # Added or changed: where the file is in the delta's ZIP; removed: where it was in the
+    # earlier pack's ZIP.
+    paths: list[str]
+    replaces: list[str] = field(default_factory=list)  # changed: the earlier file's hash
+    entry: EvidenceEntry | None = None
+
+    @property
+    def carried(self) -> bool:
+        return self.change != "removed"
+
+    @property
+    def folders(self) -> list[str]:
+        return [path.split("/")[1] for path in self.paths]
+
+    def manifest_line(self) -> dict[str, Any]:
+        line: dict[str, Any] = {
+            "change": self.change,
+            "evidence_item": self.item_id,
+            "version": self.version,
+        }
+        if self.change == "changed":
+            line["replaces"] = self.replaces
+        if self.change == "removed":
+            line |= {"sha256": self.sha256, "size": self.size, "earlier_paths": self.paths}
+        return line
+
+
+def earlier_files(manifest: dict[str, Any]) -> list[DeltaFile]:
+    """The evidence files a pack's manifest lists, one per SHA-256 (with all its paths)."""
+    found: dict[str, DeltaFile] = {}
+    for line in manifest.get("files", []):
+        path = str(line.get("path", ""))
+        parsed = parse_evidence_path(path)
+        if parsed is None:
+            continue
+        _folder, item_id, version = parsed
+        sha256 = str(line.get("sha256", ""))
+        name = path.split("/", 2)[2].split("-", 2)[-1]
+        file = found.setdefault(
+            sha256,
+            DeltaFile(
+                change="removed",
+                item_id=item_id,
+                title=name,
+                version=version,
+                sha256=sha256,
+                size=line.get("size"),
+                paths=[],
+            ),
+        )
+        file.paths.append(path)
+    return list(found.values())
+
+
+def gather_delta_files(*, earlier: list[DeltaFile], later: list[EvidenceEntry]) -> list[DeltaFile]:
+    """The added and changed files of ``later`` (in its order), then the removed ones."""
+    earlier_hashes = {f.sha256 for f in earlier}
+    earlier_by_item: dict[int, list[str]] = defaultdict(list)
+    for f in earlier:
+        earlier_by_item[f.item_id].append(f.sha256)
+    later = [entry for entry in later if entry.storage_name and entry.sha256]
+    out: list[DeltaFile] = []
+    for entry in later:
+        new_item = entry.item_id not in earlier_by_item
+        if not new_item and entry.sha256 in earlier_hashes:
+            continue  # the earlier pack carried these very bytes
+        out.append(
+            DeltaFile(
+                change="added" if new_item else "changed",
+                item_id=entry.item_id,
+                title=entry.title,
+                version=entry.version,
+                sha256=entry.sha256,
+                size=entry.size,
+                paths=evidence_paths(entry),
+                replaces=[] if new_item else sorted(earlier_by_item[entry.item_id]),
+                entry=entry,
+            )
+        )
+    later_items = {entry.item_id for entry in later}
+    later_hashes = {entry.sha256 for entry in later}
+    removed = [f for f in earlier if f.item_id not in later_items and f.sha256 not in later_hashes]
+    return out + sorted(removed, key=lambda f: (f.item_id, f.version or 0))

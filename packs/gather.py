@@ -14,12 +14,14 @@ section, whatever the row count.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 from aims.core.access import AuditorScope, Role
 from aims.core.permissions import Action, restrict
 from aims.core.tenancy import Organization, User
-from aims.evidence.models import EvidenceItem
+from aims.evidence.models import EvidenceFile, EvidenceItem
 from aims.inventory.models import AISystem
 from aims.organizations.models import ContextIssue, InterestedParty, ScopeStatement
 from audits.models import (
@@ -49,6 +51,7 @@ from controls.services import soa_diff, soa_frozen_rows, soa_rows, soa_summary
 from engagements.models import Engagement
 from engagements.scopes import engagement_scope
 from impact_assessments.models import AIActClassification, ImpactAssessment
+from packs.bundle import Member
 from policies.charts import kpi_trend_svg
 from policies.models import (
     AIMSRole,
@@ -149,6 +152,7 @@ class EvidenceEntry:
     valid_until: datetime.date | None
     expired: bool
     requirements: list[str]
+    file_id: int | None = None
 
 
 @dataclass
@@ -497,7 +501,15 @@ def _evidence_section(r: _Reader) -> tuple[dict[str, Any], list[EvidenceEntry]]:
     items = r.hold(
         list(r.seen(EvidenceItem.objects.select_related("current_file")).order_by("title", "pk"))
     )
-    ids = [item.pk for item in items]
+    entries = _evidence_entries([(item, item.current_file) for item in items])
+    r.hold([item.current_file for item in items if item.current_file is not None])
+    return {"entries": entries, "empty": not entries}, entries
+
+
+def _evidence_entries(pairs: list[tuple[EvidenceItem, Any]]) -> list[EvidenceEntry]:
+    """An index line per (item, file version or None), with the requirements each item is
+    linked to (two queries, whatever the count)."""
+    ids = [item.pk for item, _file in pairs]
     refs: dict[int, set[str]] = defaultdict(set)
     control_links = ControlImplementation.evidence.through.objects.filter(
         evidenceitem_id__in=ids
@@ -508,29 +520,37 @@ def _evidence_section(r: _Reader) -> tuple[dict[str, Any], list[EvidenceEntry]]:
     for item_id, ref in [*control_links, *clause_links]:
         refs[item_id].add(ref)
     today = timezone.localdate()
-    entries = []
-    files = []
-    for item in items:
-        current = item.current_file
-        if current is not None:
-            files.append(current)
-        entries.append(
-            EvidenceEntry(
-                item_id=item.pk,
-                title=item.title,
-                version=current.number if current else None,
-                sha256=current.sha256 if current else "",
-                size=current.size if current else None,
-                original_name=current.original_name if current else "",
-                storage_name=current.file.name if current else "",
-                valid_from=item.valid_from,
-                valid_until=item.valid_until,
-                expired=bool(item.valid_until and item.valid_until < today),
-                requirements=sorted(refs.get(item.pk, ()), key=_ref_key),
-            )
+    return [
+        EvidenceEntry(
+            item_id=item.pk,
+            title=item.title,
+            version=current.number if current else None,
+            sha256=current.sha256 if current else "",
+            size=current.size if current else None,
+            original_name=current.original_name if current else "",
+            storage_name=current.file.name if current else "",
+            valid_from=item.valid_from,
+            valid_until=item.valid_until,
+            expired=bool(item.valid_until and item.valid_until < today),
+            requirements=sorted(refs.get(item.pk, ()), key=_ref_key),
+            file_id=current.pk if current else None,
         )
-    r.hold(files)
-    return {"entries": entries, "empty": not entries}, entries
+        for item, current in pairs
+    ]
+
+
+def held_evidence(
+    *, organization: Organization, reader: User, file_ids: list[int]
+) -> list[EvidenceEntry]:
+    """The evidence file versions ``file_ids`` (those a pack held) that ``reader``'s scope
+    shows now, as index lines: the scope is applied again, as every page applies it."""
+    r = _Reader(organization, reader)
+    files = list(
+        r.seen(EvidenceFile.objects.filter(pk__in=file_ids, item__organization=organization))
+        .select_related("item")
+        .order_by("item__title", "item_id", "number")
+    )
+    return _evidence_entries([(f.item, f) for f in files])
 
 
 def _ref_key(ref: str) -> list[tuple[int, Any]]:
@@ -620,3 +640,51 @@ def gather_pack(
 def evidence_folders(entry: EvidenceEntry) -> list[str]:
     """The folders an evidence file goes into: one per requirement it is linked to."""
     return entry.requirements or [UNLINKED_FOLDER]
+
+
+_EVIDENCE_PATH = re.compile(r"^evidence/(?P<folder>[^/]+)/(?P<item>\d+)-v(?P<version>\d+)-")
+
+
+def evidence_paths(entry: EvidenceEntry) -> list[str]:
+    """Where ``entry``'s file is in a pack's ZIP: ``evidence/<requirement>/<item>-v<n>-<name>``,
+    once per folder (``evidence_folders``)."""
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in entry.original_name)
+    return [
+        f"evidence/{folder}/{entry.item_id}-v{entry.version}-{safe}"
+        for folder in evidence_folders(entry)
+    ]
+
+
+def parse_evidence_path(path: str) -> tuple[str, int, int] | None:
+    """The folder, evidence item id and version of a path ``evidence_paths`` made."""
+    match = _EVIDENCE_PATH.match(path)
+    if match is None:
+        return None
+    return match["folder"], int(match["item"]), int(match["version"])
+
+
+def evidence_members(
+    entries: list[EvidenceEntry],
+    *,
+    manifest: Callable[[EvidenceEntry], dict] | None = None,
+    check_hashes: bool = False,
+) -> list[Member]:
+    """The ZIP members of ``entries``' files, read from storage in chunks when the ZIP is
+    written (never all in memory); ``manifest(entry)`` adds keys to each file's line, and
+    ``check_hashes`` makes the ZIP refuse a stored file whose bytes are not its SHA-256."""
+    members = []
+    for entry in entries:
+        if not entry.storage_name:
+            continue
+        extra = manifest(entry) if manifest is not None else {}
+        for path in evidence_paths(entry):
+            members.append(
+                Member(
+                    path=path,
+                    open=lambda name=entry.storage_name: default_storage.open(name, "rb"),
+                    compress=False,
+                    expect_sha256=entry.sha256 if check_hashes else "",
+                    manifest=extra,
+                )
+            )
+    return members

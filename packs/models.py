@@ -3,7 +3,8 @@
 A pack is started by an officer for the whole AIMS, one AI system or one auditor
 engagement; a background job (``packs.tasks.evidence_pack_build``) reads every register
 through the permission layer and writes a ZIP (the PDF, the evidence files, a manifest).
-A delta pack lists what changed in the change log between two packs of the organisation.
+A delta pack lists what changed in the change log between two packs of the organisation
+and carries the evidence files added or changed between them (``packs.delta``).
 The pack's status follows its job.
 """
 

@@ -9,7 +9,7 @@ pack's name, so a retried job still yields one pack and one file.
 from __future__ import annotations
 
 import tempfile
-from typing import Any
+from typing import Any, NamedTuple
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -27,15 +27,24 @@ from aims.core.models import Job
 from aims.core.pdf import generated_at, html_to_pdf, local_text, render_html
 from aims.core.permissions import Action, can_add, restrict
 from aims.core.tenancy import Organization
+from aims.evidence.models import EvidenceFile
 from aims.inventory.models import AISystem
 from engagements.models import Engagement
 from packs import tasks
-from packs.bundle import Member, sha256_of, write_zip
-from packs.delta import gather_delta
+from packs.bundle import (
+    Member,
+    MemberMismatch,
+    PackUnreadable,
+    read_manifest,
+    sha256_of,
+    write_zip,
+)
+from packs.delta import DeltaFile, earlier_files, gather_delta, gather_delta_files
 from packs.gather import (
     SECTIONS,
-    evidence_folders,
+    evidence_members,
     gather_pack,
+    held_evidence,
     pack_reader,
     scope_description,
     scope_for,
@@ -43,7 +52,11 @@ from packs.gather import (
 from packs.models import EvidencePack, PackKind, ScopeKind
 
 PACK_CSS = ("packs/pack_print.css",)
+EVIDENCE_FILE_LABEL = "evidence.evidencefile"  # how a pack's ``contents`` names file versions
 JOB_KIND = "evidence_pack"
+# Why a delta leaves out a file its later pack held (the manifest's ``not_carried``).
+NOT_CARRIED_DELETED = "deleted since the later pack was built"
+NOT_CARRIED_OUT_OF_SCOPE = "outside this delta's scope now"
 
 
 # --- Starting ----------------------------------------------------------------------------
@@ -139,6 +152,36 @@ def delta_pack_start(
         raise ValidationError(
             {"target": _("Choose a pack built after the first one (the later of the two).")}
         )
+    # The delta has the later pack's scope; both packs must cover the same kind of scope
+    # (and the same AI system), so it never lists what lies outside it. Two engagement packs
+    # may be of two engagements (Stage 1 and Stage 2).
+    if base.scope_kind != target.scope_kind or (
+        target.scope_kind == ScopeKind.SYSTEM and base.ai_system_id != target.ai_system_id
+    ):
+        raise ValidationError(
+            {
+                "target": _(
+                    "Choose two packs of the same scope (%(base)s is for %(base_scope)s, "
+                    "%(target)s for %(target_scope)s)."
+                )
+                % {
+                    "base": base.reference,
+                    "base_scope": base.scope_text,
+                    "target": target.reference,
+                    "target_scope": target.scope_text,
+                }
+            }
+        )
+    if not default_storage.exists(base.file.name):
+        raise ValidationError(
+            {
+                "base": _(
+                    "The ZIP of %(ref)s is no longer in storage; a delta needs it to know which "
+                    "evidence files that pack carried."
+                )
+                % {"ref": base.reference}
+            }
+        )
     with transaction.atomic():
         pack = EvidencePack(
             organization=organization,
@@ -205,11 +248,19 @@ def _metadata(pack: EvidencePack, checkpoint: dict[str, Any], built_at: Any) -> 
     }
 
 
-def pack_html_and_members(
-    pack: EvidencePack, *, progress: Any = None
-) -> tuple[str, list[Member], dict[str, list[int]], dict[str, Any]]:
-    """Gather the pack's records; return its HTML, the ZIP's evidence members, the records
-    held and the checkpoint (the bench calls this to time the parts)."""
+class Prepared(NamedTuple):
+    """A pack ready to be written: its HTML, the ZIP's evidence members, the records it
+    holds, the checkpoint, and what else its manifest says (a delta's removed files)."""
+
+    html: str
+    members: list[Member]
+    contents: dict[str, list[int]]
+    checkpoint: dict[str, Any]
+    manifest_extra: dict[str, Any]
+
+
+def pack_html_and_members(pack: EvidencePack, *, progress: Any = None) -> Prepared:
+    """Gather the pack's records and files (the bench calls this to time the parts)."""
     progress = progress or (lambda percent, message: None)
     progress(2, _("Signing a change-log checkpoint"))
     checkpoint = _checkpoint()
@@ -223,30 +274,35 @@ def pack_html_and_members(
     info = scope_description(
         scope_kind=pack.scope_kind, ai_system=pack.ai_system, engagement=pack.engagement
     )
+    reader = pack_reader(organization=organization, scope=scope)
+    extra: dict[str, Any] = {}
     if pack.kind == PackKind.DELTA:
+        if pack.base is None or pack.target is None:
+            raise RuntimeError(_("One of the two packs of this delta no longer exists."))
+        progress(10, _("Reading the earlier pack's manifest"))
+        earlier = earlier_files(_earlier_manifest(pack.base))
         progress(20, _("Reading the change log"))
         delta = gather_delta(organization=organization, base=pack.base, target=pack.target)
-        context = {"delta": delta, "scope_info": info, "checkpoint": checkpoint}
-        template, members, contents = "packs/delta_print.html", [], dict(pack.target.contents)
+        files, not_carried, members = _delta_evidence(pack, reader=reader, earlier=earlier)
+        extra["removed_files"] = [f.manifest_line() for f in files if not f.carried]
+        extra["not_carried"] = not_carried
+        context = {
+            "delta": delta,
+            "files": files,
+            "carried": [f for f in files if f.carried],
+            "removed_files": [f for f in files if not f.carried],
+            "not_carried": not_carried,
+            "evidence_files": len(members),
+            "scope_info": info,
+            "checkpoint": checkpoint,
+        }
+        template, contents = "packs/delta_print.html", dict(pack.target.contents)
         title = _("Delta pack %(ref)s") % {"ref": pack.reference}
     else:
-        reader = pack_reader(organization=organization, scope=scope)
         gathered = gather_pack(
             organization=organization, reader=reader, scope_info=info, progress=progress
         )
-        members = []
-        for entry in gathered.evidence:
-            if not entry.storage_name:
-                continue
-            safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in entry.original_name)
-            for folder in evidence_folders(entry):
-                members.append(
-                    Member(
-                        path=f"evidence/{folder}/{entry.item_id}-v{entry.version}-{safe}",
-                        open=lambda name=entry.storage_name: default_storage.open(name, "rb"),
-                        compress=False,
-                    )
-                )
+        members = evidence_members(gathered.evidence)
         context = {
             "sections": gathered.sections,
             "scope_info": info,
@@ -262,7 +318,101 @@ def pack_html_and_members(
         organization=organization,
         title=title,
     )
-    return html, members, contents, checkpoint
+    return Prepared(html, members, contents, checkpoint, extra)
+
+
+def _earlier_manifest(base: EvidencePack) -> dict[str, Any]:
+    """The manifest of ``base``'s stored ZIP, once the ZIP is shown to be the one recorded:
+    what the earlier pack really carried, even for evidence deleted since."""
+    name = base.file.name
+    try:
+        with default_storage.open(name, "rb") as handle:
+            sha256, _size = sha256_of(handle)
+            if sha256 != base.sha256:
+                raise RuntimeError(
+                    _(
+                        "The stored ZIP of the earlier pack %(ref)s is not the one it was built "
+                        "as (its SHA-256 is %(actual)s, not the recorded %(expected)s), so it "
+                        "cannot say which evidence files that pack carried. Restore it from "
+                        "backup and retry."
+                    )
+                    % {"ref": base.reference, "actual": sha256, "expected": base.sha256}
+                )
+            manifest = read_manifest(handle)
+    except FileNotFoundError as exc:
+        raise RuntimeError(
+            _(
+                "The ZIP of the earlier pack %(ref)s is no longer in storage (%(name)s), so "
+                "this delta cannot tell which evidence files that pack already carried. "
+                "Restore the file from backup and retry, or build the delta from another pack."
+            )
+            % {"ref": base.reference, "name": name}
+        ) from exc
+    except PackUnreadable as exc:
+        raise RuntimeError(
+            _("The ZIP of the earlier pack %(ref)s cannot be read: %(problem)s.")
+            % {"ref": base.reference, "problem": exc}
+        ) from exc
+    return manifest
+
+
+def _delta_evidence(
+    pack: EvidencePack, *, reader: Any, earlier: list[DeltaFile]
+) -> tuple[list[DeltaFile], list[dict], list[Member]]:
+    """The delta's evidence files (added, changed, removed), the later pack's files it leaves
+    out and why, and the ZIP members of the files it carries (refused if any is missing)."""
+    held_ids = pack.target.contents.get(EVIDENCE_FILE_LABEL, [])
+    later = held_evidence(organization=pack.organization, reader=reader, file_ids=held_ids)
+    files = gather_delta_files(earlier=earlier, later=later)
+    carried = [f for f in files if f.carried and f.entry is not None]
+    _check_stored(pack, carried)
+    lines = {f.entry.item_id: f.manifest_line() for f in carried}
+    members = evidence_members(
+        [f.entry for f in carried], manifest=lambda entry: lines[entry.item_id], check_hashes=True
+    )
+    return files, _not_carried(held_ids, later=later, earlier=earlier), members
+
+
+def _not_carried(held_ids: list[int], *, later: list[Any], earlier: list[DeltaFile]) -> list[dict]:
+    """The file versions the later pack held that the delta leaves out although they are
+    new since the earlier pack: deleted since, or outside the delta's scope now (by id)."""
+    shown = {entry.file_id for entry in later}
+    earlier_hashes = {f.sha256 for f in earlier}
+    earlier_items = {f.item_id for f in earlier}
+    rows = {
+        pk: (item_id, sha256)
+        for pk, item_id, sha256 in EvidenceFile.objects.filter(pk__in=held_ids).values_list(
+            "pk", "item_id", "sha256"
+        )
+    }
+    out = []
+    for pk in sorted(set(held_ids) - shown):
+        if pk not in rows:
+            out.append({"evidence_file": pk, "reason": NOT_CARRIED_DELETED})
+            continue
+        item_id, sha256 = rows[pk]
+        if item_id not in earlier_items or sha256 not in earlier_hashes:
+            out.append({"evidence_file": pk, "reason": NOT_CARRIED_OUT_OF_SCOPE})
+    return out
+
+
+def _missing_text(pack: EvidencePack, missing: list[DeltaFile]) -> str:
+    names = "; ".join(
+        f"{f.title} v{f.version} ({f.entry.storage_name if f.entry else f.sha256})" for f in missing
+    )
+    return _(
+        "%(count)s evidence file(s) this delta must carry are missing from storage: "
+        "%(names)s. No pack was stored: a delta without them would "
+        "not give the auditor the evidence added or changed since %(base)s. Restore the files "
+        "from the backup of the evidence storage and retry."
+    ) % {"count": len(missing), "names": names, "base": pack.base.reference if pack.base else ""}
+
+
+def _check_stored(pack: EvidencePack, carried: list[DeltaFile]) -> None:
+    """Refuse, before anything is written, a delta whose files are not all in storage."""
+    missing = [f for f in carried if not default_storage.exists(f.entry.storage_name)]
+    if missing:
+        raise RuntimeError(_missing_text(pack, missing))
 
 
 def evidence_pack_build(*, pack: EvidencePack, context: JobContext | None = None) -> dict:
@@ -274,7 +424,7 @@ def evidence_pack_build(*, pack: EvidencePack, context: JobContext | None = None
         if context is not None:
             context.progress(percent, message)
 
-    html, members, contents, checkpoint = pack_html_and_members(pack, progress=progress)
+    html, members, contents, checkpoint, extra = pack_html_and_members(pack, progress=progress)
     progress(62, _("Rendering the PDF"))
     pdf = html_to_pdf(html, stylesheets=PACK_CSS)
     pdf_name = pack.filename.removesuffix(".zip") + ".pdf"
@@ -282,20 +432,30 @@ def evidence_pack_build(*, pack: EvidencePack, context: JobContext | None = None
     progress(85, _("Packing the evidence files"))
     everything = [Member(path=pdf_name, content=pdf), *members]
     with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as handle:
-        manifest = write_zip(
-            handle,
-            members=everything,
-            metadata=_metadata(pack, checkpoint, built_at),
-            built_at=built_at,
-            ring=integrity.keyring(),
-            progress=lambda i: (
-                progress(
-                    85 + int(10 * i / max(1, len(everything))), _("Packing the evidence files")
-                )
-                if i % 25 == 0
-                else None
-            ),
-        )
+        try:
+            manifest = write_zip(
+                handle,
+                members=everything,
+                metadata={**_metadata(pack, checkpoint, built_at), **extra},
+                built_at=built_at,
+                ring=integrity.keyring(),
+                progress=lambda i: (
+                    progress(
+                        85 + int(10 * i / max(1, len(everything))),
+                        _("Packing the evidence files"),
+                    )
+                    if i % 25 == 0
+                    else None
+                ),
+            )
+        except (FileNotFoundError, MemberMismatch) as exc:
+            if pack.kind != PackKind.DELTA:
+                raise
+            # Gone or altered since it was checked: still never a silently incomplete ZIP.
+            raise RuntimeError(
+                _("While the delta was packed: %(problem)s. %(advice)s")
+                % {"problem": exc, "advice": _("No pack was stored; restore the file and retry.")}
+            ) from exc
         sha256, size = sha256_of(handle)
         name = _storage_name(pack)
         progress(96, _("Storing the pack"))

@@ -2,8 +2,10 @@
 
 Every file's SHA-256 and size against the manifest, no file missing or extra, and the
 signatures of the manifest and of its change-log checkpoint when this installation holds
-the key that signed them (``CHANGELOG_KEYS``, or the derived ``SECRET_KEY`` key). Exits 1
-with one line per problem on any mismatch; needs no database.
+the key that signed them (``CHANGELOG_KEYS``, or the derived ``SECRET_KEY`` key). A delta
+pack is checked alike, plus its evidence lines (each added or changed, a changed one naming
+the hash it replaces, no removed file carried). Exits 1 with one line per problem on any
+mismatch, naming the file; needs no database.
 """
 
 from __future__ import annotations
