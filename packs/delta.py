@@ -12,6 +12,10 @@ hash the earlier pack did not carry, or whose evidence item is new, is *added* (
 *changed* (a new version of an item the earlier pack had; it names the hashes it replaces);
 those are the files the delta's ZIP carries. An earlier file whose item the later pack no
 longer holds is *removed*: listed, not carried.
+
+Between packs of two different engagements (Stage 1 and Stage 2 of a certification, say),
+what only the earlier pack held is counted, not named: the later engagement's auditors
+read the delta, and its scope may be narrower than the earlier one's.
 """
 
 from __future__ import annotations
@@ -46,6 +50,15 @@ class Delta:
     rows: int
     base_seq: int
     target_seq: int
+    # Removed records of an earlier pack made for another engagement, counted per kind and
+    # not named: the later engagement's auditors may not see what only the earlier held.
+    withheld: dict[str, int] = field(default_factory=dict)
+
+
+def same_audience(base: Any, target: Any) -> bool:
+    """Whether the two packs were made for the same readers: the same engagement, or no
+    engagement (the organisation's own packs)."""
+    return base.engagement_id == target.engagement_id
 
 
 def _keys(contents: dict[str, list[int]]) -> set[tuple[str, str]]:
@@ -97,10 +110,18 @@ def gather_delta(*, organization: Any, base: Any, target: Any) -> Delta:
     def ordered(keys: set[tuple[str, str]]) -> list[DeltaRecord]:
         return sorted((record(k) for k in keys), key=lambda r: (r.kind, r.name, r.object_id))
 
+    removed = before - after
+    withheld: dict[str, int] = defaultdict(int)
+    if not same_audience(base, target):
+        for label, _pk in removed:
+            withheld[_kind(label)] += 1
+        count -= sum(len(per_record.get(key, [])) for key in removed)
+        removed = set()
     return Delta(
         added=ordered(after - before),
         changed=ordered({k for k in before & after if k in per_record}),
-        removed=ordered(before - after),
+        removed=ordered(removed),
+        withheld=dict(sorted(withheld.items())),
         rows=count,
         base_seq=base.changelog_seq or 0,
         target_seq=target.changelog_seq or 0,

@@ -39,7 +39,13 @@ from packs.bundle import (
     sha256_of,
     write_zip,
 )
-from packs.delta import DeltaFile, earlier_files, gather_delta, gather_delta_files
+from packs.delta import (
+    DeltaFile,
+    earlier_files,
+    gather_delta,
+    gather_delta_files,
+    same_audience,
+)
 from packs.gather import (
     SECTIONS,
     evidence_members,
@@ -284,13 +290,20 @@ def pack_html_and_members(pack: EvidencePack, *, progress: Any = None) -> Prepar
         progress(20, _("Reading the change log"))
         delta = gather_delta(organization=organization, base=pack.base, target=pack.target)
         files, not_carried, members = _delta_evidence(pack, reader=reader, earlier=earlier)
+        withheld_files = 0
+        if not same_audience(pack.base, pack.target):  # see packs.delta: counted, not named
+            withheld_files = sum(1 for f in files if not f.carried)
+            files = [f for f in files if f.carried]
         extra["removed_files"] = [f.manifest_line() for f in files if not f.carried]
+        if withheld_files:
+            extra["removed_files_withheld"] = withheld_files
         extra["not_carried"] = not_carried
         context = {
             "delta": delta,
             "files": files,
             "carried": [f for f in files if f.carried],
             "removed_files": [f for f in files if not f.carried],
+            "removed_files_withheld": withheld_files,
             "not_carried": not_carried,
             "evidence_files": len(members),
             "scope_info": info,

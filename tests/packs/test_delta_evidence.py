@@ -224,3 +224,25 @@ def test_a_delta_needs_two_packs_of_the_same_scope(world):
     system = _full(world, scope_kind="system", ai_system=world.system_in)
     with pytest.raises(ValidationError, match="same scope"):
         _delta(world, whole, system)
+
+
+def test_a_delta_from_another_engagements_pack_counts_what_it_may_not_name(world, org, users):
+    from tests import factories
+
+    outside = EvidenceFileFactory(item__organization=world.org, item__title="Chatbot red team")
+    world.risk_out.evidence.add(outside.item)
+    stage_1 = factories.engage(org, users.auditor, whole_aims=True, name="Stage 1")
+    first = _full(world, scope_kind="engagement", engagement=stage_1)
+    second = _full(world, scope_kind="engagement", engagement=world.engagement)
+    delta = build_here(_delta(world, first, second))
+    assert delta.is_ready, delta.job.error
+    manifest, files = read_zip(delta)
+    text = " ".join(pdf_text(the_pdf(files)).split())
+    # Stage 1 read the whole AIMS; the narrower engagement's auditors read this delta.
+    assert "Chatbot leaks customer data" not in text and "Chatbot red team" not in text
+    assert "made for another engagement" in text and "counted, not named" in text
+    assert manifest["removed_files"] == [] and manifest["removed_files_withheld"] >= 1
+    # Two packs of one engagement name what left, as before.
+    later = _full(world, scope_kind="engagement", engagement=world.engagement)
+    same = build_here(_delta(world, second, later))
+    assert "made for another engagement" not in pdf_text(the_pdf(read_zip(same)[1]))
