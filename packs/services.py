@@ -265,10 +265,25 @@ class Prepared(NamedTuple):
     manifest_extra: dict[str, Any]
 
 
+def _check_scope_still_there(pack: EvidencePack) -> None:
+    """A pack whose AI system or engagement was deleted before it was built fails with the
+    reason (the job shows it) instead of reading a scope that is gone."""
+    if pack.scope_kind == ScopeKind.SYSTEM and pack.ai_system_id is None:
+        gone = _("The AI system of this pack (%(scope)s) was deleted before the pack was built.")
+    elif pack.scope_kind == ScopeKind.ENGAGEMENT and pack.engagement_id is None:
+        gone = _("The engagement of this pack (%(scope)s) was deleted before the pack was built.")
+    else:
+        return
+    raise RuntimeError(
+        gone % {"scope": pack.scope_label or "—"} + " " + _("Start a new pack for a current scope.")
+    )
+
+
 def pack_html_and_members(pack: EvidencePack, *, progress: Any = None) -> Prepared:
     """Gather the pack's records and files (the bench calls this to time the parts)."""
     progress = progress or (lambda percent, message: None)
     progress(2, _("Signing a change-log checkpoint"))
+    _check_scope_still_there(pack)
     checkpoint = _checkpoint()
     organization = pack.organization
     scope = scope_for(

@@ -246,3 +246,19 @@ def test_a_delta_from_another_engagements_pack_counts_what_it_may_not_name(world
     later = _full(world, scope_kind="engagement", engagement=world.engagement)
     same = build_here(_delta(world, second, later))
     assert "made for another engagement" not in pdf_text(the_pdf(read_zip(same)[1]))
+
+
+@pytest.mark.parametrize("gone", ["engagement", "ai_system"])
+def test_a_pack_whose_scope_was_deleted_before_its_build_fails_with_the_reason(world, gone):
+    if gone == "engagement":
+        scope = {"scope_kind": "engagement", "engagement": world.engagement}
+    else:
+        scope = {"scope_kind": "system", "ai_system": world.system_in}
+    pack = services.evidence_pack_start(organization=world.org, user=world.users.officer, **scope)
+    type(pack).objects.filter(pk=pack.pk).update(**{f"{gone}_id": None})  # as SET_NULL does
+    with pytest.raises(RuntimeError, match="was deleted before the pack was built"):
+        run_job(pack.job_id, services.evidence_pack_run)
+    pack.refresh_from_db()
+    pack.job.refresh_from_db()
+    assert pack.status == "failed" and not pack.file
+    assert "Start a new pack" in pack.job.error and "AttributeError" not in pack.job.error
