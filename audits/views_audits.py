@@ -241,7 +241,7 @@ class AuditDeleteView(generic.ObjectDeleteView):
         return audit
 
 
-class AuditActionView(generic.RetriedWritesMixin, generic.OrganizationMixin, View):
+class AuditActionView(generic.OrganizationMixin, View):
     """POST: ``start``, ``generate`` (the checklist), ``close``, ``report`` (start its report)."""
 
     def post(self, request, *args, **kwargs):

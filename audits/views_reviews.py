@@ -156,7 +156,7 @@ class ReviewDeleteView(generic.ObjectDeleteView):
         return review
 
 
-class ReviewActionView(generic.RetriedWritesMixin, generic.OrganizationMixin, View):
+class ReviewActionView(generic.OrganizationMixin, View):
     """POST: ``hold`` (record the meeting as held), ``refresh`` (reassemble the agenda),
     ``minutes`` (start the minutes, or their next version)."""
 

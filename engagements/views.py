@@ -182,7 +182,7 @@ class RequestHistoryView(generic.ObjectHistoryView):
     detail_template = "engagements/_request_layout.html"
 
 
-class RequestAskView(generic.RetriedWritesMixin, generic.ModelViewMixin, generic.TemplateView):
+class RequestAskView(generic.ModelViewMixin, generic.TemplateView):
     """An auditor asks for information; an officer may record a request made elsewhere."""
 
     model = InformationRequest
@@ -237,7 +237,7 @@ class RequestAskView(generic.RetriedWritesMixin, generic.ModelViewMixin, generic
         return HttpResponseRedirect(created.get_absolute_url())
 
 
-class RequestReplyView(generic.RetriedWritesMixin, RequestDetailView):
+class RequestReplyView(RequestDetailView):
     """POST: a message in the thread; a refusal shows the page again with what was typed."""
 
     http_method_names = ["post"]
@@ -264,7 +264,7 @@ class RequestReplyView(generic.RetriedWritesMixin, RequestDetailView):
         return self.render_to_response(self.get_context_data(reply_form=form), status=400)
 
 
-class _RequestActionView(generic.RetriedWritesMixin, generic.ModelViewMixin, generic.View):
+class _RequestActionView(generic.ModelViewMixin, generic.View):
     model = InformationRequest
     http_method_names = ["post"]
     service: Any = None

@@ -324,7 +324,7 @@ class ImpactDeleteView(generic.ObjectDeleteView):
         return obj.assessment.get_absolute_url()
 
 
-class ImpactCreateRiskView(generic.RetriedWritesMixin, generic.ModelViewMixin, TemplateView):
+class ImpactCreateRiskView(generic.ModelViewMixin, TemplateView):
     """POST only: put a harm into the risk register, prefilled and linked, then refine it."""
 
     model = Impact

@@ -29,7 +29,7 @@ def _mine(user):
     return restrict(Reminder.objects.all(), user, Action.VIEW).filter(recipient=user)
 
 
-class ReminderListView(LoginRequiredMixin, TemplateView):
+class ReminderListView(generic.RetriedWritesMixin, LoginRequiredMixin, TemplateView):
     template_name = "reminders/reminder_list.html"
 
     def get_context_data(self, **kwargs):
@@ -68,7 +68,7 @@ class UnreadCountView(LoginRequiredMixin, View):
         return HttpResponse(html)
 
 
-class PreferencesView(LoginRequiredMixin, TemplateView):
+class PreferencesView(generic.RetriedWritesMixin, LoginRequiredMixin, TemplateView):
     template_name = "reminders/preferences.html"
 
     def get_context_data(self, **kwargs):

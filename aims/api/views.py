@@ -13,9 +13,10 @@ from aims.api import services as api_services
 from aims.api.forms import ApiTokenForm
 from aims.api.models import ApiToken
 from aims.core.permissions import Action, restrict
+from aims.core.views import RetriedWritesMixin
 
 
-class ApiTokenView(LoginRequiredMixin, TemplateView):
+class ApiTokenView(RetriedWritesMixin, LoginRequiredMixin, TemplateView):
     """The user's personal access tokens: create (shown once) and revoke."""
 
     template_name = "api/tokens.html"

@@ -67,8 +67,47 @@ def record_url(obj: Any) -> str | None:
         return None
 
 
-class OrganizationMixin(LoginRequiredMixin):
-    """Resolve ``<org>`` in the URL to an organisation the user belongs to, or 404."""
+class RetriedWritesMixin:
+    """A write request (any method but GET, HEAD, OPTIONS, TRACE) is one unit of work
+    (``aims.core.transactions.run_atomic``): one transaction, change-log rows chained at
+    its end, run again if the database aborted it as a deadlock. If it still cannot be
+    saved, ``DatabaseBusy`` becomes the "try again" page
+    (``aims.core.middleware.DatabaseBusyMiddleware``).
+
+    Every page inside an organisation has it through ``OrganizationMixin``; a signed-in
+    page outside one (the person's reminders, their API tokens) names it before
+    ``LoginRequiredMixin``. ``tests/core/test_every_write_view_is_retried.py`` fails for a
+    view that writes without it.
+
+    Each run starts from the view and the request as ``dispatch`` found them: attributes a
+    run set on the view are dropped and so are the messages it queued, while the posted
+    form stays on the request, so a second run reads the same data and shows one message.
+    Work that must happen once goes in ``transaction.on_commit`` (e-mail, queued tasks):
+    callbacks of a run rolled back are forgotten."""
+
+    def dispatch(self, request, *args, **kwargs):
+        parent = super()
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return parent.dispatch(request, *args, **kwargs)
+        view_state = dict(self.__dict__)
+        queued = getattr(getattr(request, "_messages", None), "_queued_messages", None)
+        messages_before = list(queued) if queued is not None else None
+
+        def run():
+            self.__dict__.clear()
+            self.__dict__.update(view_state)
+            if messages_before is not None:
+                queued[:] = messages_before
+            return parent.dispatch(request, *args, **kwargs)
+
+        return transactions.run_atomic(run)
+
+
+class OrganizationMixin(RetriedWritesMixin, LoginRequiredMixin):
+    """Resolve ``<org>`` in the URL to an organisation the user belongs to, or 404.
+
+    The base of every page inside an organisation, so every write on one is a retried unit
+    of work (``RetriedWritesMixin``, which runs after the organisation is resolved)."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -90,20 +129,6 @@ class OrganizationMixin(LoginRequiredMixin):
 
     def org_url(self, name: str, **kwargs: Any) -> str:
         return reverse(name, kwargs={"org": self.organization.slug, **kwargs})
-
-
-class RetriedWritesMixin:
-    """A POST is one unit of work (``aims.core.transactions.run_atomic``): one transaction,
-    change-log rows chained at its end, run again if the database aborted it as a
-    deadlock. If it still cannot be saved, ``DatabaseBusy`` becomes the "try again" page
-    (``aims.core.middleware.DatabaseBusyMiddleware``). The posted form stays on the request,
-    so a second run reads the same data."""
-
-    def dispatch(self, request, *args, **kwargs):
-        parent = super()
-        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
-            return parent.dispatch(request, *args, **kwargs)
-        return transactions.run_atomic(lambda: parent.dispatch(request, *args, **kwargs))
 
 
 class ModelViewMixin(OrganizationMixin):
@@ -243,7 +268,7 @@ class ObjectHistoryView(ObjectDetailView):
         return context
 
 
-class ObjectEditView(RetriedWritesMixin, ModelViewMixin, TemplateView):
+class ObjectEditView(ModelViewMixin, TemplateView):
     """Create (no ``pk``) or update a record. A stale form is refused (409), and so is an
     edit that does not say which version it changes (400: without the hidden ``_version``
     the stale-edit check could not run), both keeping what was typed."""
@@ -367,7 +392,7 @@ class ObjectEditView(RetriedWritesMixin, ModelViewMixin, TemplateView):
         return context
 
 
-class ObjectDeleteView(RetriedWritesMixin, ModelViewMixin, TemplateView):
+class ObjectDeleteView(ModelViewMixin, TemplateView):
     template_name = "core/object_delete.html"
     success_url_name: ClassVar[str]
 
@@ -424,7 +449,7 @@ class RedirectToCurrentOrganization(LoginRequiredMixin, View):
         return redirect("dashboard", org=org.slug)
 
 
-class DocumentActionView(RetriedWritesMixin, ModelViewMixin, TemplateView):
+class DocumentActionView(ModelViewMixin, TemplateView):
     """POST-only: move a controlled-document version through its life cycle.
 
     ``actions`` maps the action in the URL to (service, success message); services take

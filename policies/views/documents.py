@@ -186,9 +186,7 @@ class PolicyActionView(generic.DocumentActionView):
             return redirect(self.get_object().get_absolute_url())
 
 
-class PolicyPublishView(
-    _PolicyDetailMixin, generic.RetriedWritesMixin, generic.ModelViewMixin, TemplateView
-):
+class PolicyPublishView(_PolicyDetailMixin, generic.ModelViewMixin, TemplateView):
     """Publish an approved version and choose who must acknowledge it; once published, the
     same form asks more people."""
 
@@ -312,7 +310,7 @@ class StarterListView(generic.OrganizationPageView):
         return context
 
 
-class StarterAdoptView(generic.RetriedWritesMixin, generic.OrganizationPageView):
+class StarterAdoptView(generic.OrganizationPageView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -353,7 +351,7 @@ class MyAcknowledgementsView(generic.OrganizationPageView):
         return context
 
 
-class AcknowledgeView(generic.RetriedWritesMixin, generic.ModelViewMixin, TemplateView):
+class AcknowledgeView(generic.ModelViewMixin, TemplateView):
     model = PolicyAcknowledgement
     http_method_names = ["post"]
 

@@ -195,7 +195,7 @@ class CommunicationDeleteView(generic.ObjectDeleteView):
     success_url_name = "policies:communication_list"
 
 
-class CommunicationDoneView(generic.RetriedWritesMixin, generic.ModelViewMixin, generic.View):
+class CommunicationDoneView(generic.ModelViewMixin, generic.View):
     """POST: the communication took place today; a recurring one is due again one interval on."""
 
     model = CommunicationItem

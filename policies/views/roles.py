@@ -131,7 +131,7 @@ class RoleListView(generic.ObjectListView):
         return context
 
 
-class RoleStartersView(generic.RetriedWritesMixin, generic.OrganizationPageView):
+class RoleStartersView(generic.OrganizationPageView):
     """POST only: add the starter roles not recorded yet."""
 
     http_method_names = ["post"]
@@ -203,7 +203,7 @@ def _cell_name(process_id: int, role_id: int) -> str:
     return f"cell-{process_id}-{role_id}"
 
 
-class RACIView(generic.RetriedWritesMixin, generic.OrganizationPageView):
+class RACIView(generic.OrganizationPageView):
     """The processes × roles matrix; officers change its letters in one form."""
 
     template_name = "policies/roles/raci.html"

@@ -166,7 +166,7 @@ class ChangeDeleteView(generic.ObjectDeleteView):
     success_url_name = "policies:change_list"
 
 
-class ChangeActionView(generic.RetriedWritesMixin, generic.ModelViewMixin, View):
+class ChangeActionView(generic.ModelViewMixin, View):
     """POST: approve, reject or mark implemented; a refusal is said in a message."""
 
     model = PlannedChange
@@ -394,7 +394,7 @@ class ConcernHandleView(generic.ObjectEditView):
     form_class = ConcernHandleForm
 
 
-class ConcernActionView(generic.RetriedWritesMixin, generic.ModelViewMixin, View):
+class ConcernActionView(generic.ModelViewMixin, View):
     model = Concern
     http_method_names = ["post"]
 
@@ -456,7 +456,7 @@ class ChannelDeleteView(generic.ObjectDeleteView):
     success_url_name = "policies:concern_list"
 
 
-class ChannelNewLinkView(generic.RetriedWritesMixin, generic.ModelViewMixin, View):
+class ChannelNewLinkView(generic.ModelViewMixin, View):
     model = ConcernChannel
     http_method_names = ["post"]
 

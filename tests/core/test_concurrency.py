@@ -274,12 +274,17 @@ def test_a_request_that_stays_deadlocked_answers_503(admin, settings):
 
 
 def _wait_for_a_lock_wait(timeout: float = 10) -> None:
-    """Until another backend waits for a lock (the PATCH behind our row lock)."""
+    """Until another backend waits for a lock this one holds (the PATCH behind our row
+    lock). Only waits for our locks count: the server may be running other databases'
+    tests, whose lock waits say nothing about ours."""
     deadline = time.monotonic() + timeout
     with connections["default"].cursor() as cursor:
         while time.monotonic() < deadline:
             # pg_locks is read live (pg_stat_activity would be a snapshot per transaction).
-            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks "
+                "WHERE NOT granted AND pg_backend_pid() = ANY(pg_blocking_pids(pid))"
+            )
             if cursor.fetchone()[0]:
                 return
             time.sleep(0.02)
