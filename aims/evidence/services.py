@@ -465,7 +465,14 @@ def evidence_link_add(
 
 
 def evidence_purge_files(*, names: Iterable[str]) -> None:
-    """After items were deleted: remove stored files no version refers to any more."""
-    for name in names:
-        if name and not EvidenceFile.objects.filter(file=name).exists():
-            default_storage.delete(name)
+    """After items were deleted: remove the stored files no version refers to any more, once
+    the deletion is committed. A delete rolled back (a deadlock retried until it gave up, a
+    later step refused) keeps its rows, so it must keep their files too."""
+    pending = [name for name in names if name]
+
+    def purge() -> None:
+        for name in pending:
+            if not EvidenceFile.objects.filter(file=name).exists():
+                default_storage.delete(name)
+
+    transaction.on_commit(purge)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -82,16 +82,35 @@ def test_it_edits_a_file_item_without_a_link_field(org, users, client_for):
     assert "kind" not in form.fields
 
 
-def test_it_deletes_the_stored_files_with_the_item(org, users, client_for, settings):
+def test_it_deletes_the_stored_files_with_the_item(
+    org, users, client_for, settings, django_capture_on_commit_callbacks
+):
     item = services.evidence_create(
         organization=org, user=users.admin, title="Old", kind="file", upload=upload()
     )
     services.evidence_upload(item=item, user=users.admin, upload=upload())
     assert len(stored_files(settings)) == 2
-    response = client_for(users.admin).post(_url("evidence_delete", org, pk=item.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(users.admin).post(_url("evidence_delete", org, pk=item.pk))
     assert response.status_code == 302
     assert not EvidenceFile.objects.exists()
     assert stored_files(settings) == []
+
+
+def test_a_delete_rolled_back_keeps_its_files(org, users, client_for, settings):
+    item = services.evidence_create(
+        organization=org, user=users.admin, title="Model card", kind="file", upload=upload()
+    )
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        response = client_for(users.admin).post(_url("evidence_delete", org, pk=item.pk))
+        assert response.status_code == 302 and not EvidenceFile.objects.exists()
+        raise RolledBack  # the deletion is undone: its rows come back
+    assert EvidenceFile.objects.filter(item=item).count() == 1
+    assert len(stored_files(settings)) == 1  # and so must their files
 
 
 def test_it_keeps_the_files_when_a_delete_is_refused(org, users, client_for, settings):
