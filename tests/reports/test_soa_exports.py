@@ -235,3 +235,22 @@ def test_the_pdf_names_the_evidence_and_risks_and_the_approvers_note(soa_org, us
     # The header cells are separate words, not run together.
     assert "Risks and evidence" in text and "Owner" in text
     assert "OwnerHow" not in text and "ApplicabilityJustification" not in text
+
+
+def test_a_control_with_many_risks_lists_their_references_only(soa_org, users, client_for):
+    row = control(soa_org, "A.6.2.7")
+    risks = [
+        factories.RiskFactory(organization=soa_org, title=f"Drift after data change {n}")
+        for n in range(9)
+    ]
+    for risk in risks:
+        risk.controls.add(row)
+    few = control(soa_org, "A.6.2.8")
+    named = factories.RiskFactory(organization=soa_org, title="Logs kept too briefly")
+    named.controls.add(few)
+    text = " ".join(pdf_text(body(client_for(users.viewer).get(url(soa_org, "pdf")))).split())
+    # Past eight risks a row names references (the titles are in the register), so one
+    # control does not run over pages; a row with few risks still names them in full.
+    assert "Risks: " + ", ".join(r.reference for r in risks) in text
+    assert "Drift after data change" not in text
+    assert f"{named.reference} Logs kept too briefly" in text
