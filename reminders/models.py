@@ -19,7 +19,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -255,10 +256,11 @@ class ReminderScan(models.Model):
 
     class Meta:
         constraints = [
+            # On the expression, not the column: a unique index treats NULLs as distinct,
+            # so a condition on ``organization IS NULL`` let two scanners racing to start
+            # each create the row of the deadlines.
             models.UniqueConstraint(
-                fields=["organization"],
-                condition=Q(organization__isnull=True),
-                name="reminderscan_one_global",
+                Coalesce("organization", Value(0)), name="reminderscan_one_per_scope"
             )
         ]
 

@@ -275,3 +275,13 @@ def test_a_window_announced_late_says_since_when(org, users):
     reminders_scan(now=timezone.now())
     (notice,) = [r for r in _mine(users.officer) if "access opens" in r.title]
     assert notice.title.startswith("Since "), notice.title
+
+
+def test_the_database_holds_one_scan_row_for_the_deadlines(db):
+    # A unique index treats NULLs as distinct: two scanners racing to start each created
+    # the deadlines' row (organization NULL), and the next scan failed on two of them.
+    from django.db import IntegrityError, transaction
+
+    ReminderScan.objects.create(organization=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderScan.objects.create(organization=None)
