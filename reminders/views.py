@@ -117,6 +117,8 @@ class ReminderSettingsView(generic.ObjectEditView):
             self.may_change = can_add(user, ReminderSettings, self.organization.pk)
         else:
             self.may_change = can(user, Action.CHANGE, self.object)
+        if not self.may_change and self.request.method != "GET":  # readers only read
+            raise PermissionDenied(_("Your role does not allow changing the reminder rules."))
 
     def get(self, request, *args, **kwargs):
         self.setup_object()
@@ -131,12 +133,6 @@ class ReminderSettingsView(generic.ObjectEditView):
         return self.render_to_response(
             self.get_context_data(form=None, rules=rules, exceptions=exceptions)
         )
-
-    def post(self, request, *args, **kwargs):
-        self.setup_object()
-        if not self.may_change:
-            raise PermissionDenied(_("Your role does not allow changing the reminder rules."))
-        return super().post(request, *args, **kwargs)
 
     def get_success_url(self, obj) -> str:
         return self.org_url("reminders_org:settings")

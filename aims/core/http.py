@@ -14,6 +14,7 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def _valid_ip(value: str) -> str | None:
@@ -45,8 +46,6 @@ def client_ip(request: HttpRequest) -> str:
 def same_site_path(request: HttpRequest, candidate: str | None) -> str | None:
     """``candidate`` when it is a path on this site (a ``next`` a form or link carried), else
     None: a redirect never takes the user to another site named by the request."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     if (
         candidate
         and candidate.startswith("/")

@@ -17,6 +17,7 @@ from aims.core.jobs import run_job
 from aims.evidence.models import EvidenceItem
 from controls.models import ControlImplementation
 from packs import services
+from tests import factories
 from tests.evidence.factories import EvidenceFileFactory
 from tests.packs.helpers import build_here, make_world, pdf_text, read_zip, the_pdf
 
@@ -227,8 +228,6 @@ def test_a_delta_needs_two_packs_of_the_same_scope(world):
 
 
 def test_a_delta_from_another_engagements_pack_counts_what_it_may_not_name(world, org, users):
-    from tests import factories
-
     outside = EvidenceFileFactory(item__organization=world.org, item__title="Chatbot red team")
     world.risk_out.evidence.add(outside.item)
     stage_1 = factories.engage(org, users.auditor, whole_aims=True, name="Stage 1")

@@ -7,10 +7,12 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from reminders.models import Reminder, ReminderSettings
+from reminders.models import Reminder, ReminderSettings, validate_lead_days_by_kind
+from tests import factories
 
 
 def _reminder(org, user, title="In 7 days: Retrain — due", **fields):
@@ -88,6 +90,8 @@ def test_an_officer_sets_the_rules_and_a_viewer_may_not(org, users, client_for):
 
 def test_members_read_the_rules_and_auditors_do_not_see_them(org, users, client_for):
     url = reverse("reminders_org:settings", kwargs={"org": org.slug})
+    factories.engage(org, users.auditor, whole_aims=True)
+    assert client_for(users.auditor).get(url).status_code == 404  # not even the defaults
     defaults = client_for(users.viewer).get(url)
     assert defaults.status_code == 200
     page = defaults.content.decode()
@@ -124,10 +128,6 @@ def test_an_officer_gives_a_kind_its_own_days_and_bad_ones_change_nothing(org, u
 
 
 def test_the_model_refuses_an_unknown_kind_or_bad_days():
-    from django.core.exceptions import ValidationError
-
-    from reminders.models import validate_lead_days_by_kind
-
     for bad in ({"no_such_kind": [7]}, {"audit": [0]}, {"audit": "7"}, ["audit"]):
         with pytest.raises(ValidationError):
             validate_lead_days_by_kind(bad)

@@ -7,7 +7,7 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -280,8 +280,6 @@ def test_a_window_announced_late_says_since_when(org, users):
 def test_the_database_holds_one_scan_row_for_the_deadlines(db):
     # A unique index treats NULLs as distinct: two scanners racing to start each created
     # the deadlines' row (organization NULL), and the next scan failed on two of them.
-    from django.db import IntegrityError, transaction
-
     ReminderScan.objects.create(organization=None)
     with pytest.raises(IntegrityError), transaction.atomic():
         ReminderScan.objects.create(organization=None)
